@@ -1,0 +1,718 @@
+#!/usr/bin/env python3
+"""
+Seed the local AWS emulator (moto + localstack/emulator.py) with perimeter's DEMO
+ORGANISATION. Test infrastructure: used by the e2e tests, the demo and the benchmark.
+
+    localstack/.venv/bin/python localstack/seed_demo.py --endpoint http://127.0.0.1:PORT \
+        [--out localstack/.run/demo.json] [--members N]
+
+It resets the emulator (POST /moto-api/reset, /_shim/reset, /moto-api/seed?a=42 -- so
+account, key, VPC and guardrail ids are the same on every run), builds everything below
+with boto3, and writes a JSON manifest (--out) that tests assert against.
+
+ORGANISATION (management account 123456789012, ALL features, SCPs enabled)
+  Root [FullAWSAccess]
+  ├─ Workloads [DenyOutsideApprovedRegions: Deny NotAction(iam,organizations,sts,support,
+  │  │            cloudfront,route53,budgets) unless aws:RequestedRegion in us-east-1, eu-west-1]
+  │  ├─ Prod [DenyBedrockBearerToken: Deny bedrock:CallWithBearerToken]
+  │  │  ├─ ai-prod        (data-residency=us)
+  │  │  └─ Payments [EUResidencyWithInferenceProfileExemption: AWS KB fix pattern]
+  │  │     └─ payments-prod (data-residency=eu)
+  │  └─ NonProd [DenyGlobalCrossRegionInference: Deny bedrock:InvokeModel* when
+  │     │         aws:RequestedRegion = unspecified]
+  │     └─ ai-dev
+  ├─ Sandbox [aws-guardrails-AbCdEf (Control Tower style, Sid GRREGIONDENY): Region deny
+  │  │        outside us-east-1, us-west-2]
+  │  ├─ sandbox-1, sandbox-2
+  ├─ Legacy  └─ legacy   (OrganizationAccountAccessRole DELETED -> AssumeRole AccessDenied)
+  └─ Bench (only with --members N: bench-001..N, a couple of roles, a key and a VPC each)
+
+SCENARIOS -> intended outcome (P = pass, F = fail) for the MANAGEMENT account
+(Regions: us-east-1, eu-west-1, ap-northeast-1 Bedrock-active; us-west-2 in scope, unused)
+  IAM  role chat-inference (workload=production-ai-chat, env=prod, tenant=acme): invoke on
+         2 FM ARNs in us-east-1 + RequestedRegion + PrincipalTag/workload + SourceVpce +
+         GuardrailIdentifier            -> IAM-001 P, IAM-002 P, IAM-008 P, NET-005 P, GRD-006 P
+       role batch-summariser (tenant=globex, env=dev): InvokeModel on "*" + kms:Decrypt "*"
+                                        -> IAM-001 F, IAM-002 F, IAM-008 F, NET-005 F,
+                                           KMS-007 F (bedrock-prod), TEN-001 F (acme key)
+       role data-science: AmazonBedrockFullAccess       -> IAM-003 F
+       role platform-admin: AdministratorAccess         -> administrator, no IAM-003 finding
+       user dev-alice: invoke foundation-model/* any Region, Bedrock API key (service-specific
+         credential for bedrock.amazonaws.com)           -> IAM-004 F, IAM-005 F
+       role cris-app: us.anthropic.claude-3-5-sonnet-20241022-v2:0 profile + FM only in
+         us-east-1                                        -> CRI-003 F
+       role eu-cris-app: eu.anthropic.claude-3-7-sonnet profile in eu-west-1 + FM in all 4 EU
+         destinations with bedrock:InferenceProfileArn   -> CRI-003 P
+       role log-auditor-invoker: invoke + s3:GetObject on the us-east-1 invocation-log bucket
+         + logs:GetLogEvents on /aws/bedrock/invocations -> LOG-008 F
+       role orphan-invoker (no tags): invoke               -> TEN-003 F
+       no SCP denies bedrock:CallWithBearerToken for the management account -> IAM-006 F
+  KMS  us-east-1 bedrock-prod: rotation on, env=prod, tenant=acme, root + chat-inference
+         -> KMS-001 P, KMS-002 P; shared-data: rotation off, used by the trail + bucket (prod)
+         and /app/dev/chat log group (dev) -> KMS-001 F, KMS-003 F;
+       wide-open: kms:* to Principal "*" (Description is an HTML payload for escaping tests)
+         -> KMS-002 F; eu-west-1 bedrock-prod-eu (acme) and tenant-globex (globex) -> P;
+       alias/aws/s3 flipped to KeyManager=AWS (not a CMK; not subject to KMS-001)
+  S3   us-east-1 invocation-log bucket: SSE-S3 (AES256), no public access block
+         -> KMS-004 F, LOG-010 F; eu-west-1 invocation-log bucket: SSE-KMS + full BPA
+         -> KMS-004 P, LOG-010 P; trail bucket with Object Lock -> LOG-006 P;
+       trail bucket without Object Lock -> LOG-006 F
+  Logs us-east-1 /aws/bedrock/invocations: 30 days, no KMS -> KMS-004 F, LOG-007 F;
+       eu-west-1 /aws/bedrock/invocations: KMS, 400 days -> KMS-004 P, LOG-007 P
+  Bedrock invocation logging: us-east-1 CloudWatch+S3, text off -> LOG-002 F;
+       eu-west-1 full -> LOG-001 P, LOG-002 P; ap-northeast-1 none (active) -> LOG-001 F;
+       us-west-2 none (not active) -> no LOG-001 failure
+  CloudTrail org-trail: multi-Region, validation on, KMS, Object-Lock bucket, logging,
+         management-only advanced selectors -> LOG-003 P, LOG-004 P, LOG-005 P, LOG-006 P,
+         LOG-009 F (no Bedrock data events); app-trail: single Region, validation off, no KMS,
+         unlocked bucket -> LOG-004 F, LOG-005 F, LOG-006 F.
+       LookupEvents (bedrock.amazonaws.com) in us-east-1, eu-west-1, ap-northeast-1
+         (last 30 days); none in us-west-2 (-> not Bedrock-active)
+  EC2  us-east-1 app-vpc: bedrock-runtime endpoint, private DNS on, scoped + Region-pinned
+         policy, SG 443 from 10.0.0.0/16 -> NET-001 P, NET-002 P, NET-003 P, NET-004 P, NET-006 P;
+       us-east-1 legacy-vpc (and the default VPCs) without endpoint -> NET-001 F;
+       eu-west-1 eu-app-vpc: private DNS off, default full-access policy, SG 0.0.0.0/0:443
+         -> NET-002 F, NET-003 F, NET-004 F, NET-006 F
+  Guardrails us-east-1 prod-guardrail: PROMPT_ATTACK HIGH, PII email/phone/account numbers,
+         denied topic, grounding+relevance, CMK, version 1, enforced (account-level config on
+         version 1) -> GRD-001..005 P, GRD-007 P, KMS-005 P;
+       eu-west-1 eu-basic: PROMPT_ATTACK MEDIUM, nothing else, no CMK, DRAFT only, STANDARD
+         tier (eu.guardrail.v1:0) -> GRD-002 F, GRD-003 F, GRD-004 F, GRD-005 F, GRD-007 F,
+         KMS-005 F; ap-northeast-1 none -> GRD-001 F
+       application inference profile chat-app-profile (us-east-1, copy of the us. profile)
+  CRI  management account: only Root FullAWSAccess applies -> CRI-001 P
+
+MEMBER ACCOUNTS (reached with OrganizationAccountAccessRole) -- lighter, findings differ:
+  payments-prod (eu)   eu-west-1 payments-chat role: eu. profile + global. profile granted
+                        -> CRI-004 F (global profile leaves the EU), CRI-001 F (Workloads SCP
+                        denies eu-central-1/eu-west-3/eu-north-1 destinations despite the KB
+                        fix at Payments); STANDARD-tier guardrail -> CRI-005 F; logging on,
+                        CMK-encrypted log group; key with rotation on
+  ai-prod (us)         us-east-1 ai-prod-invoker on "*" -> IAM-001 F; us. profiles blocked in
+                        us-east-2/us-west-2 by Workloads SCP -> CRI-001 F; IAM-006 P (Prod SCP
+                        denies CallWithBearerToken); no guardrail/logging -> GRD-001 F, LOG-001 F;
+                        key rotation off -> KMS-001 F
+  ai-dev               us-east-1 dev-invoker scoped + Region-pinned; logging on (text on);
+                        DRAFT guardrail enforced at DRAFT -> GRD-007 F; CRI-002 F (NonProd SCP
+                        blocks global profiles); CRI-001 F (Workloads SCP)
+  sandbox-1            sandbox-experimenter with AmazonBedrockFullAccess -> IAM-003 F;
+                        Control Tower GRREGIONDENY blocks us-east-2 -> CRI-001 F (CT remediation)
+  sandbox-2            sandbox-invoker on arn:aws:bedrock:*::foundation-model/* (no active
+                        Region); key policy Principal "*" -> KMS-002 F
+  legacy               unreachable: AssumeRole -> AccessDenied -> a collection gap
+"""
+import argparse
+import json
+import os
+import sys
+import time
+import urllib.request
+
+import boto3
+from botocore.config import Config
+
+MGMT = "123456789012"
+ACCESS_ROLE = "OrganizationAccountAccessRole"
+ACTIVE = ["us-east-1", "eu-west-1", "ap-northeast-1"]
+UNUSED = ["us-west-2"]
+CFG = Config(retries={"max_attempts": 2}, s3={"addressing_style": "path"})
+
+ENDPOINT = None
+MANIFEST = {}
+
+
+def post(path):
+    req = urllib.request.Request(ENDPOINT + path, data=b"", method="POST")
+    with urllib.request.urlopen(req, timeout=60) as r:
+        return json.loads(r.read() or b"{}")
+
+
+def shim(path, body):
+    req = urllib.request.Request(ENDPOINT + path, data=json.dumps(body).encode(), method="POST",
+                                 headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=60) as r:
+        return json.loads(r.read())
+
+
+class Account:
+    """boto3 clients for one account (management: static keys; member: assumed role)."""
+
+    def __init__(self, account_id, creds=None):
+        self.id = account_id
+        self.creds = creds or {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
+        self._c = {}
+
+    def c(self, service, region="us-east-1"):
+        key = (service, region)
+        if key not in self._c:
+            self._c[key] = boto3.client(service, region_name=region, endpoint_url=ENDPOINT,
+                                        config=CFG, **self.creds)
+        return self._c[key]
+
+    @classmethod
+    def assume(cls, mgmt, account_id):
+        cr = mgmt.c("sts").assume_role(RoleArn=f"arn:aws:iam::{account_id}:role/{ACCESS_ROLE}",
+                                       RoleSessionName="perimeter-seed")["Credentials"]
+        return cls(account_id, {"aws_access_key_id": cr["AccessKeyId"],
+                                "aws_secret_access_key": cr["SecretAccessKey"],
+                                "aws_session_token": cr["SessionToken"]})
+
+
+def doc(*statements):
+    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
+
+
+def fm(region, model):
+    return f"arn:aws:bedrock:{region}::foundation-model/{model}"
+
+
+def tags_kv(d, k="Key", v="Value"):
+    return [{k: a, v: b} for a, b in d.items()]
+
+
+TRUST_EC2 = doc({"Effect": "Allow", "Principal": {"Service": ["ec2.amazonaws.com", "lambda.amazonaws.com",
+                                                              "ecs-tasks.amazonaws.com"]},
+                 "Action": "sts:AssumeRole"})
+INVOKE = ["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"]
+SONNET35 = "anthropic.claude-3-5-sonnet-20241022-v2:0"
+SONNET37 = "anthropic.claude-3-7-sonnet-20250219-v1:0"
+SONNET45 = "anthropic.claude-sonnet-4-5-20250929-v1:0"
+HAIKU3 = "anthropic.claude-3-haiku-20240307-v1:0"
+NOVA_PRO = "amazon.nova-pro-v1:0"
+
+
+# ------------------------------------------------------------------------ helpers
+def role(acct, name, tags=None, inline=None, managed=(), trust=TRUST_EC2):
+    iam = acct.c("iam")
+    arn = iam.create_role(RoleName=name, AssumeRolePolicyDocument=trust,
+                          Tags=tags_kv(tags or {}))["Role"]["Arn"]
+    for pname, pdoc in (inline or {}).items():
+        iam.put_role_policy(RoleName=name, PolicyName=pname, PolicyDocument=pdoc)
+    for m in managed:
+        iam.attach_role_policy(RoleName=name, PolicyArn=f"arn:aws:iam::aws:policy/{m}")
+    res(acct, "iam_roles")[name] = arn
+    return arn
+
+
+def key(acct, region, alias, tags, rotation, policy=None, description=""):
+    kms = acct.c("kms", region)
+    kwargs = {"Description": description or alias, "Tags": tags_kv(tags, "TagKey", "TagValue")}
+    if policy:
+        kwargs["Policy"] = policy
+    meta = kms.create_key(**kwargs)["KeyMetadata"]
+    kms.create_alias(AliasName=f"alias/{alias}", TargetKeyId=meta["KeyId"])
+    if rotation:
+        kms.enable_key_rotation(KeyId=meta["KeyId"])
+    res(acct, "kms_keys").setdefault(region, {})[alias] = {"id": meta["KeyId"], "arn": meta["Arn"],
+                                                           "rotation": rotation}
+    return meta["Arn"]
+
+
+def root_key_policy(account, extra=()):
+    return doc({"Sid": "EnableIAMUserPermissions", "Effect": "Allow",
+                "Principal": {"AWS": f"arn:aws:iam::{account}:root"}, "Action": "kms:*", "Resource": "*"},
+               *extra)
+
+
+def res(acct, kind):
+    return MANIFEST["resources"].setdefault(acct.id, {}).setdefault(kind, {})
+
+
+def bucket(acct, region, name, tags, encryption=None, pab=True, lock=False):
+    s3 = acct.c("s3", region)
+    kw = {"Bucket": name}
+    if region != "us-east-1":
+        kw["CreateBucketConfiguration"] = {"LocationConstraint": region}
+    if lock:
+        kw["ObjectLockEnabledForBucket"] = True
+    s3.create_bucket(**kw)
+    s3.put_bucket_tagging(Bucket=name, Tagging={"TagSet": tags_kv(tags)})
+    if encryption == "AES256":
+        rule = {"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}
+    elif encryption:
+        rule = {"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": encryption},
+                "BucketKeyEnabled": True}
+    if encryption:
+        s3.put_bucket_encryption(Bucket=name, ServerSideEncryptionConfiguration={"Rules": [rule]})
+    if pab:
+        s3.put_public_access_block(Bucket=name, PublicAccessBlockConfiguration={
+            "BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True,
+            "RestrictPublicBuckets": True})
+    if lock:
+        s3.put_object_lock_configuration(Bucket=name, ObjectLockConfiguration={
+            "ObjectLockEnabled": "Enabled", "Rule": {"DefaultRetention": {"Mode": "COMPLIANCE", "Days": 365}}})
+    res(acct, "s3_buckets")[name] = {"region": region, "arn": f"arn:aws:s3:::{name}"}
+    return name
+
+
+def log_group(acct, region, name, retention, kms_arn=None, tags=None):
+    logs = acct.c("logs", region)
+    kw = {"logGroupName": name, "tags": tags or {}}
+    if kms_arn:
+        kw["kmsKeyId"] = kms_arn
+    logs.create_log_group(**kw)
+    if retention:
+        logs.put_retention_policy(logGroupName=name, retentionInDays=retention)
+    arn = f"arn:aws:logs:{region}:{acct.id}:log-group:{name}"
+    res(acct, "log_groups").setdefault(region, {})[name] = arn
+    return arn
+
+
+def logging_role(acct):
+    return role(acct, "bedrock-invocation-logging", {"environment": "prod"},
+                inline={"write-logs": doc({"Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+                                           "Resource": "*"})},
+                trust=doc({"Effect": "Allow", "Principal": {"Service": "bedrock.amazonaws.com"},
+                           "Action": "sts:AssumeRole"}))
+
+
+def invocation_logging(acct, region, group, bucket_name, role_arn, text=True):
+    acct.c("bedrock", region).put_model_invocation_logging_configuration(loggingConfig={
+        "cloudWatchConfig": {"logGroupName": group, "roleArn": role_arn},
+        "s3Config": {"bucketName": bucket_name, "keyPrefix": "invocations/"},
+        "textDataDeliveryEnabled": text, "imageDataDeliveryEnabled": False,
+        "embeddingDataDeliveryEnabled": False})
+    res(acct, "invocation_logging")[region] = {"log_group": group, "bucket": bucket_name, "text": text}
+
+
+def guardrail(acct, region, name, publish=False, **config):
+    br = acct.c("bedrock", region)
+    g = br.create_guardrail(name=name, blockedInputMessaging="Sorry, I cannot help with that.",
+                            blockedOutputsMessaging="Sorry, I cannot answer that.", **config)
+    versions = ["DRAFT"]
+    if publish:
+        versions.append(br.create_guardrail_version(guardrailIdentifier=g["guardrailId"],
+                                                    description="published")["version"])
+    res(acct, "guardrails").setdefault(region, {})[name] = {"id": g["guardrailId"], "arn": g["guardrailArn"],
+                                                            "versions": versions}
+    return g["guardrailId"], g["guardrailArn"]
+
+
+def events(acct, region, specs):
+    shim("/_shim/cloudtrail/events", {"accountId": acct.id, "region": region, "events": specs})
+    res(acct, "cloudtrail_events")[region] = res(acct, "cloudtrail_events").get(region, 0) + len(
+        [s for s in specs if s.get("eventSource", "bedrock.amazonaws.com") == "bedrock.amazonaws.com"])
+
+
+def bedrock_events(user, model, n, start_day=1, name="InvokeModel", infer_region=None):
+    out = []
+    for i in range(n):
+        ev = {"eventName": name if i % 2 == 0 else "Converse", "daysAgo": start_day + i * 2, "username": user,
+              "requestParameters": {"modelId": model}}
+        if infer_region:
+            ev["additionalEventData"] = {"inferenceRegion": infer_region}
+        out.append(ev)
+    return out
+
+
+def vpc(acct, region, name, cidr, endpoint=None):
+    ec2 = acct.c("ec2", region)
+    v = ec2.create_vpc(CidrBlock=cidr, TagSpecifications=[{"ResourceType": "vpc", "Tags": [{"Key": "Name", "Value": name}]}])["Vpc"]["VpcId"]
+    entry = {"id": v, "region": region, "cidr": cidr}
+    if endpoint:
+        sub = ec2.create_subnet(VpcId=v, CidrBlock=cidr.replace("0.0/16", "1.0/24"))["Subnet"]["SubnetId"]
+        sg = ec2.create_security_group(GroupName=f"{name}-bedrock-endpoint", Description="Bedrock endpoint", VpcId=v)["GroupId"]
+        ec2.authorize_security_group_ingress(GroupId=sg, IpPermissions=[{
+            "IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": [{"CidrIp": endpoint["sg_cidr"]}]}])
+        ep = ec2.create_vpc_endpoint(VpcId=v, VpcEndpointType="Interface",
+                                     ServiceName=f"com.amazonaws.{region}.bedrock-runtime",
+                                     SubnetIds=[sub], SecurityGroupIds=[sg], PrivateDnsEnabled=endpoint["private_dns"],
+                                     PolicyDocument=endpoint["policy"])["VpcEndpoint"]["VpcEndpointId"]
+        entry.update(endpoint_id=ep, security_group_id=sg, private_dns=endpoint["private_dns"])
+    res(acct, "vpcs")[name] = entry
+    return entry
+
+
+# ------------------------------------------------------------------------ organisation
+def build_org(mgmt, n_bench):
+    org = mgmt.c("organizations")
+    o = org.create_organization(FeatureSet="ALL")["Organization"]
+    root = org.list_roots()["Roots"][0]["Id"]
+    org.enable_policy_type(RootId=root, PolicyType="SERVICE_CONTROL_POLICY")
+    ous, ou_paths = {}, {}
+
+    def ou(name, parent_name=None):
+        parent = ous[parent_name] if parent_name else root
+        oid = org.create_organizational_unit(ParentId=parent, Name=name)["OrganizationalUnit"]["Id"]
+        ous[name] = oid
+        ou_paths[name] = (ou_paths[parent_name] if parent_name else "Root") + "/" + name
+        MANIFEST["ous"].append({"id": oid, "name": name, "parent_id": parent, "path": ou_paths[name]})
+
+    for name, parent in [("Workloads", None), ("Prod", "Workloads"), ("Payments", "Prod"), ("NonProd", "Workloads"),
+                         ("Sandbox", None), ("Legacy", None)] + ([("Bench", None)] if n_bench else []):
+        ou(name, parent)
+
+    accounts = {}
+
+    def account(name, ou_name, tags):
+        st = org.create_account(Email=f"{name}@example.com", AccountName=name,
+                                Tags=tags_kv(tags))["CreateAccountStatus"]
+        aid = st["AccountId"]
+        org.move_account(AccountId=aid, SourceParentId=root, DestinationParentId=ous[ou_name])
+        accounts[name] = aid
+        MANIFEST["accounts"].append({"id": aid, "name": name, "email": f"{name}@example.com",
+                                     "ou_id": ous[ou_name], "ou_path": ou_paths[ou_name], "tags": tags,
+                                     "management": False, "reachable": name != "legacy",
+                                     "access_role_arn": f"arn:aws:iam::{aid}:role/{ACCESS_ROLE}"})
+        return aid
+
+    account("payments-prod", "Payments", {"data-residency": "eu", "environment": "prod"})
+    account("ai-prod", "Prod", {"data-residency": "us", "environment": "prod"})
+    account("ai-dev", "NonProd", {"environment": "dev"})
+    account("sandbox-1", "Sandbox", {"environment": "sandbox"})
+    account("sandbox-2", "Sandbox", {"environment": "sandbox"})
+    account("legacy", "Legacy", {"environment": "legacy"})
+    for i in range(1, n_bench + 1):
+        account(f"bench-{i:03d}", "Bench", {"environment": "bench", "data-residency": "us" if i % 2 else "eu"})
+    MANIFEST["accounts"].insert(0, {"id": MGMT, "name": "management", "email": o["MasterAccountEmail"],
+                                    "ou_id": root, "ou_path": "Root", "tags": {}, "management": True,
+                                    "reachable": True, "access_role_arn": None})
+    MANIFEST["organization"] = {"id": o["Id"], "arn": o["Arn"], "root_id": root,
+                                "management_account_id": o["MasterAccountId"], "feature_set": "ALL"}
+
+    # ---- SCPs
+    def scp(name, desc, targets, *statements):
+        pid = org.create_policy(Name=name, Description=desc, Type="SERVICE_CONTROL_POLICY",
+                                Content=doc(*statements))["Policy"]["PolicySummary"]["Id"]
+        tlist = []
+        for t in targets:
+            tid = ous.get(t) or accounts.get(t)
+            org.attach_policy(PolicyId=pid, TargetId=tid)
+            tlist.append({"id": tid, "name": t, "type": "ORGANIZATIONAL_UNIT" if t in ous else "ACCOUNT"})
+        MANIFEST["scps"].append({"id": pid, "name": name, "targets": tlist,
+                                 "sids": [s.get("Sid") for s in statements]})
+
+    MANIFEST["scps"].append({"id": "p-FullAWSAccess", "name": "FullAWSAccess", "aws_managed": True,
+                             "targets": [{"id": root, "name": "Root", "type": "ROOT"}], "sids": []})
+    scp("DenyOutsideApprovedRegions", "Region deny: only us-east-1 and eu-west-1", ["Workloads"],
+        {"Sid": "DenyOutsideApprovedRegions", "Effect": "Deny",
+         "NotAction": ["iam:*", "organizations:*", "sts:*", "support:*", "cloudfront:*", "route53:*", "budgets:*"],
+         "Resource": "*",
+         "Condition": {"StringNotEquals": {"aws:RequestedRegion": ["us-east-1", "eu-west-1"]}}})
+    scp("aws-guardrails-AbCdEf", "AWS Control Tower Region deny (GRREGIONDENY)", ["Sandbox"],
+        {"Sid": "GRREGIONDENY", "Effect": "Deny",
+         "NotAction": ["a4b:*", "acm:*", "aws-marketplace-management:*", "aws-marketplace:*", "aws-portal:*",
+                       "budgets:*", "ce:*", "chime:*", "cloudfront:*", "config:*", "cur:*", "directconnect:*",
+                       "ec2:DescribeRegions", "ec2:DescribeTransitGateways", "ec2:DescribeVpnGateways", "fms:*",
+                       "globalaccelerator:*", "health:*", "iam:*", "importexport:*", "kms:*", "mobileanalytics:*",
+                       "networkmanager:*", "organizations:*", "pricing:*", "route53:*", "route53domains:*",
+                       "s3:GetAccountPublic*", "s3:ListAllMyBuckets", "s3:PutAccountPublic*", "shield:*",
+                       "sts:*", "support:*", "trustedadvisor:*", "waf-regional:*", "waf:*", "wafv2:*",
+                       "wellarchitected:*"],
+         "Resource": "*",
+         "Condition": {"StringNotEquals": {"aws:RequestedRegion": ["us-east-1", "us-west-2"]},
+                       "ArnNotLike": {"aws:PrincipalARN": ["arn:aws:iam::*:role/AWSControlTowerExecution"]}}})
+    scp("DenyBedrockBearerToken", "No Bedrock API keys in production", ["Prod"],
+        {"Sid": "DenyBedrockApiKeys", "Effect": "Deny", "Action": "bedrock:CallWithBearerToken", "Resource": "*"})
+    scp("DenyGlobalCrossRegionInference", "No global inference profiles outside production", ["NonProd"],
+        {"Sid": "DenyGlobalCRIS", "Effect": "Deny", "Action": "bedrock:InvokeModel*", "Resource": "*",
+         "Condition": {"StringEquals": {"aws:RequestedRegion": "unspecified"}}})
+    scp("EUResidencyWithInferenceProfileExemption", "EU-only, inference through profiles exempt (AWS KB pattern)",
+        ["Payments"],
+        {"Sid": "DenyNonEURegions", "Effect": "Deny",
+         "NotAction": ["bedrock:*", "iam:*", "organizations:*", "sts:*", "support:*", "cloudfront:*", "route53:*"],
+         "Resource": "*",
+         "Condition": {"StringNotEquals": {"aws:RequestedRegion": ["eu-west-1", "eu-central-1"]}}},
+        {"Sid": "DenyBedrockOutsideEUExceptViaProfiles", "Effect": "Deny", "Action": "bedrock:InvokeModel*",
+         "Resource": "arn:aws:bedrock:*::foundation-model/*",
+         "Condition": {"StringNotEquals": {"aws:RequestedRegion": ["eu-west-1", "eu-central-1"]},
+                       "ArnNotLike": {"bedrock:InferenceProfileArn": [
+                           "arn:aws:bedrock:*:*:inference-profile/*",
+                           "arn:aws:bedrock:*:*:application-inference-profile/*"]}}})
+    return accounts
+
+
+# ------------------------------------------------------------------------ management account
+def seed_management(m):
+    a = m.id
+    # KMS
+    logging_role_arn = logging_role(m)
+    chat_role_arn = f"arn:aws:iam::{a}:role/chat-inference"
+    # key policies may name a role only once it exists: the role is created first, below
+    role(m, "chat-inference", {"workload": "production-ai-chat", "environment": "prod", "tenant": "acme"})
+    kp = key(m, "us-east-1", "bedrock-prod", {"environment": "prod", "tenant": "acme"}, True,
+             root_key_policy(a, [{"Sid": "AllowChatInferenceDecrypt", "Effect": "Allow",
+                                  "Principal": {"AWS": chat_role_arn},
+                                  "Action": ["kms:Decrypt", "kms:GenerateDataKey"], "Resource": "*"}]))
+    ks = key(m, "us-east-1", "shared-data", {"environment": "prod"}, False, root_key_policy(a))
+    key(m, "us-east-1", "wide-open", {"environment": "dev"}, True,
+        doc({"Sid": "OpenToEveryone", "Effect": "Allow", "Principal": "*", "Action": "kms:*", "Resource": "*"}),
+        description="<img src=x onerror=alert(1)>")
+    kp_eu = key(m, "eu-west-1", "bedrock-prod-eu", {"environment": "prod", "tenant": "acme"}, True, root_key_policy(a))
+    key(m, "eu-west-1", "tenant-globex", {"environment": "prod", "tenant": "globex"}, True, root_key_policy(a))
+    for region in ("us-east-1", "eu-west-1"):
+        shim("/_shim/kms/set-key-manager", {"accountId": a, "region": region, "keyId": "alias/aws/s3",
+                                            "keyManager": "AWS"})
+
+    # S3
+    inv_us = bucket(m, "us-east-1", f"bedrock-invocation-logs-{a}-us-east-1", {"environment": "prod"}, "AES256", pab=False)
+    inv_eu = bucket(m, "eu-west-1", f"bedrock-invocation-logs-{a}-eu-west-1", {"environment": "prod"}, kp_eu)
+    trail_locked = bucket(m, "us-east-1", f"org-cloudtrail-{a}", {"environment": "prod"}, ks, lock=True)
+    trail_open = bucket(m, "us-east-1", f"app-cloudtrail-{a}", {"environment": "prod"}, "AES256", pab=True)
+    for b in (trail_locked, trail_open):
+        m.c("s3").put_bucket_policy(Bucket=b, Policy=doc(
+            {"Sid": "AWSCloudTrailWrite", "Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"},
+             "Action": "s3:PutObject", "Resource": f"arn:aws:s3:::{b}/AWSLogs/{a}/*"}))
+
+    # Logs
+    lg_us = log_group(m, "us-east-1", "/aws/bedrock/invocations", 30, tags={"environment": "prod"})
+    log_group(m, "eu-west-1", "/aws/bedrock/invocations", 400, kp_eu, tags={"environment": "prod"})
+    log_group(m, "us-east-1", "/app/dev/chat", 14, ks, tags={"environment": "dev"})
+
+    # Bedrock invocation logging (ap-northeast-1 intentionally not configured)
+    invocation_logging(m, "us-east-1", "/aws/bedrock/invocations", inv_us, logging_role_arn, text=False)
+    invocation_logging(m, "eu-west-1", "/aws/bedrock/invocations", inv_eu, logging_role_arn, text=True)
+
+    # CloudTrail
+    ct = m.c("cloudtrail")
+    t1 = ct.create_trail(Name="org-trail", S3BucketName=trail_locked, IsMultiRegionTrail=True,
+                         EnableLogFileValidation=True, KmsKeyId=ks, IncludeGlobalServiceEvents=True)["TrailARN"]
+    ct.start_logging(Name="org-trail")
+    ct.put_event_selectors(TrailName="org-trail", AdvancedEventSelectors=[
+        {"Name": "Management events only", "FieldSelectors": [{"Field": "eventCategory", "Equals": ["Management"]}]}])
+    t2 = ct.create_trail(Name="app-trail", S3BucketName=trail_open, IsMultiRegionTrail=False,
+                         EnableLogFileValidation=False)["TrailARN"]
+    ct.start_logging(Name="app-trail")
+    MANIFEST["resources"][a]["trails"] = {"org-trail": t1, "app-trail": t2}
+    events(m, "us-east-1", bedrock_events("chat-inference", f"us.{SONNET35}", 5)
+           + [{"eventName": "ListRoles", "eventSource": "iam.amazonaws.com", "daysAgo": 2, "username": "platform-admin",
+               "readOnly": True}])
+    events(m, "eu-west-1", bedrock_events("eu-cris-app", f"eu.{SONNET37}", 3, start_day=3, infer_region="eu-central-1"))
+    events(m, "ap-northeast-1", bedrock_events("batch-summariser", f"apac.{SONNET35}", 2, start_day=5,
+                                               infer_region="ap-northeast-3"))
+
+    # EC2
+    scoped_ep_policy = doc({"Sid": "ChatInferenceOnly", "Effect": "Allow", "Principal": {"AWS": chat_role_arn},
+                            "Action": INVOKE,
+                            "Resource": [fm("us-east-1", SONNET35), fm("us-east-1", HAIKU3)],
+                            "Condition": {"StringEquals": {"aws:RequestedRegion": "us-east-1"}}})
+    app = vpc(m, "us-east-1", "app-vpc", "10.0.0.0/16",
+              {"private_dns": True, "policy": scoped_ep_policy, "sg_cidr": "10.0.0.0/16"})
+    vpc(m, "us-east-1", "legacy-vpc", "10.1.0.0/16")
+    vpc(m, "eu-west-1", "eu-app-vpc", "10.2.0.0/16",
+        {"private_dns": False, "sg_cidr": "0.0.0.0/0",
+         "policy": json.dumps({"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}]})})
+
+    # Guardrails
+    gid, garn = guardrail(
+        m, "us-east-1", "prod-guardrail", publish=True, kmsKeyId=kp,
+        description="Production chat guardrail", tags=[{"key": "tenant", "value": "acme"},
+                                                      {"key": "environment", "value": "prod"}],
+        contentPolicyConfig={"filtersConfig": [
+            {"type": "PROMPT_ATTACK", "inputStrength": "HIGH", "outputStrength": "NONE"},
+            {"type": "HATE", "inputStrength": "HIGH", "outputStrength": "HIGH"},
+            {"type": "VIOLENCE", "inputStrength": "HIGH", "outputStrength": "HIGH"},
+            {"type": "SEXUAL", "inputStrength": "HIGH", "outputStrength": "HIGH"},
+            {"type": "INSULTS", "inputStrength": "MEDIUM", "outputStrength": "MEDIUM"},
+            {"type": "MISCONDUCT", "inputStrength": "MEDIUM", "outputStrength": "MEDIUM"}]},
+        sensitiveInformationPolicyConfig={
+            "piiEntitiesConfig": [{"type": "EMAIL", "action": "ANONYMIZE"}, {"type": "PHONE", "action": "ANONYMIZE"},
+                                  {"type": "US_BANK_ACCOUNT_NUMBER", "action": "BLOCK"},
+                                  {"type": "INTERNATIONAL_BANK_ACCOUNT_NUMBER", "action": "BLOCK"},
+                                  {"type": "CREDIT_DEBIT_CARD_NUMBER", "action": "BLOCK"}],
+            "regexesConfig": [{"name": "nigeria-bvn", "description": "Bank Verification Number",
+                               "pattern": "\\b2\\d{10}\\b", "action": "ANONYMIZE"}]},
+        topicPolicyConfig={"topicsConfig": [{"name": "investment-advice", "type": "DENY",
+                                             "definition": "Recommendations about specific investments or securities.",
+                                             "examples": ["Which stocks should I buy?"]}]},
+        wordPolicyConfig={"managedWordListsConfig": [{"type": "PROFANITY"}]},
+        contextualGroundingPolicyConfig={"filtersConfig": [{"type": "GROUNDING", "threshold": 0.8},
+                                                           {"type": "RELEVANCE", "threshold": 0.7}]})
+    guardrail(m, "eu-west-1", "eu-basic",
+              contentPolicyConfig={"filtersConfig": [{"type": "PROMPT_ATTACK", "inputStrength": "MEDIUM",
+                                                      "outputStrength": "NONE"}],
+                                   "tierConfig": {"tierName": "STANDARD"}},
+              crossRegionConfig={"guardrailProfileIdentifier": "eu.guardrail.v1:0"})
+    br = m.c("bedrock")
+    cfg = br.put_enforced_guardrail_configuration(guardrailInferenceConfig={
+        "guardrailIdentifier": garn, "guardrailVersion": "1",
+        "modelEnforcement": {"includedModels": ["ALL"], "excludedModels": []}})
+    res(m, "enforced_guardrails")["us-east-1"] = {"config_id": cfg["configId"], "guardrail": garn, "version": "1"}
+    prof = br.create_inference_profile(
+        inferenceProfileName="chat-app-profile", description="acme chat, cost allocation",
+        modelSource={"copyFrom": f"arn:aws:bedrock:us-east-1:{a}:inference-profile/us.{SONNET35}"},
+        tags=[{"key": "tenant", "value": "acme"}])["inferenceProfileArn"]
+    res(m, "application_inference_profiles")["us-east-1"] = {"chat-app-profile": prof}
+
+    # IAM (chat-inference created above, its policy names the endpoint and the guardrail)
+    iam = m.c("iam")
+    iam.put_role_policy(RoleName="chat-inference", PolicyName="invoke-approved-models", PolicyDocument=doc(
+        {"Sid": "InvokeApprovedModels", "Effect": "Allow", "Action": INVOKE,
+         "Resource": [fm("us-east-1", SONNET35), fm("us-east-1", HAIKU3)],
+         "Condition": {"StringEquals": {"aws:RequestedRegion": "us-east-1", "aws:SourceVpce": app["endpoint_id"],
+                                        "bedrock:GuardrailIdentifier": f"{garn}:1"},
+                       "StringLike": {"aws:PrincipalTag/workload": "production-ai-*"}}},
+        {"Sid": "DecryptWithProdKey", "Effect": "Allow", "Action": ["kms:Decrypt", "kms:GenerateDataKey"],
+         "Resource": kp}))
+    res(m, "iam_roles")["chat-inference"] = chat_role_arn
+    role(m, "batch-summariser", {"tenant": "globex", "environment": "dev"}, inline={"bedrock-batch": doc(
+        {"Effect": "Allow", "Action": "bedrock:InvokeModel", "Resource": "*"},
+        {"Effect": "Allow", "Action": "kms:Decrypt", "Resource": "*"})})
+    role(m, "data-science", {"tenant": "acme", "environment": "dev"}, managed=["AmazonBedrockFullAccess"])
+    role(m, "platform-admin", {"environment": "prod"}, managed=["AdministratorAccess"])
+    role(m, "cris-app", {"workload": "production-ai-cris", "environment": "prod", "tenant": "acme"},
+         inline={"cris-incomplete": doc(
+             {"Sid": "Profile", "Effect": "Allow", "Action": INVOKE,
+              "Resource": f"arn:aws:bedrock:us-east-1:{a}:inference-profile/us.{SONNET35}"},
+             {"Sid": "ModelSourceRegionOnly", "Effect": "Allow", "Action": INVOKE,
+              "Resource": fm("us-east-1", SONNET35)})})
+    eu_profile = f"arn:aws:bedrock:eu-west-1:{a}:inference-profile/eu.{SONNET37}"
+    role(m, "eu-cris-app", {"workload": "production-ai-eu", "environment": "prod", "tenant": "acme"},
+         inline={"cris-complete": doc(
+             {"Sid": "Profile", "Effect": "Allow", "Action": INVOKE, "Resource": eu_profile,
+              "Condition": {"StringLike": {"aws:PrincipalTag/workload": "production-ai-*"}}},
+             {"Sid": "ModelsViaProfile", "Effect": "Allow", "Action": INVOKE,
+              "Resource": [fm(r, SONNET37) for r in ("eu-central-1", "eu-north-1", "eu-west-1", "eu-west-3")],
+              "Condition": {"StringEquals": {"bedrock:InferenceProfileArn": eu_profile},
+                            "StringLike": {"aws:PrincipalTag/workload": "production-ai-*"}}})})
+    role(m, "log-auditor-invoker", {"tenant": "globex", "environment": "prod", "workload": "production-ai-audit"},
+         inline={"invoke-and-read-logs": doc(
+             {"Effect": "Allow", "Action": INVOKE, "Resource": fm("us-east-1", NOVA_PRO),
+              "Condition": {"StringEquals": {"aws:RequestedRegion": "us-east-1"}}},
+             {"Effect": "Allow", "Action": "s3:GetObject", "Resource": f"arn:aws:s3:::{inv_us}/*"},
+             {"Effect": "Allow", "Action": ["logs:GetLogEvents", "logs:FilterLogEvents"], "Resource": f"{lg_us}:*"})})
+    role(m, "orphan-invoker", None, inline={"invoke": doc(
+        {"Effect": "Allow", "Action": "bedrock:InvokeModel", "Resource": fm("us-east-1", NOVA_PRO)})})
+    iam.create_user(UserName="dev-alice", Tags=tags_kv({"tenant": "globex", "environment": "dev"}))
+    iam.put_user_policy(UserName="dev-alice", PolicyName="invoke-anything", PolicyDocument=doc(
+        {"Effect": "Allow", "Action": INVOKE, "Resource": "arn:aws:bedrock:*::foundation-model/*"}))
+    iam.create_access_key(UserName="dev-alice")
+    ssc = iam.create_service_specific_credential(UserName="dev-alice", ServiceName="bedrock.amazonaws.com",
+                                                 CredentialAgeDays=365)["ServiceSpecificCredential"]
+    res(m, "iam_users")["dev-alice"] = f"arn:aws:iam::{a}:user/dev-alice"
+    res(m, "bedrock_api_keys")["dev-alice"] = ssc["ServiceSpecificCredentialId"]
+
+
+# ------------------------------------------------------------------------ member accounts
+def seed_payments(p):
+    a = p.id
+    r = "eu-west-1"
+    k = key(p, r, "payments-data", {"environment": "prod", "tenant": "payments"}, True, root_key_policy(a))
+    eu_profile = f"arn:aws:bedrock:{r}:{a}:inference-profile/eu.{SONNET37}"
+    glob = f"arn:aws:bedrock:{r}:{a}:inference-profile/global.{SONNET45}"
+    role(p, "payments-chat", {"workload": "production-ai-payments", "environment": "prod", "tenant": "payments"},
+         inline={"invoke": doc(
+             {"Sid": "EUProfile", "Effect": "Allow", "Action": INVOKE, "Resource": [eu_profile, glob],
+              "Condition": {"StringEquals": {"aws:RequestedRegion": r}}},
+             {"Sid": "EUModelsViaProfile", "Effect": "Allow", "Action": INVOKE,
+              "Resource": [fm(x, SONNET37) for x in ("eu-central-1", "eu-north-1", "eu-west-1", "eu-west-3")],
+              "Condition": {"StringEquals": {"bedrock:InferenceProfileArn": eu_profile}}},
+             {"Sid": "GlobalModel", "Effect": "Allow", "Action": INVOKE,
+              "Resource": [fm(r, SONNET45), f"arn:aws:bedrock:::foundation-model/{SONNET45}"],
+              "Condition": {"StringEquals": {"bedrock:InferenceProfileArn": glob}}})})
+    lr = logging_role(p)
+    b = bucket(p, r, f"bedrock-invocation-logs-{a}-{r}", {"environment": "prod"}, k)
+    log_group(p, r, "/aws/bedrock/invocations", 400, k, tags={"environment": "prod"})
+    invocation_logging(p, r, "/aws/bedrock/invocations", b, lr)
+    guardrail(p, r, "payments-guardrail", publish=True, kmsKeyId=k,
+              contentPolicyConfig={"filtersConfig": [{"type": "PROMPT_ATTACK", "inputStrength": "HIGH",
+                                                      "outputStrength": "NONE"}],
+                                   "tierConfig": {"tierName": "STANDARD"}},
+              sensitiveInformationPolicyConfig={"piiEntitiesConfig": [
+                  {"type": t, "action": "BLOCK"} for t in ("EMAIL", "PHONE", "INTERNATIONAL_BANK_ACCOUNT_NUMBER")]},
+              crossRegionConfig={"guardrailProfileIdentifier": "eu.guardrail.v1:0"})
+    events(p, r, bedrock_events("payments-chat", f"eu.{SONNET37}", 3, infer_region="eu-west-3"))
+
+
+def seed_ai_prod(p):
+    key(p, "us-east-1", "ai-prod-data", {"environment": "prod"}, False, root_key_policy(p.id))
+    role(p, "ai-prod-invoker", {"workload": "production-ai-search", "environment": "prod", "tenant": "acme"},
+         inline={"invoke": doc({"Effect": "Allow", "Action": "bedrock:InvokeModel*", "Resource": "*"})})
+    events(p, "us-east-1", bedrock_events("ai-prod-invoker", f"us.{SONNET37}", 3, infer_region="us-west-2"))
+
+
+def seed_ai_dev(p):
+    a, r = p.id, "us-east-1"
+    k = key(p, r, "ai-dev-data", {"environment": "dev"}, True, root_key_policy(a))
+    role(p, "dev-invoker", {"workload": "dev-ai-chat", "environment": "dev", "tenant": "acme"},
+         inline={"invoke": doc({"Effect": "Allow", "Action": INVOKE, "Resource": fm(r, NOVA_PRO),
+                                "Condition": {"StringEquals": {"aws:RequestedRegion": r},
+                                              "StringLike": {"aws:PrincipalTag/workload": "dev-ai-*"}}})})
+    lr = logging_role(p)
+    b = bucket(p, r, f"bedrock-invocation-logs-{a}-{r}", {"environment": "dev"}, k)
+    log_group(p, r, "/aws/bedrock/invocations", 90, k, tags={"environment": "dev"})
+    invocation_logging(p, r, "/aws/bedrock/invocations", b, lr)
+    gid, garn = guardrail(p, r, "dev-guardrail", contentPolicyConfig={"filtersConfig": [
+        {"type": "PROMPT_ATTACK", "inputStrength": "HIGH", "outputStrength": "NONE"}]})
+    cfg = p.c("bedrock", r).put_enforced_guardrail_configuration(guardrailInferenceConfig={
+        "guardrailIdentifier": garn, "guardrailVersion": "DRAFT",
+        "modelEnforcement": {"includedModels": ["ALL"], "excludedModels": []}})
+    res(p, "enforced_guardrails")[r] = {"config_id": cfg["configId"], "guardrail": garn, "version": "DRAFT"}
+    events(p, r, bedrock_events("dev-invoker", NOVA_PRO, 2))
+
+
+def seed_sandbox1(p):
+    key(p, "us-east-1", "sandbox-data", {"environment": "sandbox"}, False, root_key_policy(p.id))
+    role(p, "sandbox-experimenter", {"environment": "sandbox"}, managed=["AmazonBedrockFullAccess"])
+    events(p, "us-east-1", bedrock_events("sandbox-experimenter", f"us.{SONNET35}", 2))
+
+
+def seed_sandbox2(p):
+    key(p, "us-east-1", "sandbox2-data", {"environment": "sandbox"}, True,
+        doc({"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "kms:*", "Resource": "*"}))
+    role(p, "sandbox-invoker", {"environment": "sandbox"}, inline={"invoke": doc(
+        {"Effect": "Allow", "Action": "bedrock:InvokeModel", "Resource": "arn:aws:bedrock:*::foundation-model/*"})})
+
+
+def seed_bench(p, i):
+    r = "us-east-1" if i % 2 else "eu-west-1"
+    key(p, r, "bench-data", {"environment": "bench"}, bool(i % 3))
+    role(p, "bench-scoped", {"workload": "production-ai-bench", "tenant": f"t{i % 4}"}, inline={"invoke": doc(
+        {"Effect": "Allow", "Action": INVOKE, "Resource": fm(r, NOVA_PRO),
+         "Condition": {"StringEquals": {"aws:RequestedRegion": r}}})})
+    role(p, "bench-wildcard", None, inline={"invoke": doc(
+        {"Effect": "Allow", "Action": "bedrock:InvokeModel", "Resource": "*"})})
+    vpc(p, r, "bench-vpc", "10.8.0.0/16")
+    events(p, r, bedrock_events("bench-scoped", NOVA_PRO, 1))
+
+
+def delete_access_role(legacy):
+    iam = legacy.c("iam")
+    for pol in iam.list_attached_role_policies(RoleName=ACCESS_ROLE)["AttachedPolicies"]:
+        iam.detach_role_policy(RoleName=ACCESS_ROLE, PolicyArn=pol["PolicyArn"])
+    for name in iam.list_role_policies(RoleName=ACCESS_ROLE)["PolicyNames"]:
+        iam.delete_role_policy(RoleName=ACCESS_ROLE, PolicyName=name)
+    iam.delete_role(RoleName=ACCESS_ROLE)
+
+
+def main():
+    global ENDPOINT
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--endpoint", required=True, help="emulator URL printed by start.sh")
+    ap.add_argument("--out", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), ".run", "demo.json"))
+    ap.add_argument("--members", type=int, default=0, help="extra generic member accounts under a Bench OU")
+    args = ap.parse_args()
+    ENDPOINT = args.endpoint.rstrip("/")
+    t0 = time.time()
+    post("/moto-api/reset")
+    post("/_shim/reset")
+    post("/moto-api/seed?a=42")
+    MANIFEST.update({"schema": 1, "endpoint": ENDPOINT, "seed": 42, "management_account_id": MGMT,
+                     "access_role_name": ACCESS_ROLE,
+                     "regions": {"bedrock_active": ACTIVE, "in_scope_unused": UNUSED},
+                     "organization": {}, "ous": [], "accounts": [], "scps": [], "resources": {MGMT: {}}})
+    mgmt = Account(MGMT)
+    accounts = build_org(mgmt, args.members)
+    seed_management(mgmt)
+    members = {name: Account.assume(mgmt, aid) for name, aid in accounts.items()}
+    for name, fn in [("payments-prod", seed_payments), ("ai-prod", seed_ai_prod), ("ai-dev", seed_ai_dev),
+                     ("sandbox-1", seed_sandbox1), ("sandbox-2", seed_sandbox2)]:
+        fn(members[name])
+    for i in range(1, args.members + 1):
+        seed_bench(members[f"bench-{i:03d}"], i)
+    delete_access_role(members["legacy"])
+    try:  # proves the emulator denies it, as AWS would
+        Account.assume(mgmt, accounts["legacy"])
+        raise SystemExit("seed_demo.py: AssumeRole into legacy unexpectedly succeeded")
+    except mgmt.c("sts").exceptions.ClientError as e:
+        assert e.response["Error"]["Code"] == "AccessDenied", e
+    MANIFEST["seconds"] = round(time.time() - t0, 2)
+    os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
+    with open(args.out, "w") as f:
+        json.dump(MANIFEST, f, indent=2, sort_keys=False)
+    print(f"seed_demo.py: {len(MANIFEST['accounts'])} accounts seeded in {MANIFEST['seconds']} s; manifest {args.out}",
+          file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

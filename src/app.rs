@@ -1,0 +1,690 @@
+//! The only module that knows every stage: CLI arguments → collect → evaluate → report.
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use anyhow::{Context as _, Result, anyhow, bail};
+use serde_json::{Value, json};
+
+use crate::checks::{self, Control, Severity, registry};
+use crate::cli::*;
+use crate::collect::{self, CollectOptions, RegionSpec, Shard};
+use crate::compliance;
+use crate::config::{self, Config};
+use crate::model::{Meta, Snapshot, ToolInfo};
+use crate::report::{self, Report, table::TableOptions};
+
+/// An error the user caused or the environment did (exit 2), as opposed to findings.
+pub const EXIT_FINDINGS: u8 = 1;
+pub const EXIT_ERROR: u8 = 2;
+
+pub fn run(cli: Cli) -> Result<ExitCode> {
+    let quiet = cli.quiet;
+    match cli.command {
+        Command::Audit(a) => audit(a, quiet),
+        Command::Collect(a) => collect_cmd(a, quiet),
+        Command::Evaluate(a) => evaluate_cmd(a),
+        Command::Checks { command } => checks_cmd(command),
+        Command::Frameworks { command } => frameworks_cmd(command),
+        Command::Policy { command } => policy_cmd(command),
+        Command::Cris { command } => cris_cmd(command, quiet),
+        Command::Permissions => {
+            emit(&permissions_policy())?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+// ------------------------------------------------------------------ helpers
+
+fn now() -> String {
+    jiff::Timestamp::now()
+        .round(jiff::Unit::Second)
+        .map(|t| t.to_string())
+        .unwrap_or_else(|_| jiff::Timestamp::now().to_string())
+}
+
+/// Write to stdout; a closed pipe (e.g. `| head`) is not an error.
+fn emit(text: &str) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        r => r.context("cannot write to stdout"),
+    }
+}
+
+fn load_config(path: Option<&Path>) -> Result<Config> {
+    match path {
+        Some(p) => Ok(Config::load(&p.to_string_lossy())?),
+        None => {
+            // A perimeter.toml in the working directory is used when present.
+            let default = Path::new("perimeter.toml");
+            if default.is_file() {
+                Ok(Config::load("perimeter.toml")?)
+            } else {
+                Ok(Config::default())
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Format {
+    Table,
+    Json,
+}
+
+impl Format {
+    fn file_name(self) -> Option<&'static str> {
+        match self {
+            Format::Table => None,
+            Format::Json => Some("perimeter.json"),
+        }
+    }
+}
+
+fn parse_formats(list: &[String]) -> Result<Vec<Format>> {
+    let mut out = Vec::new();
+    for f in list {
+        let f = match f.trim().to_ascii_lowercase().as_str() {
+            "table" => Format::Table,
+            "json" => Format::Json,
+            other => bail!("--format: unknown format {other:?} (expected table or json)"),
+        };
+        if !out.contains(&f) {
+            out.push(f);
+        }
+    }
+    if out.is_empty() {
+        bail!("--format: no format given");
+    }
+    Ok(out)
+}
+
+fn parse_severity(s: &str) -> Result<Severity> {
+    s.parse::<Severity>()
+        .map_err(|e| anyhow!("--fail-on: {e}"))
+}
+
+fn region_spec(regions: &[String]) -> Result<RegionSpec> {
+    let regions: Vec<String> = regions
+        .iter()
+        .map(|r| r.trim().to_string())
+        .filter(|r| !r.is_empty())
+        .collect();
+    if regions.is_empty() {
+        return Ok(RegionSpec::Default);
+    }
+    if regions.len() == 1 && regions[0].eq_ignore_ascii_case("all") {
+        return Ok(RegionSpec::All);
+    }
+    for r in &regions {
+        if !config::is_region_name(r) {
+            bail!("--regions: {r:?} is not an AWS Region name (e.g. eu-west-1)");
+        }
+    }
+    Ok(RegionSpec::List(regions))
+}
+
+fn is_account_id(s: &str) -> bool {
+    s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit())
+}
+
+fn collect_options(src: &SourceArgs, quiet: bool) -> Result<CollectOptions> {
+    for a in src.accounts.iter().chain(&src.exclude_accounts) {
+        if !is_account_id(a) {
+            bail!("--accounts/--exclude-accounts: {a:?} is not a 12-digit account id");
+        }
+    }
+    let shard = match &src.shard {
+        None => None,
+        Some(s) => {
+            let (k, n) = s
+                .split_once('/')
+                .ok_or_else(|| anyhow!("--shard: {s:?} is not of the form K/N (e.g. 2/4)"))?;
+            let (k, n): (u32, u32) = (
+                k.parse().map_err(|_| anyhow!("--shard: {k:?} is not a number"))?,
+                n.parse().map_err(|_| anyhow!("--shard: {n:?} is not a number"))?,
+            );
+            if n == 0 || k == 0 || k > n {
+                bail!("--shard: {s:?} needs 1 <= K <= N");
+            }
+            Some(Shard {
+                index: k - 1,
+                count: n,
+            })
+        }
+    };
+    if src.concurrency == 0 || src.account_concurrency == 0 {
+        bail!("--concurrency and --account-concurrency must be at least 1");
+    }
+    if src.call_timeout == 0 {
+        bail!("--call-timeout must be at least 1 second");
+    }
+    Ok(CollectOptions {
+        profile: src.profile.clone(),
+        endpoint_url: src.endpoint_url.clone(),
+        regions: region_spec(&src.regions)?,
+        org: src.org,
+        role_name: src.role_name.clone(),
+        external_id: src.external_id.clone(),
+        accounts: src.accounts.clone(),
+        exclude_accounts: src.exclude_accounts.clone(),
+        ous: src.ous.clone(),
+        shard,
+        concurrency: src.concurrency,
+        account_concurrency: src.account_concurrency,
+        call_timeout: Duration::from_secs(src.call_timeout),
+        progress: !quiet,
+        ..CollectOptions::default()
+    })
+}
+
+fn write_snapshot(snapshot: &Snapshot, path: &Path) -> Result<()> {
+    let text = serde_json::to_string_pretty(snapshot).context("cannot serialise the snapshot")?;
+    if path == Path::new("-") {
+        return emit(&(text + "\n"));
+    }
+    if let Some(dir) = path.parent()
+        && !dir.as_os_str().is_empty()
+    {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("cannot create folder {}", dir.display()))?;
+    }
+    std::fs::write(path, text + "\n")
+        .with_context(|| format!("cannot write snapshot {}", path.display()))
+}
+
+/// Collect into a snapshot. On Ctrl-C or a fatal error after collection started, what was
+/// collected is written as a partial snapshot (to `keep`, or `perimeter-partial.json`)
+/// before the error is returned.
+fn run_collect(opts: CollectOptions, keep: Option<&Path>) -> Result<Snapshot> {
+    let shared = Arc::new(Mutex::new(Snapshot::new(Meta {
+        tool: ToolInfo::current(),
+        started: now(),
+        source: "live".into(),
+        ..Meta::default()
+    })));
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    let worker = shared.clone();
+    let outcome: Result<(), String> = rt.block_on(async move {
+        tokio::select! {
+            r = collect::collect(&opts, worker) => r.map_err(|e| e.to_string()),
+            _ = tokio::signal::ctrl_c() => Err("interrupted".to_string()),
+        }
+    });
+    // Collection tasks may still hold the lock briefly; shut the runtime down first.
+    rt.shutdown_timeout(Duration::from_secs(2));
+    let mut snapshot = match Arc::try_unwrap(shared) {
+        Ok(m) => m.into_inner().unwrap_or_else(|p| p.into_inner()),
+        Err(arc) => arc.lock().unwrap_or_else(|p| p.into_inner()).clone(),
+    };
+    snapshot.meta.finished = now();
+    match outcome {
+        Ok(()) => Ok(snapshot),
+        Err(e) => {
+            if !snapshot.accounts.is_empty() || !snapshot.gaps.is_empty() {
+                snapshot.meta.partial = true;
+                let path = keep
+                    .map(Path::to_path_buf)
+                    .unwrap_or_else(|| PathBuf::from("perimeter-partial.json"));
+                write_snapshot(&snapshot, &path)?;
+                bail!("{e}; the partial snapshot was written to {}", path.display());
+            }
+            bail!("{e}")
+        }
+    }
+}
+
+struct Outputs<'a> {
+    formats: Vec<Format>,
+    output_dir: Option<&'a Path>,
+    table: TableOptions,
+}
+
+fn outputs<'a>(o: &'a OutputArgs) -> Result<Outputs<'a>> {
+    let formats = parse_formats(&o.format)?;
+    if o.output_dir.is_none() && formats.len() > 1 {
+        bail!("--format: several formats need --output-dir (only one format can go to stdout)");
+    }
+    if let Some(fw) = &o.framework
+        && compliance::find(fw).is_none()
+    {
+        bail!("--framework: no framework called {fw:?} (see `perimeter frameworks list`)");
+    }
+    Ok(Outputs {
+        formats,
+        output_dir: o.output_dir.as_deref(),
+        table: TableOptions {
+            show_pass: o.show_pass,
+            framework: o
+                .framework
+                .as_deref()
+                .and_then(compliance::find)
+                .map(|f| f.id.clone()),
+            width: None,
+        },
+    })
+}
+
+fn render(report: &Report, out: &Outputs<'_>) -> Result<()> {
+    if let Some(dir) = out.output_dir {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("cannot create output folder {}", dir.display()))?;
+    }
+    for f in &out.formats {
+        let text = match f {
+            Format::Table => report::table::render(report, &out.table),
+            Format::Json => report::json::render(report),
+        };
+        match (out.output_dir, f.file_name()) {
+            (Some(dir), Some(name)) => {
+                let path = dir.join(name);
+                std::fs::write(&path, text)
+                    .with_context(|| format!("cannot write {}", path.display()))?;
+                if !out.formats.contains(&Format::Table) {
+                    continue;
+                }
+                eprintln!("wrote {}", path.display());
+            }
+            _ => emit(&text)?,
+        }
+    }
+    Ok(())
+}
+
+fn finish(report: &Report, fail_on: Severity) -> ExitCode {
+    if report.fails_at(fail_on) {
+        ExitCode::from(EXIT_FINDINGS)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+// ------------------------------------------------------------------ commands
+
+fn audit(a: AuditArgs, quiet: bool) -> Result<ExitCode> {
+    let config = load_config(a.output.config.as_deref())?;
+    let out = outputs(&a.output)?;
+    let fail_on = parse_severity(&a.output.fail_on)?;
+    let opts = collect_options(&a.source, quiet)?;
+    let snapshot = run_collect(opts, a.snapshot_out.as_deref())?;
+    if let Some(p) = &a.snapshot_out {
+        write_snapshot(&snapshot, p)?;
+    }
+    let findings = checks::run_checks(&snapshot, &config, &|_| true);
+    let report = Report::build(&snapshot, findings);
+    render(&report, &out)?;
+    Ok(finish(&report, fail_on))
+}
+
+fn collect_cmd(a: CollectArgs, quiet: bool) -> Result<ExitCode> {
+    let opts = collect_options(&a.source, quiet)?;
+    let keep = (a.output != Path::new("-")).then_some(a.output.as_path());
+    let snapshot = run_collect(opts, keep)?;
+    write_snapshot(&snapshot, &a.output)?;
+    if a.output != Path::new("-") && !quiet {
+        eprintln!(
+            "wrote {} ({} account(s), {} gap(s))",
+            a.output.display(),
+            snapshot.accounts.len(),
+            snapshot.gaps.len()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn evaluate_cmd(a: EvaluateArgs) -> Result<ExitCode> {
+    let config = load_config(a.output.config.as_deref())?;
+    let out = outputs(&a.output)?;
+    let fail_on = parse_severity(&a.output.fail_on)?;
+    let path = a
+        .snapshot
+        .as_ref()
+        .ok_or_else(|| anyhow!("evaluate needs a snapshot file"))?;
+    let snapshot = Snapshot::load(&path.to_string_lossy())?;
+    let findings = checks::run_checks(&snapshot, &config, &|_| true);
+    let report = Report::build(&snapshot, findings);
+    render(&report, &out)?;
+    Ok(finish(&report, fail_on))
+}
+
+fn checks_cmd(c: ChecksCommand) -> Result<ExitCode> {
+    match c {
+        ChecksCommand::List {
+            control,
+            framework,
+            format,
+        } => {
+            let control: Option<Control> = control
+                .map(|c| c.parse().map_err(|e: String| anyhow!("--control: {e}")))
+                .transpose()?;
+            let fw = match framework {
+                Some(name) => Some(compliance::find(&name).ok_or_else(|| {
+                    anyhow!("--framework: no framework called {name:?} (see `perimeter frameworks list`)")
+                })?),
+                None => None,
+            };
+            let rows: Vec<_> = registry::all()
+                .filter(|m| control.is_none_or(|c| m.control == c))
+                .filter(|m| {
+                    fw.is_none_or(|f| f.requirements.iter().any(|r| r.checks.contains(&m.code)))
+                })
+                .collect();
+            match format.as_str() {
+                "json" => {
+                    let v: Vec<Value> = rows
+                        .iter()
+                        .map(|m| {
+                            json!({
+                                "code": m.code, "slug": m.slug, "title": m.title,
+                                "control": m.control, "severity": m.severity,
+                                "resource_type": m.resource_type,
+                                "frameworks": frameworks_of(&m.code),
+                            })
+                        })
+                        .collect();
+                    emit(&(serde_json::to_string_pretty(&v)? + "\n"))?;
+                }
+                "table" => {
+                    let mut t = comfy_table::Table::new();
+                    t.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED)
+                        .set_header(vec!["Code", "Slug", "Control", "Severity", "Frameworks"]);
+                    for m in &rows {
+                        let fws: Vec<String> = frameworks_of(&m.code)
+                            .into_iter()
+                            .map(|(id, _)| id)
+                            .collect();
+                        t.add_row(vec![
+                            m.code.clone(),
+                            m.slug.clone(),
+                            m.control.to_string(),
+                            m.severity.to_string(),
+                            fws.join(", "),
+                        ]);
+                    }
+                    emit(&format!("{t}\n{} check(s)\n", rows.len()))?;
+                }
+                other => bail!("--format: unknown format {other:?} (expected table or json)"),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        ChecksCommand::Explain { code, format } => {
+            let check = registry::find(&code).ok_or_else(|| {
+                anyhow!("no check has the code {code:?} (see `perimeter checks list`)")
+            })?;
+            let m = registry::metadata(check.code());
+            match format.as_str() {
+                "json" => {
+                    let mut v = serde_json::to_value(m)?;
+                    v["frameworks"] = json!(frameworks_of(&m.code));
+                    emit(&(serde_json::to_string_pretty(&v)? + "\n"))?;
+                }
+                "text" => emit(&explain_text(m))?,
+                other => bail!("--format: unknown format {other:?} (expected text or json)"),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// (framework id, requirement ids) for every framework that maps the check.
+fn frameworks_of(code: &str) -> Vec<(String, Vec<String>)> {
+    compliance::frameworks()
+        .iter()
+        .filter_map(|f| {
+            let reqs: Vec<String> = f
+                .requirements
+                .iter()
+                .filter(|r| r.checks.iter().any(|c| c == code))
+                .map(|r| r.id.clone())
+                .collect();
+            (!reqs.is_empty()).then(|| (f.id.clone(), reqs))
+        })
+        .collect()
+}
+
+fn explain_text(m: &checks::Metadata) -> String {
+    let mut s = format!(
+        "{} {} — {}\ncontrol: {}   severity: {}   resource: {}\n\nWhy it matters\n{}\n\nHow to fix it\n{}\n",
+        m.code,
+        m.slug,
+        m.title,
+        m.control.title(),
+        m.severity,
+        m.resource_type,
+        m.rationale.trim(),
+        m.remediation.console.trim()
+    );
+    for (label, snippet) in [
+        ("AWS CLI", &m.remediation.cli),
+        ("Terraform", &m.remediation.terraform),
+        ("CloudFormation", &m.remediation.cloudformation),
+    ] {
+        if let Some(x) = snippet {
+            s.push_str(&format!("\n{label}\n{}\n", x.trim()));
+        }
+    }
+    let fws = frameworks_of(&m.code);
+    if !fws.is_empty() {
+        s.push_str("\nCompliance\n");
+        for (id, reqs) in fws {
+            s.push_str(&format!("  {id}: {}\n", reqs.join(", ")));
+        }
+    }
+    if !m.references.is_empty() {
+        s.push_str("\nReferences\n");
+        for r in &m.references {
+            s.push_str(&format!("  {r}\n"));
+        }
+    }
+    s
+}
+
+fn frameworks_cmd(c: FrameworksCommand) -> Result<ExitCode> {
+    match c {
+        FrameworksCommand::List { format } => {
+            let fws = compliance::frameworks();
+            match format.as_str() {
+                "json" => {
+                    let v: Vec<Value> = fws
+                        .iter()
+                        .map(|f| json!({"id": f.id, "name": f.name, "version": f.version, "title": f.title, "requirements": f.requirements.len()}))
+                        .collect();
+                    emit(&(serde_json::to_string_pretty(&v)? + "\n"))?;
+                }
+                "table" => {
+                    let mut t = comfy_table::Table::new();
+                    t.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED)
+                        .set_header(vec!["Id", "Framework", "Version", "Requirements"]);
+                    for f in fws {
+                        t.add_row(vec![
+                            f.id.clone(),
+                            f.title.clone(),
+                            f.version.clone(),
+                            f.requirements.len().to_string(),
+                        ]);
+                    }
+                    emit(&format!("{t}\n"))?;
+                }
+                other => bail!("--format: unknown format {other:?} (expected table or json)"),
+            }
+        }
+        FrameworksCommand::Show { name, format } => {
+            let f = compliance::find(&name).ok_or_else(|| {
+                anyhow!("no framework called {name:?} (see `perimeter frameworks list`)")
+            })?;
+            match format.as_str() {
+                "json" => emit(&(serde_json::to_string_pretty(f)? + "\n"))?,
+                "table" => {
+                    let mut t = comfy_table::Table::new();
+                    t.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED)
+                        .set_content_arrangement(comfy_table::ContentArrangement::Dynamic)
+                        .set_header(vec!["Requirement", "Title", "Checks"]);
+                    for r in &f.requirements {
+                        t.add_row(vec![r.id.clone(), r.title.clone(), r.checks.join(", ")]);
+                    }
+                    emit(&format!(
+                        "{} ({})\nsource: {}\n{}\n{}\n",
+                        f.title,
+                        f.id,
+                        f.source,
+                        f.notes.trim(),
+                        t
+                    ))?;
+                }
+                other => bail!("--format: unknown format {other:?} (expected table or json)"),
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn policy_cmd(c: PolicyCommand) -> Result<ExitCode> {
+    let PolicyCommand::Simulate { cases, format } = c;
+    if !matches!(format.as_str(), "json" | "text") {
+        bail!("--format: unknown format {format:?} (expected json or text)");
+    }
+    let text = if cases == Path::new("-") {
+        let mut s = String::new();
+        std::io::stdin()
+            .read_to_string(&mut s)
+            .context("cannot read cases from stdin")?;
+        s
+    } else {
+        std::fs::read_to_string(&cases)
+            .with_context(|| format!("cannot read cases file {}", cases.display()))?
+    };
+    let input: Value = serde_json::from_str(&text)
+        .map_err(|e| anyhow!("cases file {} is not valid JSON: {e}", cases.display()))?;
+    let out = crate::policy::simulate::simulate(&input);
+    if format == "json" {
+        emit(&(serde_json::to_string_pretty(&out.json)? + "\n"))?;
+    } else {
+        emit(&out.text)?;
+    }
+    if out.malformed > 0 {
+        eprintln!("{} malformed case(s); see the `error` fields", out.malformed);
+        return Ok(ExitCode::from(EXIT_ERROR));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn cris_cmd(c: CrisCommand, quiet: bool) -> Result<ExitCode> {
+    let CrisCommand::Explain {
+        account,
+        profile,
+        snapshot,
+        aws_profile,
+        regions,
+        endpoint_url,
+        role_name,
+        config,
+        format,
+    } = c;
+    if !is_account_id(&account) {
+        bail!("--account: {account:?} is not a 12-digit account id");
+    }
+    if !matches!(format.as_str(), "json" | "text") {
+        bail!("--format: unknown format {format:?} (expected text or json)");
+    }
+    let config = load_config(config.as_deref())?;
+    let snapshot = match snapshot {
+        Some(p) => Snapshot::load(&p.to_string_lossy())?,
+        None => {
+            let src = SourceArgs {
+                profile: aws_profile,
+                regions,
+                endpoint_url,
+                org: true,
+                role_name,
+                external_id: None,
+                accounts: vec![account.clone()],
+                exclude_accounts: Vec::new(),
+                ous: Vec::new(),
+                shard: None,
+                concurrency: 32,
+                account_concurrency: 8,
+                call_timeout: 30,
+            };
+            run_collect(collect_options(&src, quiet)?, None)?
+        }
+    };
+    let v = checks::cris::explain::explain(&snapshot, &config, &account, profile.as_deref())
+        .map_err(|e| anyhow!(e))?;
+    if format == "json" {
+        emit(&(serde_json::to_string_pretty(&v)? + "\n"))?;
+    } else {
+        emit(&checks::cris::explain::explain_text(&v))?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The read-only permissions perimeter needs: every operation the collectors call.
+pub const READ_ACTIONS: &[&str] = &[
+    "sts:GetCallerIdentity",
+    "sts:AssumeRole",
+    "organizations:DescribeOrganization",
+    "organizations:ListRoots",
+    "organizations:ListOrganizationalUnitsForParent",
+    "organizations:ListAccounts",
+    "organizations:ListTagsForResource",
+    "organizations:ListPolicies",
+    "organizations:DescribePolicy",
+    "organizations:ListTargetsForPolicy",
+    "organizations:ListParents",
+    "organizations:ListPoliciesForTarget",
+    "iam:GetAccountAuthorizationDetails",
+    "iam:GetPolicy",
+    "iam:GetPolicyVersion",
+    "iam:ListServiceSpecificCredentials",
+    "kms:ListKeys",
+    "kms:ListAliases",
+    "kms:DescribeKey",
+    "kms:GetKeyPolicy",
+    "kms:GetKeyRotationStatus",
+    "kms:ListResourceTags",
+    "bedrock:GetModelInvocationLoggingConfiguration",
+    "bedrock:ListGuardrails",
+    "bedrock:GetGuardrail",
+    "bedrock:ListInferenceProfiles",
+    "bedrock:GetInferenceProfile",
+    "bedrock:ListCustomModels",
+    "bedrock:GetCustomModel",
+    "bedrock:ListFoundationModels",
+    "bedrock:ListTagsForResource",
+    "bedrock:ListEnforcedGuardrailsConfiguration",
+    "ec2:DescribeRegions",
+    "ec2:DescribeVpcs",
+    "ec2:DescribeVpcEndpoints",
+    "ec2:DescribeSecurityGroups",
+    "cloudtrail:DescribeTrails",
+    "cloudtrail:GetTrailStatus",
+    "cloudtrail:GetEventSelectors",
+    "cloudtrail:LookupEvents",
+    "s3:GetBucketLocation",
+    "s3:GetEncryptionConfiguration",
+    "s3:GetBucketPublicAccessBlock",
+    "s3:GetBucketPolicy",
+    "s3:GetBucketObjectLockConfiguration",
+    "logs:DescribeLogGroups",
+];
+
+fn permissions_policy() -> String {
+    let v = json!({
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Sid": "PerimeterReadOnly",
+            "Effect": "Allow",
+            "Action": READ_ACTIONS,
+            "Resource": "*"
+        }]
+    });
+    serde_json::to_string_pretty(&v).unwrap_or_default() + "\n"
+}

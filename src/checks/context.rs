@@ -1,0 +1,558 @@
+//! What every check shares: the snapshot, the config, parsed policies per principal,
+//! each account's SCP chain, and each account's Bedrock-active Regions.
+//!
+//! Everything here is computed once per evaluation, so checks stay simple and the
+//! policy documents are parsed once.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use serde_json::{Value, json};
+
+use crate::config::Config;
+use crate::model::{Account, Snapshot, Tags};
+use crate::policy::{
+    Context, Decision, DecisionEffect, Labeled, OpenDecision, Policy, PolicySet, Request,
+    UnknownKeys, evaluate, evaluate_open,
+};
+
+/// A parsed policy with the label that names it in evidence.
+#[derive(Debug, Clone)]
+pub struct NamedPolicy {
+    pub label: String,
+    pub policy: Arc<Policy>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PrincipalKind {
+    Role,
+    User,
+}
+
+/// An IAM role or user with everything that decides what it may do.
+#[derive(Debug, Clone)]
+pub struct PrincipalView {
+    pub arn: String,
+    pub name: String,
+    pub kind: PrincipalKind,
+    pub tags: Tags,
+    /// Identity policies: inline, attached managed, and (for users) their groups'.
+    pub identity: Vec<NamedPolicy>,
+    pub boundary: Option<Vec<NamedPolicy>>,
+    /// Allowed `*` on `*`, or `iam:*` together with `sts:AssumeRole` on `*`.
+    pub is_admin: bool,
+    /// The role perimeter audits through (reported at most as info).
+    pub is_audit_role: bool,
+    pub is_service_linked: bool,
+    pub last_used: Option<String>,
+    pub created: Option<String>,
+    /// Policies that could not be parsed (label, error): decisions about this principal
+    /// are then incomplete.
+    pub unparsed: Vec<(String, String)>,
+}
+
+impl PrincipalView {
+    /// A workload principal: what the checks about invokers look at.
+    pub fn is_workload(&self) -> bool {
+        !self.is_admin && !self.is_audit_role && !self.is_service_linked
+    }
+}
+
+/// One account, prepared for the checks.
+#[derive(Debug)]
+pub struct AccountView<'s> {
+    pub account: &'s Account,
+    pub partition: String,
+    pub principals: Vec<PrincipalView>,
+    /// The SCP chain root → OUs → account; `None` when not governed (or unknown: see
+    /// `scps_known`).
+    pub scps: Option<Vec<Vec<NamedPolicy>>>,
+    /// False when the chain could not be read (a member account audited on its own).
+    pub scps_known: bool,
+    /// Region → why it counts as Bedrock-active.
+    pub active_regions: BTreeMap<String, Vec<String>>,
+    /// SCP documents that could not be parsed.
+    pub scp_errors: Vec<(String, String)>,
+}
+
+impl AccountView<'_> {
+    pub fn principal(&self, arn: &str) -> Option<&PrincipalView> {
+        self.principals.iter().find(|p| p.arn == arn)
+    }
+    pub fn is_active(&self, region: &str) -> bool {
+        self.active_regions.contains_key(region)
+    }
+}
+
+pub struct EvalContext<'s> {
+    pub snapshot: &'s Snapshot,
+    pub config: &'s Config,
+    /// "Now" for age-based checks: the snapshot's finish time, so evaluating a saved
+    /// snapshot later gives the same findings.
+    pub now: Option<jiff::Timestamp>,
+    pub accounts: Vec<AccountView<'s>>,
+}
+
+fn parse_doc(v: &Value) -> Result<Policy, String> {
+    match v {
+        Value::String(s) => Policy::parse(s).map_err(|e| e.to_string()),
+        Value::Null => Err("the document could not be read".into()),
+        other => Policy::from_value(other).map_err(|e| e.to_string()),
+    }
+}
+
+fn partition_of(arn: &str) -> String {
+    arn.split(':').nth(1).unwrap_or("aws").to_string()
+}
+
+impl<'s> EvalContext<'s> {
+    pub fn new(snapshot: &'s Snapshot, config: &'s Config) -> EvalContext<'s> {
+        let now = snapshot
+            .meta
+            .finished
+            .parse::<jiff::Timestamp>()
+            .ok()
+            .or_else(|| snapshot.meta.started.parse::<jiff::Timestamp>().ok());
+        let accounts = snapshot
+            .accounts
+            .iter()
+            .map(|a| build_account(snapshot, config, a))
+            .collect();
+        EvalContext {
+            snapshot,
+            config,
+            now,
+            accounts,
+        }
+    }
+
+    pub fn account(&self, id: &str) -> Option<&AccountView<'s>> {
+        self.accounts.iter().find(|a| a.account.id == id)
+    }
+
+    /// The policy set that decides a request by `p` in `acct` (identity, boundary and,
+    /// if `with_scps`, the SCP chain). Resource and endpoint policies are added by the
+    /// caller when the question involves them.
+    pub fn policy_set<'a>(
+        &self,
+        acct: &'a AccountView<'_>,
+        p: &'a PrincipalView,
+        with_scps: bool,
+    ) -> PolicySet<'a> {
+        let label = |n: &'a NamedPolicy| Labeled {
+            label: n.label.clone(),
+            policy: &n.policy,
+        };
+        PolicySet {
+            identity: p.identity.iter().map(label).collect(),
+            permissions_boundary: p
+                .boundary
+                .as_ref()
+                .map(|b| b.iter().map(label).collect()),
+            scp: if with_scps {
+                acct.scps
+                    .as_ref()
+                    .map(|levels| levels.iter().map(|l| l.iter().map(label).collect()).collect())
+            } else {
+                None
+            },
+            resource: Vec::new(),
+            vpc_endpoint: None,
+            semantics: None,
+        }
+    }
+
+    /// A request by `p`, with the context AWS would supply for it: principal ARN,
+    /// account and tags, user name for users, and the Region when given.
+    pub fn request(
+        &self,
+        acct: &AccountView<'_>,
+        p: &PrincipalView,
+        action: &str,
+        resource: &str,
+        region: Option<&str>,
+    ) -> Request {
+        let mut ctx = Context::new();
+        ctx.insert("aws:PrincipalArn", p.arn.clone());
+        ctx.insert("aws:PrincipalAccount", acct.account.id.clone());
+        ctx.insert(
+            "aws:PrincipalType",
+            match p.kind {
+                PrincipalKind::Role => "AssumedRole",
+                PrincipalKind::User => "User",
+            },
+        );
+        if p.kind == PrincipalKind::User {
+            ctx.insert("aws:username", p.name.clone());
+        }
+        for (k, v) in &p.tags {
+            ctx.insert(&format!("aws:PrincipalTag/{k}"), v.clone());
+        }
+        if !p.tags.is_empty() {
+            ctx.insert_multi(
+                "aws:PrincipalTagKeys",
+                p.tags.keys().cloned().collect::<Vec<_>>(),
+            );
+        }
+        if let Some(r) = region {
+            ctx.insert("aws:RequestedRegion", r);
+        }
+        let mut req = Request::new(p.arn.clone(), action, resource);
+        req.resource_account = Some(acct.account.id.clone());
+        req.context = ctx;
+        req.principal_is_service_linked_role = p.is_service_linked;
+        req
+    }
+
+    /// Closed-world decision: the context is exactly what `request` built.
+    pub fn decide(&self, set: &PolicySet<'_>, req: &Request) -> Decision {
+        evaluate(set, req)
+    }
+
+    /// Open-world decision: keys absent from the context could take any value.
+    pub fn decide_open(&self, set: &PolicySet<'_>, req: &Request) -> OpenDecision {
+        evaluate_open(set, req, &UnknownKeys::AllMissing)
+    }
+
+    /// Open-world decision where only `keys` are unknown; everything else is as given.
+    pub fn decide_open_keys(
+        &self,
+        set: &PolicySet<'_>,
+        req: &Request,
+        keys: &[&str],
+    ) -> OpenDecision {
+        evaluate_open(
+            set,
+            req,
+            &UnknownKeys::Listed(keys.iter().map(|k| k.to_string()).collect()),
+        )
+    }
+
+    /// True when a gap covers `service` for this account (and Region, if given).
+    pub fn has_gap(&self, account: &str, region: Option<&str>, service: &str) -> bool {
+        self.snapshot.gaps_for(account, region, service).next().is_some()
+    }
+
+    /// The gaps behind an `unknown`, as evidence.
+    pub fn gap_evidence(&self, account: &str, region: Option<&str>, service: &str) -> Value {
+        let gaps: Vec<Value> = self
+            .snapshot
+            .gaps_for(account, region, service)
+            .map(|g| json!({"operation": g.operation, "error": g.error, "region": g.region}))
+            .collect();
+        json!({ "gaps": gaps })
+    }
+
+    /// Days since an RFC 3339 time, relative to the snapshot's time.
+    pub fn days_since(&self, when: &str) -> Option<i64> {
+        let now = self.now?;
+        let then: jiff::Timestamp = when.parse().ok()?;
+        Some((now.as_second() - then.as_second()) / 86_400)
+    }
+}
+
+/// Decision reasons as evidence.
+pub fn reasons_json(d: &Decision) -> Value {
+    serde_json::to_value(&d.reasons).unwrap_or(Value::Null)
+}
+
+/// True when the decision is an unconditional allow.
+pub fn allowed(d: &Decision) -> bool {
+    d.effect == DecisionEffect::Allow
+}
+
+fn build_account<'s>(snapshot: &Snapshot, config: &Config, account: &'s Account) -> AccountView<'s> {
+    let caller_role = snapshot
+        .meta
+        .caller
+        .arn
+        .split(":assumed-role/")
+        .nth(1)
+        .and_then(|s| s.split('/').next())
+        .map(str::to_string);
+    let partition = if snapshot.meta.caller.arn.is_empty() {
+        "aws".to_string()
+    } else {
+        partition_of(&snapshot.meta.caller.arn)
+    };
+
+    let mut principals = Vec::new();
+    if let Some(iam) = &account.iam {
+        let mut managed: HashMap<&str, Result<Arc<Policy>, String>> = HashMap::new();
+        for mp in &iam.policies {
+            managed.insert(mp.arn.as_str(), parse_doc(&mp.document).map(Arc::new));
+        }
+        let attach = |arns: &[String], out: &mut Vec<NamedPolicy>, bad: &mut Vec<(String, String)>| {
+            for arn in arns {
+                match managed.get(arn.as_str()) {
+                    Some(Ok(p)) => out.push(NamedPolicy {
+                        label: arn.clone(),
+                        policy: p.clone(),
+                    }),
+                    Some(Err(e)) => bad.push((arn.clone(), e.clone())),
+                    None => bad.push((arn.clone(), "the policy document was not collected".into())),
+                }
+            }
+        };
+        let inline = |owner: &str,
+                      docs: &[crate::model::InlinePolicy],
+                      out: &mut Vec<NamedPolicy>,
+                      bad: &mut Vec<(String, String)>| {
+            for d in docs {
+                let label = format!("{owner}#inline/{}", d.name);
+                match parse_doc(&d.document) {
+                    Ok(p) => out.push(NamedPolicy {
+                        label,
+                        policy: Arc::new(p),
+                    }),
+                    Err(e) => bad.push((label, e)),
+                }
+            }
+        };
+        let boundary = |arn: &Option<String>, bad: &mut Vec<(String, String)>| {
+            arn.as_ref().map(|a| {
+                let mut v = Vec::new();
+                attach(std::slice::from_ref(a), &mut v, bad);
+                v
+            })
+        };
+        for r in &iam.roles {
+            let mut identity = Vec::new();
+            let mut unparsed = Vec::new();
+            inline(&r.arn, &r.inline_policies, &mut identity, &mut unparsed);
+            attach(&r.attached_policies, &mut identity, &mut unparsed);
+            let b = boundary(&r.permissions_boundary, &mut unparsed);
+            let is_audit_role = config.audit_role_names.iter().any(|n| n == &r.name)
+                || caller_role.as_deref() == Some(r.name.as_str());
+            principals.push(PrincipalView {
+                arn: r.arn.clone(),
+                name: r.name.clone(),
+                kind: PrincipalKind::Role,
+                tags: r.tags.clone(),
+                identity,
+                boundary: b,
+                is_admin: false,
+                is_audit_role,
+                is_service_linked: r.is_service_linked(),
+                last_used: r.last_used.clone(),
+                created: r.created.clone(),
+                unparsed,
+            });
+        }
+        for u in &iam.users {
+            let mut identity = Vec::new();
+            let mut unparsed = Vec::new();
+            inline(&u.arn, &u.inline_policies, &mut identity, &mut unparsed);
+            attach(&u.attached_policies, &mut identity, &mut unparsed);
+            for gname in &u.groups {
+                if let Some(g) = iam.groups.iter().find(|g| &g.name == gname) {
+                    inline(&g.arn, &g.inline_policies, &mut identity, &mut unparsed);
+                    attach(&g.attached_policies, &mut identity, &mut unparsed);
+                }
+            }
+            let b = boundary(&u.permissions_boundary, &mut unparsed);
+            principals.push(PrincipalView {
+                arn: u.arn.clone(),
+                name: u.name.clone(),
+                kind: PrincipalKind::User,
+                tags: u.tags.clone(),
+                identity,
+                boundary: b,
+                is_admin: false,
+                is_audit_role: false,
+                is_service_linked: false,
+                last_used: u.password_last_used.clone(),
+                created: u.created.clone(),
+                unparsed,
+            });
+        }
+    }
+
+    let mut scp_errors = Vec::new();
+    let scps = account.scps.as_ref().map(|levels| {
+        levels
+            .iter()
+            .map(|level| {
+                level
+                    .policies
+                    .iter()
+                    .filter_map(|p| {
+                        let label = format!("scp:{} ({}) at {} {}", p.id, p.name, level.kind, level.target_name);
+                        match parse_doc(&p.document) {
+                            Ok(pol) => Some(NamedPolicy {
+                                label,
+                                policy: Arc::new(pol),
+                            }),
+                            Err(e) => {
+                                scp_errors.push((label, e));
+                                None
+                            }
+                        }
+                    })
+                    .collect()
+            })
+            .collect()
+    });
+    let scps_known = account.scps.is_some()
+        || !snapshot.gaps_for(&account.id, None, "organizations").any(|_| true);
+
+    let mut view = AccountView {
+        account,
+        partition,
+        principals,
+        scps,
+        scps_known,
+        active_regions: BTreeMap::new(),
+        scp_errors,
+    };
+    mark_admins(&mut view);
+    view.active_regions = active_regions(config, &view);
+    view
+}
+
+/// Administrators, decided by the engine on identity policies (and boundary) alone.
+fn mark_admins(view: &mut AccountView<'_>) {
+    let account = view.account.id.clone();
+    let probe_resource = "arn:aws:perimeterprobe:us-east-1:000000000000:probe/any";
+    let mut admins = Vec::new();
+    for p in &view.principals {
+        let set = PolicySet {
+            identity: p
+                .identity
+                .iter()
+                .map(|n| Labeled {
+                    label: n.label.clone(),
+                    policy: &n.policy,
+                })
+                .collect(),
+            permissions_boundary: p.boundary.as_ref().map(|b| {
+                b.iter()
+                    .map(|n| Labeled {
+                        label: n.label.clone(),
+                        policy: &n.policy,
+                    })
+                    .collect()
+            }),
+            scp: None,
+            resource: Vec::new(),
+            vpc_endpoint: None,
+            semantics: None,
+        };
+        let ask = |action: &str, resource: &str| {
+            let mut r = Request::new(p.arn.clone(), action, resource);
+            r.resource_account = Some(account.clone());
+            evaluate_open(&set, &r, &UnknownKeys::AllMissing).is_unconditional_allow()
+        };
+        let star = ask("perimeterprobe:AnyAction", probe_resource);
+        let iam_and_assume = ask("iam:PerimeterProbeAction", "*") && ask("sts:AssumeRole", "*");
+        admins.push(star || iam_and_assume);
+    }
+    for (p, a) in view.principals.iter_mut().zip(admins) {
+        p.is_admin = a;
+    }
+}
+
+/// Bedrock-active Regions of an account, with the reasons (DESIGN.md conventions).
+fn active_regions(config: &Config, view: &AccountView<'_>) -> BTreeMap<String, Vec<String>> {
+    let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut add = |region: &str, why: String| {
+        out.entry(region.to_string()).or_default().push(why);
+    };
+    for r in &config.bedrock_regions {
+        add(r, "listed under bedrock_regions in the config".into());
+    }
+    for (region, data) in &view.account.regions {
+        if let Some(ct) = &data.cloudtrail
+            && let Some(act) = ct.bedrock_activity.found()
+            && act.events > 0
+        {
+            add(region, format!("{} Bedrock API events in CloudTrail event history", act.events));
+        }
+        if let Some(b) = &data.bedrock {
+            if b.logging.found().is_some() {
+                add(region, "model invocation logging is configured".into());
+            }
+            if let Some(g) = &b.guardrails
+                && !g.is_empty()
+            {
+                add(region, format!("{} guardrail(s)", g.len()));
+            }
+            if let Some(p) = &b.inference_profiles {
+                let apps = p.iter().filter(|p| p.kind == "APPLICATION").count();
+                if apps > 0 {
+                    add(region, format!("{apps} application inference profile(s)"));
+                }
+            }
+            if let Some(m) = &b.custom_models
+                && !m.is_empty()
+            {
+                add(region, format!("{} custom model(s)", m.len()));
+            }
+        }
+        if let Some(ec2) = &data.ec2
+            && !ec2.endpoints.is_empty()
+        {
+            add(region, "a Bedrock VPC endpoint".into());
+        }
+    }
+    // Identity policies naming a model or profile ARN in a concrete Region.
+    for p in &view.principals {
+        for n in &p.identity {
+            for region in named_bedrock_regions(&n.policy) {
+                let why = format!("{} names Bedrock resources in the Region", n.label);
+                let entry = out.entry(region).or_default();
+                if !entry.contains(&why) && entry.len() < 8 {
+                    entry.push(why);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Regions named explicitly (no wildcard) by Bedrock foundation-model or inference-profile
+/// ARNs in a policy's Allow statements.
+pub fn named_bedrock_regions(policy: &Policy) -> Vec<String> {
+    fn resources(v: &Value, out: &mut Vec<String>) {
+        match v {
+            Value::String(s) => out.push(s.clone()),
+            Value::Array(a) => a.iter().for_each(|x| resources(x, out)),
+            _ => {}
+        }
+    }
+    let doc = policy.to_value();
+    let mut arns = Vec::new();
+    let stmts = match doc.get("Statement") {
+        Some(Value::Array(a)) => a.clone(),
+        Some(v @ Value::Object(_)) => vec![v.clone()],
+        _ => Vec::new(),
+    };
+    for st in &stmts {
+        if st.get("Effect").and_then(Value::as_str) != Some("Allow") {
+            continue;
+        }
+        if let Some(r) = st.get("Resource") {
+            resources(r, &mut arns);
+        }
+    }
+    let mut regions: Vec<String> = arns
+        .iter()
+        .filter_map(|a| {
+            let parts: Vec<&str> = a.splitn(6, ':').collect();
+            if parts.len() == 6
+                && parts[2] == "bedrock"
+                && (parts[5].starts_with("foundation-model/")
+                    || parts[5].starts_with("inference-profile/")
+                    || parts[5].starts_with("application-inference-profile/"))
+                && crate::config::is_region_name(parts[3])
+            {
+                Some(parts[3].to_string())
+            } else {
+                None
+            }
+        })
+        .collect();
+    regions.sort();
+    regions.dedup();
+    regions
+}

@@ -1,0 +1,134 @@
+//! KMS-006: a custom or imported model (agent, knowledge base, prompt) has no
+//! customer-managed key.
+//!
+//! Only custom models are in the snapshot: agents, knowledge bases and prompts are not
+//! collected, so they produce no finding (rather than a pass nobody examined); each
+//! finding's evidence says so.
+
+use serde_json::json;
+
+use super::cmk_draft;
+use crate::checks::network::account_root;
+use crate::checks::{Check, Draft, EvalContext};
+
+pub struct BedrockResourceNotCmk;
+
+const NOT_COLLECTED: &str = "agents, knowledge bases and prompts are not collected by this version of perimeter and were not examined";
+
+impl Check for BedrockResourceNotCmk {
+    fn code(&self) -> &'static str {
+        "KMS-006"
+    }
+    fn metadata_source(&self) -> &'static str {
+        include_str!("../../../checks/kms/KMS-006.toml")
+    }
+    fn run(&self, cx: &EvalContext<'_>) -> Vec<Draft> {
+        let mut out = Vec::new();
+        for acct in &cx.accounts {
+            let id = acct.account.id.as_str();
+            let mut regions: Vec<&String> = acct.account.regions.keys().collect();
+            regions.extend(acct.active_regions.keys());
+            regions.sort();
+            regions.dedup();
+            for region in regions {
+                let models = acct
+                    .account
+                    .regions
+                    .get(region)
+                    .and_then(|d| d.bedrock.as_ref())
+                    .and_then(|b| b.custom_models.as_ref());
+                let Some(models) = models else {
+                    if let Some(why) = acct.active_regions.get(region) {
+                        let mut ev = cx.gap_evidence(id, Some(region), "bedrock");
+                        ev["active_region_reasons"] = json!(why);
+                        ev["not_examined"] = json!(NOT_COLLECTED);
+                        out.push(
+                            Draft::unknown(
+                                id,
+                                Some(region),
+                                account_root(acct),
+                                format!("Custom models in {region} could not be listed, so their encryption is not known."),
+                            )
+                            .evidence(ev),
+                        );
+                    }
+                    continue;
+                };
+                let mut ms: Vec<_> = models.iter().collect();
+                ms.sort_by(|a, b| a.arn.cmp(&b.arn));
+                for m in ms {
+                    out.push(cmk_draft(
+                        cx,
+                        id,
+                        region,
+                        m.arn.clone(),
+                        &format!("Custom model {}", m.name),
+                        m.kms_key_arn.as_deref(),
+                        "its weights (trained on your data) are encrypted with an AWS-owned key you cannot control or audit",
+                        json!({"model": m.name, "not_examined": NOT_COLLECTED}),
+                    ));
+                }
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::checks::Status;
+    use crate::checks::testutil::*;
+    use crate::model::*;
+
+    fn snap(key: Option<&str>) -> Snapshot {
+        let mut a = account(ACCOUNT);
+        a.regions.insert(
+            "us-east-1".into(),
+            RegionData {
+                kms: Some(Kms {
+                    keys: vec![KmsKey {
+                        id: "cmk".into(),
+                        arn: format!("arn:aws:kms:us-east-1:{ACCOUNT}:key/cmk"),
+                        manager: "CUSTOMER".into(),
+                        aliases: vec!["alias/models".into()],
+                        ..KmsKey::default()
+                    }],
+                }),
+                bedrock: Some(Bedrock {
+                    custom_models: Some(vec![CustomModel {
+                        arn: format!("arn:aws:bedrock:us-east-1:{ACCOUNT}:custom-model/m1"),
+                        name: "m1".into(),
+                        kms_key_arn: key.map(str::to_string),
+                    }]),
+                    ..Bedrock::default()
+                }),
+                ..RegionData::default()
+            },
+        );
+        snapshot(vec![a])
+    }
+
+    #[test]
+    fn model_without_key_fails() {
+        let f = run("KMS-006", &snap(None));
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].status, Status::Fail);
+        assert_eq!(f[0].resource, format!("arn:aws:bedrock:us-east-1:{ACCOUNT}:custom-model/m1"));
+        assert!(f[0].evidence["not_examined"].as_str().unwrap().contains("knowledge bases"));
+    }
+
+    #[test]
+    fn model_with_cmk_alias_arn_passes() {
+        let f = run(
+            "KMS-006",
+            &snap(Some(&format!("arn:aws:kms:us-east-1:{ACCOUNT}:alias/models"))),
+        );
+        assert_eq!(f[0].status, Status::Pass);
+    }
+
+    #[test]
+    fn model_with_uncollected_key_is_unknown() {
+        let f = run("KMS-006", &snap(Some("0000-missing")));
+        assert_eq!(f[0].status, Status::Unknown);
+    }
+}

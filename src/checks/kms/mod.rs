@@ -1,0 +1,242 @@
+//! C3 Encryption: customer-managed keys for the data Bedrock touches. One file per check.
+//!
+//! Helpers shared by the KMS checks: resolving a key reference (key ARN, key id, alias
+//! name or alias ARN) against the collected keys, and judging whether it is customer
+//! managed.
+
+pub mod bedrock_resource_not_cmk;
+pub mod cmk_rotation_off;
+pub mod guardrail_not_cmk;
+pub mod invocation_logs_not_cmk;
+pub mod key_decrypt_too_broad;
+pub mod key_policy_wildcard;
+pub mod key_shared_across_environments;
+
+use serde_json::{Value, json};
+
+use crate::checks::EvalContext;
+use crate::model::KmsKey;
+use crate::policy::Policy;
+
+/// What a key reference found in a resource's configuration points at.
+#[derive(Debug, Clone)]
+pub(crate) enum KeyRef<'a> {
+    /// A key in the snapshot.
+    Collected {
+        key: &'a KmsKey,
+        account: &'a str,
+        region: &'a str,
+    },
+    /// An AWS-managed key named by its `alias/aws/...` alias, not itself collected.
+    AwsManagedAlias(String),
+    /// A key ARN in an account whose keys were not collected. AWS-managed keys cannot be
+    /// used from another account, so such a key is customer managed.
+    OtherAccount(String),
+    /// Not matched to any collected key; `why` says what is missing.
+    Unresolved { reference: String, why: String },
+}
+
+impl KeyRef<'_> {
+    /// `Some(true)` customer managed, `Some(false)` AWS managed, `None` not known.
+    pub(crate) fn customer_managed(&self) -> Option<bool> {
+        match self {
+            KeyRef::Collected { key, .. } => Some(key.is_customer_managed()),
+            KeyRef::AwsManagedAlias(_) => Some(false),
+            KeyRef::OtherAccount(_) => Some(true),
+            KeyRef::Unresolved { .. } => None,
+        }
+    }
+
+    /// The key's ARN where known, else the reference as written.
+    pub(crate) fn arn(&self) -> String {
+        match self {
+            KeyRef::Collected { key, .. } => key.arn.clone(),
+            KeyRef::AwsManagedAlias(r) | KeyRef::OtherAccount(r) => r.clone(),
+            KeyRef::Unresolved { reference, .. } => reference.clone(),
+        }
+    }
+
+    pub(crate) fn evidence(&self) -> Value {
+        match self {
+            KeyRef::Collected { key, .. } => json!({
+                "key_arn": key.arn,
+                "manager": key.manager,
+                "aliases": key.aliases,
+                "state": key.state,
+            }),
+            KeyRef::AwsManagedAlias(r) => json!({
+                "key": r,
+                "manager": "AWS",
+                "note": "an alias under alias/aws/ names an AWS-managed key",
+            }),
+            KeyRef::OtherAccount(r) => json!({
+                "key_arn": r,
+                "manager": "CUSTOMER (assumed)",
+                "note": "the key belongs to another account whose keys were not collected; AWS-managed keys cannot be used across accounts",
+            }),
+            KeyRef::Unresolved { reference, why } => json!({
+                "key": reference,
+                "unresolved": why,
+            }),
+        }
+    }
+}
+
+fn alias_matches(key: &KmsKey, alias: &str) -> bool {
+    key.aliases.iter().any(|a| {
+        a == alias || a.rsplit_once(':').is_some_and(|(_, tail)| tail == alias)
+    })
+}
+
+/// Resolve a key reference used by a resource of `account` in `region`.
+pub(crate) fn resolve<'a>(
+    cx: &EvalContext<'a>,
+    account: &str,
+    region: &str,
+    reference: &str,
+) -> KeyRef<'a> {
+    let reference = reference.trim();
+    let snap = cx.snapshot;
+    let keys_in = |acct: &str, reg: &str| -> Option<(&'a str, &'a str, &'a [KmsKey])> {
+        let a = snap.accounts.iter().find(|a| a.id == acct)?;
+        let (r, data) = a.regions.get_key_value(reg)?;
+        let kms = data.kms.as_ref()?;
+        Some((a.id.as_str(), r.as_str(), kms.keys.as_slice()))
+    };
+    let (ref_account, ref_region, resource) = if let Some(rest) = reference.strip_prefix("arn:") {
+        let parts: Vec<&str> = rest.splitn(5, ':').collect();
+        if parts.len() != 5 || parts[1] != "kms" {
+            return KeyRef::Unresolved {
+                reference: reference.into(),
+                why: "not a KMS key ARN".into(),
+            };
+        }
+        (parts[3].to_string(), parts[2].to_string(), parts[4].to_string())
+    } else if reference.starts_with("alias/") {
+        (account.to_string(), region.to_string(), reference.to_string())
+    } else {
+        (account.to_string(), region.to_string(), format!("key/{reference}"))
+    };
+    let found = keys_in(&ref_account, &ref_region).map(|(a, r, keys)| {
+        let k = if let Some(alias) = resource.strip_prefix("alias/") {
+            keys.iter().find(|k| alias_matches(k, &format!("alias/{alias}")))
+        } else {
+            let id = resource.strip_prefix("key/").unwrap_or(&resource);
+            keys.iter()
+                .find(|k| k.id == id || k.arn.ends_with(&format!(":key/{id}")))
+        };
+        (a, r, k)
+    });
+    match found {
+        Some((a, r, Some(key))) => KeyRef::Collected {
+            key,
+            account: a,
+            region: r,
+        },
+        _ if resource.starts_with("alias/aws/") => KeyRef::AwsManagedAlias(reference.into()),
+        None if ref_account != account && reference.starts_with("arn:") => {
+            KeyRef::OtherAccount(reference.into())
+        }
+        None => KeyRef::Unresolved {
+            reference: reference.into(),
+            why: format!("the KMS keys of account {ref_account} in {ref_region} were not collected"),
+        },
+        Some((_, _, None)) => KeyRef::Unresolved {
+            reference: reference.into(),
+            why: format!(
+                "no collected key of account {ref_account} in {ref_region} has this id or alias"
+            ),
+        },
+    }
+}
+
+/// Every collected key with its account and Region, in a stable order.
+pub(crate) fn all_keys<'a>(cx: &EvalContext<'a>) -> Vec<(&'a str, &'a str, &'a KmsKey)> {
+    let mut out = Vec::new();
+    for a in &cx.snapshot.accounts {
+        for (region, data) in &a.regions {
+            if let Some(kms) = &data.kms {
+                let mut keys: Vec<_> = kms.keys.iter().collect();
+                keys.sort_by(|x, y| x.arn.cmp(&y.arn));
+                for k in keys {
+                    out.push((a.id.as_str(), region.as_str(), k));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The key policy, parsed; `Err` says why it cannot be used.
+pub(crate) fn key_policy(key: &KmsKey) -> Result<Policy, String> {
+    match &key.policy {
+        crate::model::Probe::Found(Value::String(s)) => Policy::parse(s).map_err(|e| e.to_string()),
+        crate::model::Probe::Found(v) => Policy::from_value(v).map_err(|e| e.to_string()),
+        crate::model::Probe::Absent => Err("the key has no policy recorded".into()),
+        crate::model::Probe::Unknown => Err("the key policy could not be read".into()),
+    }
+}
+
+/// The label of a key policy in evidence.
+pub(crate) fn key_policy_label(key: &KmsKey) -> String {
+    format!("key-policy:{}", key.arn)
+}
+
+/// The finding for a resource that should be encrypted with a customer-managed key:
+/// `key` is the key reference in its configuration (`None` = AWS-owned default
+/// encryption, described by `default_desc`).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn cmk_draft(
+    cx: &EvalContext<'_>,
+    account: &str,
+    region: &str,
+    resource: String,
+    what: &str,
+    key: Option<&str>,
+    default_desc: &str,
+    mut ev: Value,
+) -> crate::checks::Draft {
+    use crate::checks::Draft;
+    match key {
+        None => {
+            ev["kms_key"] = Value::Null;
+            Draft::fail(
+                account,
+                Some(region),
+                resource,
+                format!("{what} has no customer-managed key, so {default_desc}."),
+            )
+            .evidence(ev)
+        }
+        Some(key) => {
+            let k = resolve(cx, account, region, key);
+            ev["kms_key"] = k.evidence();
+            match k.customer_managed() {
+                Some(true) => Draft::pass(
+                    account,
+                    Some(region),
+                    resource,
+                    format!("{what} is encrypted with customer-managed key {}.", k.arn()),
+                ),
+                Some(false) => Draft::fail(
+                    account,
+                    Some(region),
+                    resource,
+                    format!(
+                        "{what} is encrypted with AWS-managed key {}, not a customer-managed key.",
+                        k.arn()
+                    ),
+                ),
+                None => Draft::unknown(
+                    account,
+                    Some(region),
+                    resource,
+                    format!(
+                        "{what} uses KMS key {key}, which could not be matched to a collected key."
+                    ),
+                ),
+            }
+            .evidence(ev)
+        }
+    }
+}

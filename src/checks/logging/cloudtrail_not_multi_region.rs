@@ -1,0 +1,204 @@
+//! LOG-003: no multi-Region trail is logging management events.
+
+use serde_json::{Value, json};
+
+use super::{records_management_events, regions_without_cloudtrail, root_arn, trails};
+use crate::checks::{Check, Draft, EvalContext};
+use crate::model::{Probe, Trail};
+
+pub struct CloudtrailNotMultiRegion;
+
+/// How one trail stands against the requirement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Verdict {
+    Qualifies,
+    Fails,
+    Unknown,
+}
+
+fn judge(t: &Trail) -> (Verdict, Value) {
+    let mgmt = records_management_events(t);
+    let logging = match &t.is_logging {
+        Probe::Found(b) => Some(*b),
+        Probe::Absent => Some(false),
+        Probe::Unknown => None,
+    };
+    let ev = json!({
+        "trail": t.arn,
+        "home_region": t.home_region,
+        "multi_region": t.multi_region,
+        "organization_trail": t.organization_trail,
+        "is_logging": logging,
+        "records_management_events": mgmt,
+    });
+    let v = if !t.multi_region || logging == Some(false) || mgmt == Some(false) {
+        Verdict::Fails
+    } else if logging.is_none() || mgmt.is_none() {
+        Verdict::Unknown
+    } else {
+        Verdict::Qualifies
+    };
+    (v, ev)
+}
+
+impl Check for CloudtrailNotMultiRegion {
+    fn code(&self) -> &'static str {
+        "LOG-003"
+    }
+    fn metadata_source(&self) -> &'static str {
+        include_str!("../../../checks/logging/LOG-003.toml")
+    }
+    fn run(&self, cx: &EvalContext<'_>) -> Vec<Draft> {
+        let mut out = Vec::new();
+        for acct in &cx.accounts {
+            let id = acct.account.id.as_str();
+            let root = root_arn(acct);
+            let missing = regions_without_cloudtrail(acct.account);
+            let all = trails(acct.account);
+            if all.is_empty() && !missing.is_empty() && missing.len() == acct.account.regions.len() {
+                let mut ev = cx.gap_evidence(id, None, "cloudtrail");
+                ev["regions"] = json!(missing);
+                out.push(
+                    Draft::unknown(
+                        id,
+                        None,
+                        root,
+                        format!("Trails of account {id} could not be listed in any Region, so multi-Region coverage is not known."),
+                    )
+                    .evidence(ev),
+                );
+                continue;
+            }
+            let judged: Vec<(Verdict, Value)> = all.iter().map(|(_, t)| judge(t)).collect();
+            let qualifying: Vec<&Value> = judged
+                .iter()
+                .filter(|(v, _)| *v == Verdict::Qualifies)
+                .map(|(_, e)| e)
+                .collect();
+            let undecided: Vec<&Value> = judged
+                .iter()
+                .filter(|(v, _)| *v == Verdict::Unknown)
+                .map(|(_, e)| e)
+                .collect();
+            let trails_ev: Vec<&Value> = judged.iter().map(|(_, e)| e).collect();
+            let d = if let Some(q) = qualifying.first() {
+                Draft::pass(
+                    id,
+                    None,
+                    root,
+                    format!(
+                        "Account {id} has a logging multi-Region trail recording management events ({}).",
+                        q["trail"].as_str().unwrap_or_default()
+                    ),
+                )
+                .evidence(json!({ "qualifying_trails": qualifying, "trails": trails_ev }))
+            } else if !undecided.is_empty() || !missing.is_empty() {
+                let mut ev = cx.gap_evidence(id, None, "cloudtrail");
+                ev["trails"] = json!(trails_ev);
+                ev["undecided_trails"] = json!(undecided);
+                ev["regions_not_listed"] = json!(missing);
+                Draft::unknown(
+                    id,
+                    None,
+                    root,
+                    format!(
+                        "No trail of account {id} is known to be a logging multi-Region trail recording management events, but the status or selectors of some trails (or the trails of some Regions) could not be read."
+                    ),
+                )
+                .evidence(ev)
+            } else {
+                Draft::fail(
+                    id,
+                    None,
+                    root,
+                    if all.is_empty() {
+                        format!("Account {id} has no CloudTrail trail, so API activity is kept only in the 90-day event history.")
+                    } else {
+                        format!(
+                            "None of the {} trail(s) of account {id} is a logging multi-Region trail recording management events.",
+                            all.len()
+                        )
+                    },
+                )
+                .evidence(json!({ "trails": trails_ev }))
+            };
+            out.push(d);
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::fixtures::*;
+    use crate::checks::Status;
+    use crate::checks::testutil::*;
+    use crate::model::{AdvancedSelector, CloudTrail, EventSelectors, FieldSelector, Probe, Trail};
+
+    fn snap(trails: Vec<Trail>) -> crate::model::Snapshot {
+        let mut a = account(ACCOUNT);
+        region(&mut a, REGION).cloudtrail = Some(CloudTrail {
+            trails,
+            ..Default::default()
+        });
+        snapshot(vec![a])
+    }
+
+    #[test]
+    fn multi_region_logging_trail_passes() {
+        let f = run("LOG-003", &snap(vec![trail("org", true)]));
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].status, Status::Pass);
+        assert_eq!(f[0].resource, format!("arn:aws:iam::{ACCOUNT}:root"));
+        assert!(f[0].region.is_none());
+    }
+
+    #[test]
+    fn advanced_management_selector_counts() {
+        let mut t = trail("adv", true);
+        t.event_selectors = Probe::Found(EventSelectors {
+            basic: vec![],
+            advanced: vec![AdvancedSelector {
+                name: Some("mgmt".into()),
+                field_selectors: vec![FieldSelector {
+                    field: "eventCategory".into(),
+                    equals: vec!["Management".into()],
+                    ..Default::default()
+                }],
+            }],
+        });
+        assert_eq!(run("LOG-003", &snap(vec![t]))[0].status, Status::Pass);
+    }
+
+    #[test]
+    fn single_region_or_stopped_trails_fail() {
+        let mut stopped = trail("stopped", true);
+        stopped.is_logging = Probe::Found(false);
+        let f = run("LOG-003", &snap(vec![trail("local", false), stopped]));
+        assert_eq!(f[0].status, Status::Fail);
+        assert!(f[0].message.contains("None of the 2 trail(s)"));
+    }
+
+    #[test]
+    fn no_trail_fails() {
+        let f = run("LOG-003", &snap(vec![]));
+        assert_eq!(f[0].status, Status::Fail);
+        assert!(f[0].message.contains("no CloudTrail trail"));
+    }
+
+    #[test]
+    fn unknown_selectors_are_unknown() {
+        let mut t = trail("t", true);
+        t.event_selectors = Probe::Unknown;
+        assert_eq!(run("LOG-003", &snap(vec![t]))[0].status, Status::Unknown);
+    }
+
+    #[test]
+    fn unlisted_everywhere_is_unknown() {
+        let mut a = account(ACCOUNT);
+        region(&mut a, REGION).cloudtrail = None;
+        let f = run("LOG-003", &snapshot(vec![a]));
+        assert_eq!(f[0].status, Status::Unknown);
+        assert!(f[0].message.contains("could not be listed"));
+    }
+}

@@ -1,0 +1,116 @@
+//! NET-002: a Bedrock interface endpoint has private DNS disabled.
+
+use super::{ec2_by_region, endpoint_arn, endpoint_evidence, is_bedrock_endpoint};
+use crate::checks::{Check, Draft, EvalContext};
+
+pub struct EndpointPrivateDnsOff;
+
+impl Check for EndpointPrivateDnsOff {
+    fn code(&self) -> &'static str {
+        "NET-002"
+    }
+    fn metadata_source(&self) -> &'static str {
+        include_str!("../../../checks/network/NET-002.toml")
+    }
+    fn run(&self, cx: &EvalContext<'_>) -> Vec<Draft> {
+        let mut out = Vec::new();
+        for acct in &cx.accounts {
+            let id = acct.account.id.as_str();
+            for (region, ec2) in ec2_by_region(cx, acct, "private DNS of Bedrock endpoints", &mut out) {
+                for ep in ec2.endpoints.iter().filter(|e| {
+                    is_bedrock_endpoint(e) && e.endpoint_type.eq_ignore_ascii_case("interface")
+                }) {
+                    let mut ev = endpoint_evidence(ep);
+                    ev["private_dns_enabled"] = ep.private_dns_enabled.into();
+                    let arn = endpoint_arn(acct, region, &ep.id);
+                    let d = if ep.private_dns_enabled {
+                        Draft::pass(
+                            id,
+                            Some(region),
+                            arn,
+                            format!(
+                                "Endpoint {} for {} has private DNS enabled, so SDK calls to the default hostname stay in the VPC.",
+                                ep.id, ep.service_name
+                            ),
+                        )
+                    } else {
+                        Draft::fail(
+                            id,
+                            Some(region),
+                            arn,
+                            format!(
+                                "Endpoint {} for {} has private DNS disabled, so SDK calls to the default hostname still go to the public endpoint.",
+                                ep.id, ep.service_name
+                            ),
+                        )
+                    };
+                    out.push(d.evidence(ev));
+                }
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::checks::Status;
+    use crate::checks::testutil::*;
+    use crate::model::{Ec2, RegionData, VpcEndpoint};
+
+    fn snap(dns: Option<bool>) -> crate::model::Snapshot {
+        let mut a = account(ACCOUNT);
+        let ec2 = dns.map(|dns| Ec2 {
+            vpcs: Vec::new(),
+            endpoints: vec![VpcEndpoint {
+                id: "vpce-1".into(),
+                vpc_id: "vpc-1".into(),
+                service_name: "com.amazonaws.us-east-1.bedrock-runtime".into(),
+                endpoint_type: "Interface".into(),
+                state: "available".into(),
+                private_dns_enabled: dns,
+                ..VpcEndpoint::default()
+            }],
+            security_groups: Vec::new(),
+        });
+        a.regions.insert(
+            "us-east-1".into(),
+            RegionData {
+                ec2,
+                ..Default::default()
+            },
+        );
+        snapshot(vec![a])
+    }
+
+    #[test]
+    fn private_dns_off_fails() {
+        let f = run("NET-002", &snap(Some(false)));
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].status, Status::Fail);
+        assert_eq!(
+            f[0].resource,
+            "arn:aws:ec2:us-east-1:111122223333:vpc-endpoint/vpce-1"
+        );
+        assert!(f[0].message.contains("private DNS disabled"));
+    }
+
+    #[test]
+    fn private_dns_on_passes() {
+        let f = run("NET-002", &snap(Some(true)));
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].status, Status::Pass);
+        assert_eq!(f[0].evidence["private_dns_enabled"], true);
+    }
+
+    #[test]
+    fn unreadable_ec2_in_active_region_is_unknown() {
+        let cfg = crate::config::Config {
+            bedrock_regions: vec!["us-east-1".into()],
+            ..Default::default()
+        };
+        let f = run_with("NET-002", &snap(None), &cfg);
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].status, Status::Unknown);
+    }
+}

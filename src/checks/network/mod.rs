@@ -1,0 +1,307 @@
+//! C2 Network: keep inference traffic off the public internet. One file per check.
+//!
+//! Helpers shared by the network checks: ARNs of VPCs and endpoints, which endpoints are
+//! Bedrock's, the probe requests the endpoint-policy checks put to the engine.
+
+pub mod endpoint_policy_open;
+pub mod endpoint_policy_region_unpinned;
+pub mod endpoint_private_dns_off;
+pub mod endpoint_sg_open;
+pub mod invoke_not_bound_to_endpoint;
+pub mod runtime_endpoint_missing;
+
+use serde_json::{Value, json};
+
+use crate::checks::context::AccountView;
+use crate::checks::{Draft, EvalContext};
+use crate::model::{Ec2, VpcEndpoint};
+use crate::policy::Policy;
+
+/// A principal of an account nobody audits: "any principal" for the endpoint policy probes.
+pub(crate) const OUTSIDER_ACCOUNT: &str = "999999999999";
+
+/// A model id no policy would name: a grant that covers it covers every model.
+pub(crate) const PROBE_MODEL_ID: &str = "perimeter.probe-model-v1:0";
+
+/// The account root ARN, the resource of account-wide findings.
+pub(crate) fn account_root(acct: &AccountView<'_>) -> String {
+    format!("arn:{}:iam::{}:root", acct.partition, acct.account.id)
+}
+
+pub(crate) fn vpc_arn(acct: &AccountView<'_>, region: &str, vpc_id: &str) -> String {
+    format!(
+        "arn:{}:ec2:{region}:{}:vpc/{vpc_id}",
+        acct.partition, acct.account.id
+    )
+}
+
+pub(crate) fn endpoint_arn(acct: &AccountView<'_>, region: &str, endpoint_id: &str) -> String {
+    format!(
+        "arn:{}:ec2:{region}:{}:vpc-endpoint/{endpoint_id}",
+        acct.partition, acct.account.id
+    )
+}
+
+/// The outside principal used to ask "does this let anyone in?".
+pub(crate) fn outsider_arn(acct: &AccountView<'_>) -> String {
+    let other = if acct.account.id == OUTSIDER_ACCOUNT {
+        "888888888888"
+    } else {
+        OUTSIDER_ACCOUNT
+    };
+    format!("arn:{}:iam::{other}:role/outsider", acct.partition)
+}
+
+/// A foundation-model ARN no policy names, in `region`.
+pub(crate) fn probe_model_arn(partition: &str, region: &str) -> String {
+    format!("arn:{partition}:bedrock:{region}::foundation-model/{PROBE_MODEL_ID}")
+}
+
+/// The service part after `com.amazonaws.<region>.` (e.g. `bedrock-runtime`), if the
+/// endpoint's service name has that shape.
+fn service_suffix(ep: &VpcEndpoint) -> &str {
+    // `com.amazonaws.us-east-1.bedrock-runtime` (or `cn.com.amazonaws...` in China).
+    ep.service_name.rsplit('.').next().unwrap_or("")
+}
+
+/// A Bedrock interface endpoint (`bedrock`, `bedrock-runtime`, `bedrock-agent`, ...).
+pub(crate) fn is_bedrock_endpoint(ep: &VpcEndpoint) -> bool {
+    service_suffix(ep).starts_with("bedrock")
+}
+
+/// An endpoint that carries model invocations (`bedrock-runtime`, or its FIPS twin).
+pub(crate) fn is_runtime_endpoint(ep: &VpcEndpoint) -> bool {
+    matches!(service_suffix(ep), "bedrock-runtime" | "bedrock-runtime-fips")
+}
+
+/// True for an interface endpoint in a state that can carry traffic.
+pub(crate) fn is_usable(ep: &VpcEndpoint) -> bool {
+    ep.endpoint_type.eq_ignore_ascii_case("interface")
+        && !matches!(
+            ep.state.to_ascii_lowercase().as_str(),
+            "deleted" | "deleting" | "failed" | "rejected" | "expired"
+        )
+}
+
+/// Evidence naming an endpoint.
+pub(crate) fn endpoint_evidence(ep: &VpcEndpoint) -> Value {
+    json!({
+        "endpoint_id": ep.id,
+        "vpc_id": ep.vpc_id,
+        "service_name": ep.service_name,
+        "endpoint_type": ep.endpoint_type,
+        "state": ep.state,
+    })
+}
+
+/// The endpoint policy AWS applies: the attached document, or the default full-access
+/// policy when the endpoint has none.
+pub(crate) fn endpoint_policy(ep: &VpcEndpoint) -> Result<(Policy, bool), String> {
+    match &ep.policy {
+        None | Some(Value::Null) => Ok((default_endpoint_policy(), true)),
+        Some(Value::String(s)) if s.trim().is_empty() => Ok((default_endpoint_policy(), true)),
+        Some(Value::String(s)) => Policy::parse(s).map(|p| (p, false)).map_err(|e| e.to_string()),
+        Some(v) => Policy::from_value(v)
+            .map(|p| (p, false))
+            .map_err(|e| e.to_string()),
+    }
+}
+
+/// The policy an endpoint has when none is attached: full access for every principal.
+pub(crate) fn default_endpoint_policy() -> Policy {
+    Policy::from_value(&json!({
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}]
+    }))
+    .expect("the default endpoint policy parses")
+}
+
+/// An identity policy allowing everything: stands for "whatever the caller's own account
+/// grants", so that a decision turns on the endpoint or key policy alone.
+pub(crate) fn allow_all_identity() -> Policy {
+    Policy::from_value(&json!({
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]
+    }))
+    .expect("the allow-all policy parses")
+}
+
+/// Label of [`allow_all_identity`] in evidence.
+pub(crate) const ALLOW_ALL_LABEL: &str = "perimeter:caller-identity-allows-everything";
+
+/// Condition keys a policy mentions (from its normalised form), lowercased.
+pub(crate) fn condition_keys(policy: &Policy) -> Vec<String> {
+    let mut keys = Vec::new();
+    let doc = policy.to_value();
+    let stmts = match doc.get("Statement") {
+        Some(Value::Array(a)) => a.clone(),
+        Some(v @ Value::Object(_)) => vec![v.clone()],
+        _ => Vec::new(),
+    };
+    for st in &stmts {
+        if let Some(Value::Object(ops)) = st.get("Condition") {
+            for block in ops.values() {
+                if let Value::Object(kv) = block {
+                    for k in kv.keys() {
+                        let k = k.to_ascii_lowercase();
+                        if !keys.contains(&k) {
+                            keys.push(k);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    keys.sort();
+    keys
+}
+
+/// Resource patterns of the Allow statements of a policy (raw strings).
+pub(crate) fn allowed_resource_patterns(policy: &Policy) -> Vec<String> {
+    fn strings(v: &Value, out: &mut Vec<String>) {
+        match v {
+            Value::String(s) => out.push(s.clone()),
+            Value::Array(a) => a.iter().for_each(|x| strings(x, out)),
+            _ => {}
+        }
+    }
+    let doc = policy.to_value();
+    let stmts = match doc.get("Statement") {
+        Some(Value::Array(a)) => a.clone(),
+        Some(v @ Value::Object(_)) => vec![v.clone()],
+        _ => Vec::new(),
+    };
+    let mut out = Vec::new();
+    for st in &stmts {
+        if st.get("Effect").and_then(Value::as_str) != Some("Allow") {
+            continue;
+        }
+        if let Some(r) = st.get("Resource") {
+            strings(r, &mut out);
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// Concrete Bedrock model / profile ARNs standing for what the patterns grant in `region`:
+/// wildcards are replaced by probe text, a wildcard Region by `region`, a wildcard account
+/// by `account`. Patterns naming another Region, or not Bedrock model resources, are
+/// dropped. These are only the requests put to the engine; the engine decides.
+pub(crate) fn instantiate_model_patterns(
+    patterns: &[String],
+    partition: &str,
+    region: &str,
+    account: &str,
+) -> Vec<String> {
+    let fill = |s: &str| s.replace('*', "perimeter-probe").replace('?', "x");
+    let mut out = Vec::new();
+    for p in patterns {
+        let parts: Vec<&str> = p.splitn(6, ':').collect();
+        if parts.len() != 6 || parts[0] != "arn" {
+            continue;
+        }
+        let service_ok = parts[2] == "bedrock" || parts[2] == "*";
+        let res = parts[5];
+        let kind_ok = res.starts_with("foundation-model/")
+            || res.starts_with("inference-profile/")
+            || res.starts_with("application-inference-profile/")
+            || res.starts_with("custom-model/")
+            || res.starts_with("imported-model/")
+            || res.starts_with("provisioned-model/");
+        if !service_ok || !kind_ok {
+            continue;
+        }
+        let r = if parts[3].contains(['*', '?']) {
+            if glob(parts[3], region) {
+                region.to_string()
+            } else {
+                continue;
+            }
+        } else if parts[3] == region {
+            region.to_string()
+        } else {
+            continue;
+        };
+        let acct = if res.starts_with("foundation-model/") {
+            String::new()
+        } else if parts[4].contains(['*', '?']) || parts[4].is_empty() {
+            account.to_string()
+        } else {
+            parts[4].to_string()
+        };
+        let arn = format!("arn:{partition}:bedrock:{r}:{acct}:{}", fill(res));
+        if !out.contains(&arn) {
+            out.push(arn);
+        }
+    }
+    out
+}
+
+/// For checks that look at Bedrock endpoints: the EC2 data of each Region of the account,
+/// with an `unknown` for every Bedrock-active Region whose EC2 data could not be read.
+pub(crate) fn ec2_by_region<'a>(
+    cx: &EvalContext<'_>,
+    acct: &'a AccountView<'_>,
+    what: &str,
+    unknowns: &mut Vec<Draft>,
+) -> Vec<(&'a str, &'a Ec2)> {
+    let mut out = Vec::new();
+    for (region, data) in &acct.account.regions {
+        if let Some(ec2) = &data.ec2 {
+            out.push((region.as_str(), ec2));
+        }
+    }
+    for (region, why) in &acct.active_regions {
+        let have = acct
+            .account
+            .regions
+            .get(region)
+            .is_some_and(|d| d.ec2.is_some());
+        if !have {
+            let mut ev = cx.gap_evidence(&acct.account.id, Some(region), "ec2");
+            ev["active_region_reasons"] = json!(why);
+            unknowns.push(
+                Draft::unknown(
+                    &acct.account.id,
+                    Some(region),
+                    account_root(acct),
+                    format!(
+                        "VPC endpoints in {region} could not be read, so {what} cannot be checked."
+                    ),
+                )
+                .evidence(ev),
+            );
+        }
+    }
+    out
+}
+
+/// `*` / `?` wildcard match, for choosing which Regions a pattern stands for.
+fn glob(pattern: &str, text: &str) -> bool {
+    let p: Vec<char> = pattern.chars().collect();
+    let t: Vec<char> = text.chars().collect();
+    let (mut pi, mut ti) = (0, 0);
+    let (mut star, mut mark) = (None, 0);
+    while ti < t.len() {
+        if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
+            pi += 1;
+            ti += 1;
+        } else if pi < p.len() && p[pi] == '*' {
+            star = Some(pi);
+            mark = ti;
+            pi += 1;
+        } else if let Some(s) = star {
+            pi = s + 1;
+            mark += 1;
+            ti = mark;
+        } else {
+            return false;
+        }
+    }
+    while pi < p.len() && p[pi] == '*' {
+        pi += 1;
+    }
+    pi == p.len()
+}

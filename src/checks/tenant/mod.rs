@@ -1,0 +1,1 @@
+//! Checks of this control, one file per check.

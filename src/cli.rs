@@ -1,0 +1,242 @@
+//! Command-line interface (clap). Raw arguments only; `app` validates and runs them.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "perimeter",
+    version,
+    about = "Audits the security perimeter around Amazon Bedrock workloads (read-only)",
+    long_about = "perimeter reads AWS accounts (one, a list, or a whole AWS Organization), never changes them, \
+and scores what it finds against a five-control Bedrock baseline (scoped IAM, VPC endpoints, customer-managed \
+KMS keys, logging, guardrails) plus multi-tenant isolation and cross-Region inference versus SCPs.\n\n\
+Exit codes: 0 no failing finding at or above --fail-on; 1 failing findings; 2 usage or runtime error."
+)]
+pub struct Cli {
+    /// More log output on stderr (-v info, -vv debug).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+    /// No progress display and no log output except errors.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Collect from AWS, evaluate every check and report.
+    Audit(AuditArgs),
+    /// Collect only, writing a snapshot.
+    Collect(CollectArgs),
+    /// Evaluate a saved snapshot (or an IAM authorization-details dump) offline.
+    Evaluate(EvaluateArgs),
+    /// The check catalogue.
+    Checks {
+        #[command(subcommand)]
+        command: ChecksCommand,
+    },
+    /// Compliance frameworks and their requirements.
+    Frameworks {
+        #[command(subcommand)]
+        command: FrameworksCommand,
+    },
+    /// The IAM policy engine.
+    Policy {
+        #[command(subcommand)]
+        command: PolicyCommand,
+    },
+    /// Cross-Region inference reasoning.
+    Cris {
+        #[command(subcommand)]
+        command: CrisCommand,
+    },
+    /// Print the read-only IAM policy perimeter itself needs.
+    Permissions,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct SourceArgs {
+    /// Named profile from the shared AWS config files.
+    #[arg(long)]
+    pub profile: Option<String>,
+    /// Regions to read: a comma list, or `all` for every Region enabled in the account.
+    /// Default: the configured Region (AWS_REGION / profile), else us-east-1.
+    #[arg(long, value_delimiter = ',')]
+    pub regions: Vec<String>,
+    /// Send every AWS call to this endpoint (AWS_ENDPOINT_URL works too).
+    #[arg(long)]
+    pub endpoint_url: Option<String>,
+    /// Audit every account of the AWS Organization (from the management account).
+    #[arg(long)]
+    pub org: bool,
+    /// Role assumed in member accounts with --org.
+    #[arg(long, default_value = "OrganizationAccountAccessRole")]
+    pub role_name: String,
+    /// External id for the member-account role.
+    #[arg(long)]
+    pub external_id: Option<String>,
+    /// Only these account ids (comma list).
+    #[arg(long, value_delimiter = ',')]
+    pub accounts: Vec<String>,
+    /// Skip these account ids (comma list).
+    #[arg(long, value_delimiter = ',')]
+    pub exclude_accounts: Vec<String>,
+    /// Only accounts under these OUs (ids or names, any depth; comma list).
+    #[arg(long, value_delimiter = ',')]
+    pub ous: Vec<String>,
+    /// Collect only shard K of N (e.g. 2/4): a stable partition of the account list.
+    #[arg(long)]
+    pub shard: Option<String>,
+    /// AWS calls in flight across the run.
+    #[arg(long, default_value_t = 32)]
+    pub concurrency: usize,
+    /// AWS calls in flight within one account.
+    #[arg(long, default_value_t = 8)]
+    pub account_concurrency: usize,
+    /// Timeout per AWS call, in seconds.
+    #[arg(long, default_value_t = 30)]
+    pub call_timeout: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct OutputArgs {
+    /// Output formats (comma list): table, json.
+    #[arg(long, value_delimiter = ',', default_value = "table")]
+    pub format: Vec<String>,
+    /// Write each format to a file in this folder (perimeter.json, ...); the table still
+    /// goes to stdout.
+    #[arg(long)]
+    pub output_dir: Option<PathBuf>,
+    /// perimeter.toml with tag keys, thresholds, residency and overrides.
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// Exit 1 when a finding fails at or above this severity (critical, high, medium, low, info).
+    #[arg(long, default_value = "low")]
+    pub fail_on: String,
+    /// Focus the table's compliance summary on one framework.
+    #[arg(long)]
+    pub framework: Option<String>,
+    /// List passing findings in the table too.
+    #[arg(long)]
+    pub show_pass: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    #[command(flatten)]
+    pub source: SourceArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    /// Also write the collected snapshot here.
+    #[arg(long)]
+    pub snapshot_out: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct CollectArgs {
+    #[command(flatten)]
+    pub source: SourceArgs,
+    /// Where to write the snapshot (`-` for stdout).
+    #[arg(short = 'o', long = "output")]
+    pub output: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct EvaluateArgs {
+    /// A snapshot written by `perimeter collect` or `audit --snapshot-out`.
+    #[arg(required_unless_present = "gaad")]
+    pub snapshot: Option<PathBuf>,
+    /// Build the snapshot from an `aws iam get-account-authorization-details` dump instead.
+    #[arg(long, conflicts_with = "snapshot")]
+    pub gaad: Option<PathBuf>,
+    /// Account id of the GAAD dump (default: taken from the ARNs in it).
+    #[arg(long, requires = "gaad")]
+    pub account_id: Option<String>,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ChecksCommand {
+    /// List the checks.
+    List {
+        /// Only this control (iam, network, kms, logging, guardrails, tenant, cris).
+        #[arg(long)]
+        control: Option<String>,
+        /// Only checks mapped to this framework.
+        #[arg(long)]
+        framework: Option<String>,
+        /// table or json.
+        #[arg(long, default_value = "table")]
+        format: String,
+    },
+    /// Everything about one check: why it matters and how to fix it.
+    Explain {
+        code: String,
+        /// text or json.
+        #[arg(long, default_value = "text")]
+        format: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum FrameworksCommand {
+    /// List the frameworks.
+    List {
+        #[arg(long, default_value = "table")]
+        format: String,
+    },
+    /// A framework's requirements and the checks that evidence them.
+    Show {
+        name: String,
+        #[arg(long, default_value = "table")]
+        format: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PolicyCommand {
+    /// Decide request cases (see README): a file, or `-` for stdin.
+    Simulate {
+        cases: PathBuf,
+        /// json or text.
+        #[arg(long, default_value = "json")]
+        format: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CrisCommand {
+    /// Why cross-Region inference works or fails for an account, per destination Region.
+    Explain {
+        /// The account to explain.
+        #[arg(long)]
+        account: String,
+        /// One inference profile id or ARN (default: every profile the account can use).
+        #[arg(long)]
+        profile: Option<String>,
+        /// Use this snapshot instead of collecting from AWS.
+        #[arg(long)]
+        snapshot: Option<PathBuf>,
+        /// AWS named profile for live collection (the organisation's management account).
+        #[arg(long)]
+        aws_profile: Option<String>,
+        /// Regions to read for live collection (comma list or `all`).
+        #[arg(long, value_delimiter = ',')]
+        regions: Vec<String>,
+        /// Send every AWS call to this endpoint.
+        #[arg(long)]
+        endpoint_url: Option<String>,
+        /// Role assumed in the member account.
+        #[arg(long, default_value = "OrganizationAccountAccessRole")]
+        role_name: String,
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// text or json.
+        #[arg(long, default_value = "text")]
+        format: String,
+    },
+}

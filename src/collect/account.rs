@@ -1,0 +1,222 @@
+//! One account: IAM and every Region's services, then the buckets and log groups the
+//! Region data points at.
+
+use std::collections::BTreeMap;
+
+use super::clients::Clients;
+use super::context::CallContext;
+use super::options::RegionSpec;
+use super::s3::Location;
+use super::{bedrock, cloudtrail, ec2, iam, kms, logs, s3};
+use crate::model::{Account, LogGroup, Logs, Probe, RegionData, S3};
+
+/// Everything known about an account before its data is read.
+#[derive(Debug, Clone, Default)]
+pub struct AccountPlan {
+    pub id: String,
+    pub name: Option<String>,
+    pub ou_path: Vec<crate::model::OuRef>,
+    pub tags: crate::model::Tags,
+    pub scps: Option<Vec<crate::model::ScpLevel>>,
+    pub access: String,
+}
+
+impl AccountPlan {
+    /// The account entry with no collected data (used when it cannot be entered).
+    pub fn empty(&self) -> Account {
+        Account {
+            id: self.id.clone(),
+            name: self.name.clone(),
+            ou_path: self.ou_path.clone(),
+            tags: self.tags.clone(),
+            scps: self.scps.clone(),
+            access: self.access.clone(),
+            iam: None,
+            regions: BTreeMap::new(),
+        }
+    }
+}
+
+/// The Regions to read in an account.
+pub async fn resolve_regions(spec: &RegionSpec, clients: &Clients, cx: &CallContext) -> Vec<String> {
+    match spec {
+        RegionSpec::Default => vec![clients.default_region.clone()],
+        RegionSpec::List(list) => {
+            let mut l = list.clone();
+            l.sort();
+            l.dedup();
+            l
+        }
+        RegionSpec::All => {
+            let region = clients.default_region.clone();
+            let ec2 = clients.ec2(&region);
+            match ec2::enabled_regions(&ec2, &cx.in_region(&region)).await {
+                Some(r) if !r.is_empty() => r,
+                // The gap is recorded; fall back to the configured Region.
+                _ => vec![region],
+            }
+        }
+    }
+}
+
+/// Read one account in the given Regions.
+pub async fn collect_account(
+    plan: &AccountPlan,
+    clients: &Clients,
+    cx: &CallContext,
+    regions: &[String],
+    activity_days: u32,
+) -> Account {
+    let iam_client = clients.iam();
+    let iam_fut = iam::collect_iam(&iam_client, cx);
+    let regions_fut = futures::future::join_all(regions.iter().map(|r| async move {
+        let rcx = cx.in_region(r);
+        let (kms_c, bedrock_c, ec2_c, ct_c) = (
+            clients.kms(r),
+            clients.bedrock(r),
+            clients.ec2(r),
+            clients.cloudtrail(r),
+        );
+        let (kms, bedrock, ec2, cloudtrail) = futures::join!(
+            kms::collect_kms(&kms_c, &rcx),
+            bedrock::collect_bedrock(&bedrock_c, &rcx),
+            ec2::collect_ec2(&ec2_c, &rcx),
+            cloudtrail::collect_cloudtrail(&ct_c, &rcx, activity_days),
+        );
+        (
+            r.clone(),
+            RegionData {
+                kms,
+                bedrock: Some(bedrock),
+                ec2,
+                cloudtrail,
+                s3: Some(S3::default()),
+                logs: Some(Logs::default()),
+            },
+        )
+    }));
+    let (iam, region_data) = futures::join!(iam_fut, regions_fut);
+    let mut data: BTreeMap<String, RegionData> = region_data.into_iter().collect();
+
+    attach_storage(clients, cx, &mut data).await;
+
+    let mut account = plan.empty();
+    account.iam = iam;
+    account.regions = data;
+    account
+}
+
+/// A bucket or log group referenced by Region data: who references it and why.
+#[derive(Debug, Default)]
+struct Refs {
+    /// Region of the first reference.
+    from_region: String,
+    roles: Vec<String>,
+}
+
+fn add_ref(map: &mut BTreeMap<String, Refs>, key: &str, region: &str, role: &str) {
+    let e = map.entry(key.to_string()).or_insert_with(|| Refs {
+        from_region: region.to_string(),
+        roles: Vec::new(),
+    });
+    if !e.roles.iter().any(|r| r == role) {
+        e.roles.push(role.to_string());
+    }
+}
+
+/// Read the buckets and log groups that invocation logging and trails write to, and
+/// place each in its own Region when that Region is in scope (else in the Region that
+/// referenced it).
+async fn attach_storage(clients: &Clients, cx: &CallContext, data: &mut BTreeMap<String, RegionData>) {
+    let mut buckets: BTreeMap<String, Refs> = BTreeMap::new();
+    // (region, name) of log groups.
+    let mut groups: BTreeMap<String, Refs> = BTreeMap::new();
+    let mut group_region: BTreeMap<String, String> = BTreeMap::new();
+    for (region, rd) in data.iter() {
+        if let Some(b) = rd.bedrock.as_ref()
+            && let Probe::Found(l) = &b.logging
+        {
+            if let Some(bucket) = &l.s3_bucket {
+                add_ref(&mut buckets, bucket, region, "invocation-logs");
+            }
+            if let Some(bucket) = &l.large_data_bucket {
+                add_ref(&mut buckets, bucket, region, "invocation-logs-large-data");
+            }
+            if let Some(g) = &l.cloudwatch_log_group {
+                let key = format!("{region}\u{0}{g}");
+                add_ref(&mut groups, &key, region, "invocation-logs");
+                group_region.insert(key, region.clone());
+            }
+        }
+        if let Some(ct) = rd.cloudtrail.as_ref() {
+            for t in &ct.trails {
+                if let Some(bucket) = &t.s3_bucket {
+                    add_ref(&mut buckets, bucket, region, "cloudtrail");
+                }
+                if let Some((g_region, name)) = t
+                    .cloudwatch_log_group_arn
+                    .as_deref()
+                    .and_then(super::decode::log_group_from_arn)
+                {
+                    let g_region = if g_region.is_empty() { region.clone() } else { g_region };
+                    let key = format!("{g_region}\u{0}{name}");
+                    add_ref(&mut groups, &key, region, "cloudtrail");
+                    group_region.insert(key, g_region);
+                }
+            }
+        }
+    }
+
+    let bucket_results = futures::future::join_all(buckets.into_iter().map(|(name, refs)| async move {
+        let from = refs.from_region.clone();
+        let rcx = cx.in_region(&from);
+        let loc = s3::bucket_location(&clients.s3(&from), &rcx, &name).await;
+        let (region, bucket) = match loc {
+            Location::Region(r) => {
+                let bcx = cx.in_region(&r);
+                let b = s3::collect_bucket(&clients.s3(&r), &bcx, &name, &r, refs.roles).await;
+                (r, b)
+            }
+            Location::Unknown => {
+                let b = s3::collect_bucket(&clients.s3(&from), &rcx, &name, "", refs.roles).await;
+                (from.clone(), b)
+            }
+            Location::Missing => (from.clone(), s3::unreadable_bucket(&name, "", refs.roles)),
+        };
+        (region, from, bucket)
+    }))
+    .await;
+    for (region, from, bucket) in bucket_results {
+        let target = if data.contains_key(&region) { region } else { from };
+        if let Some(rd) = data.get_mut(&target) {
+            rd.s3.get_or_insert_with(S3::default).buckets.push(bucket);
+        }
+    }
+
+    let group_results = futures::future::join_all(groups.into_iter().map(|(key, refs)| {
+        let region = group_region.get(&key).cloned().unwrap_or_default();
+        async move {
+            let name = key.split('\u{0}').nth(1).unwrap_or_default().to_string();
+            let gcx = cx.in_region(&region);
+            let g: Option<LogGroup> =
+                logs::collect_log_group(&clients.logs(&region), &gcx, &name, refs.roles).await;
+            (region, refs.from_region, g)
+        }
+    }))
+    .await;
+    for (region, from, group) in group_results {
+        let Some(group) = group else { continue };
+        let target = if data.contains_key(&region) { region } else { from };
+        if let Some(rd) = data.get_mut(&target) {
+            rd.logs.get_or_insert_with(Logs::default).log_groups.push(group);
+        }
+    }
+    for rd in data.values_mut() {
+        if let Some(s) = rd.s3.as_mut() {
+            s.buckets.sort_by(|a, b| a.name.cmp(&b.name));
+        }
+        if let Some(l) = rd.logs.as_mut() {
+            l.log_groups.sort_by(|a, b| a.name.cmp(&b.name));
+        }
+    }
+}

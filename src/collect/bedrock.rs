@@ -1,0 +1,401 @@
+//! Bedrock control plane per Region: invocation logging, guardrails (full DRAFT detail,
+//! published versions, tags), inference profiles, custom models, account-level enforced
+//! guardrails.
+
+use aws_sdk_bedrock::Client;
+use aws_sdk_bedrock::types::InferenceProfileType;
+use futures::stream::{self, StreamExt};
+
+use super::context::CallContext;
+use crate::model::{
+    Bedrock, ContentFilter, CustomModel, EnforcedGuardrail, GroundingFilter, Guardrail,
+    InferenceProfile, InvocationLogging, PiiEntity, Probe, RegexFilter, Tags, Topic,
+};
+
+const SVC: &str = "bedrock";
+const FAN_OUT: usize = 6;
+/// Most pages read from any one Bedrock list.
+const MAX_PAGES: usize = 50;
+
+/// Read Bedrock's control-plane state of one Region. Never `None`: each part records
+/// its own gap and stays `Unknown`/`None`.
+pub async fn collect_bedrock(client: &Client, cx: &CallContext) -> Bedrock {
+    let (logging, guardrails, profiles, custom, enforced) = futures::join!(
+        logging(client, cx),
+        guardrails(client, cx),
+        inference_profiles(client, cx),
+        custom_models(client, cx),
+        enforced_guardrails(client, cx),
+    );
+    Bedrock {
+        logging,
+        guardrails,
+        inference_profiles: profiles,
+        custom_models: custom,
+        enforced_guardrails: enforced,
+    }
+}
+
+async fn logging(client: &Client, cx: &CallContext) -> Probe<InvocationLogging> {
+    let op = "GetModelInvocationLoggingConfiguration";
+    let out = match cx
+        .call(
+            SVC,
+            op,
+            client.get_model_invocation_logging_configuration().send(),
+        )
+        .await
+    {
+        Ok(o) => o,
+        Err(e) => {
+            cx.gap(SVC, op, &e, None);
+            return Probe::Unknown;
+        }
+    };
+    let Some(c) = out.logging_config() else {
+        return Probe::Absent;
+    };
+    let cw = c.cloud_watch_config();
+    let s3 = c.s3_config();
+    let logging = InvocationLogging {
+        cloudwatch_log_group: cw
+            .map(|w| w.log_group_name().to_string())
+            .filter(|s| !s.is_empty()),
+        cloudwatch_role_arn: cw
+            .map(|w| w.role_arn().to_string())
+            .filter(|s| !s.is_empty()),
+        large_data_bucket: cw
+            .and_then(|w| w.large_data_delivery_s3_config())
+            .map(|b| b.bucket_name().to_string())
+            .filter(|s| !s.is_empty()),
+        s3_bucket: s3
+            .map(|b| b.bucket_name().to_string())
+            .filter(|s| !s.is_empty()),
+        s3_key_prefix: s3.and_then(|b| b.key_prefix()).map(str::to_string),
+        text: c.text_data_delivery_enabled().unwrap_or(false),
+        image: c.image_data_delivery_enabled().unwrap_or(false),
+        embedding: c.embedding_data_delivery_enabled().unwrap_or(false),
+        video: c.video_data_delivery_enabled().unwrap_or(false),
+        audio: c.audio_data_delivery_enabled().unwrap_or(false),
+    };
+    if logging.cloudwatch_log_group.is_none() && logging.s3_bucket.is_none() {
+        // A configuration with no destination delivers nothing.
+        return Probe::Absent;
+    }
+    Probe::Found(logging)
+}
+
+/// One summary per guardrail (the listing without an identifier gives each DRAFT).
+async fn guardrails(client: &Client, cx: &CallContext) -> Option<Vec<Guardrail>> {
+    let mut summaries: Vec<(String, String, String, String)> = Vec::new();
+    let mut token: Option<String> = None;
+    for _ in 0..MAX_PAGES {
+        let page = cx
+            .call_or_gap(
+                SVC,
+                "ListGuardrails",
+                None,
+                client.list_guardrails().set_next_token(token.clone()).send(),
+            )
+            .await?;
+        for g in page.guardrails() {
+            if !summaries.iter().any(|s| s.0 == g.id()) {
+                summaries.push((
+                    g.id().to_string(),
+                    g.arn().to_string(),
+                    g.name().to_string(),
+                    g.status().as_str().to_string(),
+                ));
+            }
+        }
+        match page.next_token() {
+            Some(t) if !t.is_empty() => token = Some(t.to_string()),
+            _ => break,
+        }
+    }
+    let list = stream::iter(summaries)
+        .map(|(id, arn, name, status)| async move {
+            guardrail(client, cx, id, arn, name, status).await
+        })
+        .buffered(FAN_OUT)
+        .collect::<Vec<_>>()
+        .await;
+    Some(list)
+}
+
+async fn guardrail(
+    client: &Client,
+    cx: &CallContext,
+    id: String,
+    arn: String,
+    name: String,
+    status: String,
+) -> Guardrail {
+    let mut g = Guardrail {
+        id: id.clone(),
+        arn: arn.clone(),
+        name,
+        status,
+        detail_collected: false,
+        ..Guardrail::default()
+    };
+    let (detail, versions, tags) = futures::join!(
+        cx.call_or_gap(
+            SVC,
+            "GetGuardrail",
+            Some(&arn),
+            client
+                .get_guardrail()
+                .guardrail_identifier(&id)
+                .guardrail_version("DRAFT")
+                .send(),
+        ),
+        guardrail_versions(client, cx, &id, &arn),
+        tags(client, cx, &arn),
+    );
+    g.versions = versions;
+    g.tags = tags;
+    let Some(d) = detail else {
+        return g;
+    };
+    g.detail_collected = true;
+    if !d.guardrail_arn().is_empty() {
+        g.arn = d.guardrail_arn().to_string();
+    }
+    g.status = d.status().as_str().to_string();
+    g.kms_key_arn = d.kms_key_arn().map(str::to_string);
+    if let Some(p) = d.content_policy() {
+        g.content_filters = p
+            .filters()
+            .iter()
+            .map(|f| ContentFilter {
+                kind: f.r#type().as_str().to_string(),
+                input_strength: f.input_strength().as_str().to_string(),
+                output_strength: f.output_strength().as_str().to_string(),
+                input_action: f.input_action().map(|a| a.as_str().to_string()),
+                output_action: f.output_action().map(|a| a.as_str().to_string()),
+            })
+            .collect();
+        g.content_tier = p.tier().map(|t| t.tier_name().as_str().to_string());
+    }
+    if let Some(p) = d.topic_policy() {
+        g.topics = p
+            .topics()
+            .iter()
+            .map(|t| Topic {
+                name: t.name().to_string(),
+                kind: t
+                    .r#type()
+                    .map(|k| k.as_str().to_string())
+                    .unwrap_or_else(|| "DENY".into()),
+            })
+            .collect();
+    }
+    if let Some(p) = d.sensitive_information_policy() {
+        g.pii_entities = p
+            .pii_entities()
+            .iter()
+            .map(|e| PiiEntity {
+                kind: e.r#type().as_str().to_string(),
+                action: e.action().as_str().to_string(),
+            })
+            .collect();
+        g.regexes = p
+            .regexes()
+            .iter()
+            .map(|r| RegexFilter {
+                name: r.name().to_string(),
+                action: r.action().as_str().to_string(),
+            })
+            .collect();
+    }
+    if let Some(p) = d.contextual_grounding_policy() {
+        g.grounding_filters = p
+            .filters()
+            .iter()
+            .map(|f| GroundingFilter {
+                kind: f.r#type().as_str().to_string(),
+                threshold: f.threshold(),
+            })
+            .collect();
+    }
+    if let Some(p) = d.word_policy() {
+        g.word_filters = (p.words().len() + p.managed_word_lists().len()) as u32;
+    }
+    g.cross_region_profile = d.cross_region_details().and_then(|c| {
+        c.guardrail_profile_id()
+            .or(c.guardrail_profile_arn())
+            .map(str::to_string)
+    });
+    g
+}
+
+/// Published numeric versions of one guardrail.
+async fn guardrail_versions(client: &Client, cx: &CallContext, id: &str, arn: &str) -> Vec<String> {
+    let mut versions = Vec::new();
+    let mut token: Option<String> = None;
+    for _ in 0..MAX_PAGES {
+        let Some(page) = cx
+            .call_or_gap(
+                SVC,
+                "ListGuardrails",
+                Some(arn),
+                client
+                    .list_guardrails()
+                    .guardrail_identifier(id)
+                    .set_next_token(token.clone())
+                    .send(),
+            )
+            .await
+        else {
+            break;
+        };
+        for g in page.guardrails() {
+            let v = g.version();
+            if !v.is_empty() && v != "DRAFT" && !versions.iter().any(|x| x == v) {
+                versions.push(v.to_string());
+            }
+        }
+        match page.next_token() {
+            Some(t) if !t.is_empty() => token = Some(t.to_string()),
+            _ => break,
+        }
+    }
+    versions.sort_by_key(|v| v.parse::<u64>().unwrap_or(u64::MAX));
+    versions
+}
+
+async fn tags(client: &Client, cx: &CallContext, arn: &str) -> Tags {
+    cx.call_or_gap(
+        SVC,
+        "ListTagsForResource",
+        Some(arn),
+        client.list_tags_for_resource().resource_arn(arn).send(),
+    )
+    .await
+    .map(|out| {
+        out.tags()
+            .iter()
+            .map(|t| (t.key().to_string(), t.value().to_string()))
+            .collect()
+    })
+    .unwrap_or_default()
+}
+
+async fn inference_profiles(client: &Client, cx: &CallContext) -> Option<Vec<InferenceProfile>> {
+    let mut out = Vec::new();
+    for kind in [InferenceProfileType::SystemDefined, InferenceProfileType::Application] {
+        let mut token: Option<String> = None;
+        for _ in 0..MAX_PAGES {
+            let page = cx
+                .call_or_gap(
+                    SVC,
+                    "ListInferenceProfiles",
+                    None,
+                    client
+                        .list_inference_profiles()
+                        .type_equals(kind.clone())
+                        .set_next_token(token.clone())
+                        .send(),
+                )
+                .await?;
+            for p in page.inference_profile_summaries() {
+                if out.iter().any(|x: &InferenceProfile| x.arn == p.inference_profile_arn()) {
+                    continue;
+                }
+                out.push(InferenceProfile {
+                    id: p.inference_profile_id().to_string(),
+                    arn: p.inference_profile_arn().to_string(),
+                    name: p.inference_profile_name().to_string(),
+                    kind: p.r#type().as_str().to_string(),
+                    status: p.status().as_str().to_string(),
+                    models: p
+                        .models()
+                        .iter()
+                        .filter_map(|m| m.model_arn().map(str::to_string))
+                        .collect(),
+                });
+            }
+            match page.next_token() {
+                Some(t) if !t.is_empty() => token = Some(t.to_string()),
+                _ => break,
+            }
+        }
+    }
+    Some(out)
+}
+
+async fn custom_models(client: &Client, cx: &CallContext) -> Option<Vec<CustomModel>> {
+    let mut listed: Vec<(String, String)> = Vec::new();
+    let mut token: Option<String> = None;
+    for _ in 0..MAX_PAGES {
+        let page = cx
+            .call_or_gap(
+                SVC,
+                "ListCustomModels",
+                None,
+                client.list_custom_models().set_next_token(token.clone()).send(),
+            )
+            .await?;
+        for m in page.model_summaries() {
+            listed.push((m.model_arn().to_string(), m.model_name().to_string()));
+        }
+        match page.next_token() {
+            Some(t) if !t.is_empty() => token = Some(t.to_string()),
+            _ => break,
+        }
+    }
+    let models = stream::iter(listed)
+        .map(|(arn, name)| async move {
+            let kms_key_arn = cx
+                .call_or_gap(
+                    SVC,
+                    "GetCustomModel",
+                    Some(&arn),
+                    client.get_custom_model().model_identifier(&arn).send(),
+                )
+                .await
+                .and_then(|d| d.model_kms_key_arn().map(str::to_string));
+            CustomModel {
+                arn,
+                name,
+                kms_key_arn,
+            }
+        })
+        .buffered(FAN_OUT)
+        .collect::<Vec<_>>()
+        .await;
+    Some(models)
+}
+
+async fn enforced_guardrails(client: &Client, cx: &CallContext) -> Option<Vec<EnforcedGuardrail>> {
+    let mut out = Vec::new();
+    let mut token: Option<String> = None;
+    for _ in 0..MAX_PAGES {
+        let page = cx
+            .call_or_gap(
+                SVC,
+                "ListEnforcedGuardrailsConfiguration",
+                None,
+                client
+                    .list_enforced_guardrails_configuration()
+                    .set_next_token(token.clone())
+                    .send(),
+            )
+            .await?;
+        for c in page.guardrails_config() {
+            let Some(identifier) = c.guardrail_arn().or(c.guardrail_id()) else {
+                continue;
+            };
+            out.push(EnforcedGuardrail {
+                guardrail_identifier: identifier.to_string(),
+                version: c.guardrail_version().map(str::to_string),
+            });
+        }
+        match page.next_token() {
+            Some(t) if !t.is_empty() => token = Some(t.to_string()),
+            _ => break,
+        }
+    }
+    Some(out)
+}

@@ -1,0 +1,372 @@
+//! The context every AWS call goes through: it bounds concurrency (a run-wide and a
+//! per-account semaphore), counts calls per account/Region/service/operation, turns SDK
+//! errors into [`CallError`]s and records collection gaps.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+use std::future::Future;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_types::error::display::DisplayErrorContext;
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
+use serde_json::Value;
+use tokio::sync::{OnceCell, Semaphore};
+
+use crate::model::{ApiCallCount, Gap};
+
+/// Error codes AWS uses when a call was throttled.
+const THROTTLE_CODES: &[&str] = &[
+    "Throttling",
+    "ThrottlingException",
+    "ThrottledException",
+    "TooManyRequestsException",
+    "RequestLimitExceeded",
+    "RequestThrottled",
+    "SlowDown",
+];
+
+/// Why one AWS call failed, reduced to what a gap records.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallError {
+    /// The AWS error code (`AccessDenied`, `NoSuchBucketPolicy`, ...), when the service
+    /// answered with one.
+    pub code: Option<String>,
+    pub message: String,
+    /// HTTP status of the answer, when there was one.
+    pub status: Option<u16>,
+    pub kind: CallErrorKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CallErrorKind {
+    /// The service answered with an error.
+    Service,
+    /// The call (with its retries) ran out of time.
+    Timeout,
+    /// The request could not be sent (connection refused, DNS, TLS...).
+    Dispatch,
+    /// The request could not be built (missing credentials, bad input).
+    Construction,
+    /// The answer could not be read.
+    Response,
+}
+
+impl CallError {
+    pub fn from_sdk<E>(err: &SdkError<E, HttpResponse>) -> CallError
+    where
+        E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    {
+        let status = err.raw_response().map(|r| r.status().as_u16());
+        let (kind, code, message) = match err {
+            SdkError::ServiceError(se) => {
+                let e = se.err();
+                let code = e.code().map(str::to_string);
+                let message = e
+                    .message()
+                    .map(str::to_string)
+                    .unwrap_or_else(|| DisplayErrorContext(e).to_string());
+                (CallErrorKind::Service, code, message)
+            }
+            SdkError::TimeoutError(_) => (
+                CallErrorKind::Timeout,
+                None,
+                "the call timed out".to_string(),
+            ),
+            SdkError::DispatchFailure(_) => (
+                CallErrorKind::Dispatch,
+                None,
+                DisplayErrorContext(err).to_string(),
+            ),
+            SdkError::ConstructionFailure(_) => (
+                CallErrorKind::Construction,
+                None,
+                DisplayErrorContext(err).to_string(),
+            ),
+            _ => (
+                CallErrorKind::Response,
+                None,
+                DisplayErrorContext(err).to_string(),
+            ),
+        };
+        CallError {
+            code,
+            message: one_line(&message),
+            status,
+            kind,
+        }
+    }
+
+    /// True when the error code is one of `codes`.
+    pub fn is(&self, codes: &[&str]) -> bool {
+        self.code.as_deref().is_some_and(|c| codes.contains(&c))
+    }
+
+    pub fn is_throttle(&self) -> bool {
+        self.is(THROTTLE_CODES) || self.status == Some(429)
+    }
+
+    /// True for errors that mean "the caller is not allowed".
+    pub fn is_access_denied(&self) -> bool {
+        self.code
+            .as_deref()
+            .is_some_and(|c| c.contains("AccessDenied") || c == "UnauthorizedOperation")
+            || self.status == Some(403)
+    }
+}
+
+impl fmt::Display for CallError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (&self.code, self.status) {
+            (Some(code), Some(status)) => write!(f, "{code} (HTTP {status}): {}", self.message),
+            (Some(code), None) => write!(f, "{code}: {}", self.message),
+            (None, Some(status)) => write!(f, "HTTP {status}: {}", self.message),
+            (None, None) => f.write_str(&self.message),
+        }
+    }
+}
+
+impl std::error::Error for CallError {}
+
+fn one_line(s: &str) -> String {
+    let joined = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    if joined.chars().count() > 600 {
+        let mut cut: String = joined.chars().take(600).collect();
+        cut.push('…');
+        cut
+    } else {
+        joined
+    }
+}
+
+type CallKey = (String, String, String, String);
+
+/// Gaps and call counts of one account, flushed into the snapshot when the account is done.
+#[derive(Debug, Default)]
+pub struct AccountLog {
+    gaps: Mutex<Vec<Gap>>,
+    calls: Mutex<BTreeMap<CallKey, u64>>,
+}
+
+impl AccountLog {
+    pub fn take_gaps(&self) -> Vec<Gap> {
+        std::mem::take(&mut *lock(&self.gaps))
+    }
+    pub fn take_calls(&self) -> Vec<ApiCallCount> {
+        std::mem::take(&mut *lock(&self.calls))
+            .into_iter()
+            .map(|((account, region, service, operation), count)| ApiCallCount {
+                account,
+                region,
+                service,
+                operation,
+                count,
+            })
+            .collect()
+    }
+}
+
+/// A cached AWS-managed policy: default version id and document.
+pub type PolicyCell = Arc<OnceCell<(String, Value)>>;
+
+/// State shared by the whole run.
+#[derive(Debug)]
+pub struct RunShared {
+    global: Arc<Semaphore>,
+    pub calls: AtomicU64,
+    pub gaps: AtomicU64,
+    pub throttles: AtomicU64,
+    /// Attempts made by the SDK (retries included), counted by an interceptor.
+    pub attempts: Arc<AtomicU64>,
+    /// AWS-managed policy documents by ARN (their default version is the same in every
+    /// account, so an organisation run reads each once).
+    policy_cache: Mutex<HashMap<String, PolicyCell>>,
+}
+
+impl RunShared {
+    pub fn new(concurrency: usize) -> Arc<RunShared> {
+        Arc::new(RunShared {
+            global: Arc::new(Semaphore::new(concurrency.max(1))),
+            calls: AtomicU64::new(0),
+            gaps: AtomicU64::new(0),
+            throttles: AtomicU64::new(0),
+            attempts: Arc::new(AtomicU64::new(0)),
+            policy_cache: Mutex::new(HashMap::new()),
+        })
+    }
+
+    pub fn policy_cell(&self, arn: &str) -> PolicyCell {
+        lock(&self.policy_cache)
+            .entry(arn.to_string())
+            .or_default()
+            .clone()
+    }
+}
+
+/// Where and on whose behalf calls are made. Cheap to clone.
+#[derive(Debug, Clone)]
+pub struct CallContext {
+    pub account: String,
+    /// `None` for global services (IAM, Organizations, STS).
+    pub region: Option<String>,
+    log: Arc<AccountLog>,
+    run: Arc<RunShared>,
+    account_limit: Arc<Semaphore>,
+}
+
+impl CallContext {
+    /// A standalone context (its own log, generous limits): for tests and one-off use.
+    pub fn new(account: impl Into<String>, region: Option<&str>) -> CallContext {
+        CallContext::with_run(account, region, RunShared::new(64), 16)
+    }
+
+    pub fn with_run(
+        account: impl Into<String>,
+        region: Option<&str>,
+        run: Arc<RunShared>,
+        account_concurrency: usize,
+    ) -> CallContext {
+        CallContext {
+            account: account.into(),
+            region: region.map(str::to_string),
+            log: Arc::new(AccountLog::default()),
+            run,
+            account_limit: Arc::new(Semaphore::new(account_concurrency.max(1))),
+        }
+    }
+
+    /// The same account, another Region.
+    pub fn in_region(&self, region: &str) -> CallContext {
+        CallContext {
+            region: Some(region.to_string()),
+            ..self.clone()
+        }
+    }
+
+    /// The same account, no Region (global services).
+    pub fn global(&self) -> CallContext {
+        CallContext {
+            region: None,
+            ..self.clone()
+        }
+    }
+
+    pub fn run(&self) -> &Arc<RunShared> {
+        &self.run
+    }
+
+    pub fn log(&self) -> &Arc<AccountLog> {
+        &self.log
+    }
+
+    /// Gaps recorded so far (not removed).
+    pub fn gaps(&self) -> Vec<Gap> {
+        lock(&self.log.gaps).clone()
+    }
+
+    /// Call counts so far (not removed).
+    pub fn api_calls(&self) -> Vec<ApiCallCount> {
+        lock(&self.log.calls)
+            .iter()
+            .map(|((account, region, service, operation), count)| ApiCallCount {
+                account: account.clone(),
+                region: region.clone(),
+                service: service.clone(),
+                operation: operation.clone(),
+                count: *count,
+            })
+            .collect()
+    }
+
+    /// Run one AWS call: wait for a slot, count it, map its error.
+    pub async fn call<T, E, F>(
+        &self,
+        service: &str,
+        operation: &str,
+        fut: F,
+    ) -> Result<T, CallError>
+    where
+        F: Future<Output = Result<T, SdkError<E, HttpResponse>>>,
+        E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    {
+        let _global = self.run.global.acquire().await;
+        let _account = self.account_limit.acquire().await;
+        self.count(service, operation);
+        tracing::debug!(
+            account = %self.account,
+            region = self.region.as_deref().unwrap_or("global"),
+            "{service}:{operation}"
+        );
+        match fut.await {
+            Ok(v) => Ok(v),
+            Err(e) => {
+                let err = CallError::from_sdk(&e);
+                if err.is_throttle() {
+                    self.run.throttles.fetch_add(1, Ordering::Relaxed);
+                }
+                tracing::debug!(account = %self.account, "{service}:{operation} failed: {err}");
+                Err(err)
+            }
+        }
+    }
+
+    pub(crate) fn count(&self, service: &str, operation: &str) {
+        self.run.calls.fetch_add(1, Ordering::Relaxed);
+        let key = (
+            self.account.clone(),
+            self.region.clone().unwrap_or_else(|| "global".into()),
+            service.to_string(),
+            operation.to_string(),
+        );
+        *lock(&self.log.calls).entry(key).or_insert(0) += 1;
+    }
+
+    /// Record a collection gap for this account and Region.
+    pub fn gap(
+        &self,
+        service: &str,
+        operation: &str,
+        error: impl fmt::Display,
+        resource: Option<&str>,
+    ) {
+        self.run.gaps.fetch_add(1, Ordering::Relaxed);
+        let gap = Gap {
+            account: self.account.clone(),
+            region: self.region.clone(),
+            service: service.to_string(),
+            operation: operation.to_string(),
+            error: error.to_string(),
+            resource: resource.map(str::to_string),
+        };
+        tracing::debug!(?gap, "collection gap");
+        lock(&self.log.gaps).push(gap);
+    }
+
+    /// Run a call and record a gap if it fails; `None` then.
+    pub async fn call_or_gap<T, E, F>(
+        &self,
+        service: &str,
+        operation: &str,
+        resource: Option<&str>,
+        fut: F,
+    ) -> Option<T>
+    where
+        F: Future<Output = Result<T, SdkError<E, HttpResponse>>>,
+        E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    {
+        match self.call(service, operation, fut).await {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.gap(service, operation, &e, resource);
+                None
+            }
+        }
+    }
+}
+
+/// Lock a std mutex, recovering the data if another thread panicked while holding it.
+pub(crate) fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}

@@ -1,0 +1,58 @@
+//! Small conversions shared by the collectors: policy documents, times, tags.
+
+use percent_encoding::percent_decode_str;
+use serde_json::Value;
+
+/// Decode a policy document as AWS returns it: raw JSON, or URL-encoded JSON (IAM).
+///
+/// If the trimmed text starts with `{` it is parsed as is; otherwise it is
+/// percent-decoded first (a `+` is kept: IAM encodes spaces as `%20`).
+pub fn policy_document(text: &str) -> Result<Value, String> {
+    let trimmed = text.trim();
+    if trimmed.starts_with('{') || trimmed.starts_with('[') {
+        return serde_json::from_str(trimmed).map_err(|e| format!("not valid JSON: {e}"));
+    }
+    let decoded = percent_decode_str(trimmed)
+        .decode_utf8()
+        .map_err(|e| format!("URL-decoded text is not UTF-8: {e}"))?;
+    serde_json::from_str(decoded.trim()).map_err(|e| format!("not valid JSON: {e}"))
+}
+
+/// RFC 3339 text of an SDK time.
+pub fn time(t: &aws_smithy_types::DateTime) -> Option<String> {
+    t.fmt(aws_smithy_types::date_time::Format::DateTime).ok()
+}
+
+pub fn opt_time(t: Option<&aws_smithy_types::DateTime>) -> Option<String> {
+    t.and_then(time)
+}
+
+/// The name of a log group from its ARN (`arn:aws:logs:r:a:log-group:NAME[:*]`).
+pub fn log_group_from_arn(arn: &str) -> Option<(String, String)> {
+    let parsed = crate::model::Arn::parse(arn).ok()?;
+    let rest = parsed.resource.strip_prefix("log-group:")?;
+    let name = rest.strip_suffix(":*").unwrap_or(rest);
+    Some((parsed.region, name.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn raw_and_encoded() {
+        let raw = r#"{"Version":"2012-10-17","Statement":[]}"#;
+        assert_eq!(policy_document(raw).unwrap()["Version"], "2012-10-17");
+        let enc = "%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%5B%5D%7D";
+        assert_eq!(policy_document(enc).unwrap()["Version"], "2012-10-17");
+        assert!(policy_document("%7Bnot").is_err());
+    }
+
+    #[test]
+    fn log_group_arn() {
+        assert_eq!(
+            log_group_from_arn("arn:aws:logs:us-east-1:111122223333:log-group:trail-logs:*"),
+            Some(("us-east-1".into(), "trail-logs".into()))
+        );
+    }
+}

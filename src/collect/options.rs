@@ -1,0 +1,79 @@
+//! What to collect and how: built by the CLI layer, read by the collectors.
+
+use std::time::Duration;
+
+/// Which Regions to read in each account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RegionSpec {
+    /// The Region of the AWS configuration (profile, `AWS_REGION`), or us-east-1.
+    Default,
+    /// Every Region enabled in the account (`ec2:DescribeRegions`).
+    All,
+    /// These Regions.
+    List(Vec<String>),
+}
+
+/// A stable partition of the account list: this process handles shard `index` of `count`
+/// (1-based in the CLI as `K/N`, 0-based here).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    pub index: u32,
+    pub count: u32,
+}
+
+#[derive(Debug, Clone)]
+pub struct CollectOptions {
+    /// Named profile of the shared AWS config files (`--profile`).
+    pub profile: Option<String>,
+    /// Endpoint override for every service (`--endpoint-url`; `AWS_ENDPOINT_URL` is read
+    /// by the SDK itself).
+    pub endpoint_url: Option<String>,
+    pub regions: RegionSpec,
+    /// Audit every account of the organisation (`--org`).
+    pub org: bool,
+    /// Role assumed in member accounts.
+    pub role_name: String,
+    pub external_id: Option<String>,
+    /// Only these accounts (`--accounts`).
+    pub accounts: Vec<String>,
+    pub exclude_accounts: Vec<String>,
+    /// Only accounts under these OUs (ids or names), at any depth.
+    pub ous: Vec<String>,
+    pub shard: Option<Shard>,
+    /// Calls in flight across the whole run.
+    pub concurrency: usize,
+    /// Calls in flight within one account.
+    pub account_concurrency: usize,
+    pub call_timeout: Duration,
+    pub account_timeout: Duration,
+    /// Most attempts per call (adaptive retry on throttling).
+    pub max_attempts: u32,
+    /// Days of CloudTrail event history to search for Bedrock activity.
+    pub activity_days: u32,
+    /// Show a progress display on stderr (only if stderr is a terminal).
+    pub progress: bool,
+}
+
+impl Default for CollectOptions {
+    fn default() -> Self {
+        CollectOptions {
+            profile: None,
+            endpoint_url: None,
+            regions: RegionSpec::Default,
+            org: false,
+            role_name: "OrganizationAccountAccessRole".into(),
+            external_id: None,
+            accounts: Vec::new(),
+            exclude_accounts: Vec::new(),
+            ous: Vec::new(),
+            shard: None,
+            concurrency: 32,
+            account_concurrency: 8,
+            call_timeout: Duration::from_secs(30),
+            account_timeout: Duration::from_secs(900),
+            max_attempts: 6,
+            activity_days: 90,
+            progress: true,
+        }
+    }
+}

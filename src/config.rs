@@ -1,0 +1,309 @@
+//! `perimeter.toml`: the user's settings, validated before use.
+//!
+//! Raw TOML is read into [`RawConfig`] (serde, unknown keys rejected, so a typo is an
+//! error naming the line) and then checked into [`Config`].
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+use crate::checks::Severity;
+
+/// Validated configuration. `Config::default()` is what perimeter uses without a file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    pub tags: TagKeys,
+    /// PII entity types a guardrail must block or anonymise (GRD-002).
+    pub required_pii_types: Vec<String>,
+    /// Minimum retention, in days, for invocation and trail logs (LOG-007).
+    pub log_retention_days: u32,
+    /// A principal unused for longer than this is stale (IAM-007).
+    pub stale_days: u32,
+    /// Regions treated as Bedrock-active whatever the account shows.
+    pub bedrock_regions: Vec<String>,
+    /// Residency requirement (a CRIS geography such as `eu`) per account id or OU id/name.
+    pub residency: BTreeMap<String, String>,
+    /// Check code → severity, replacing the catalogue's.
+    pub severity_overrides: BTreeMap<String, Severity>,
+    /// CRIS geography → destination Regions, replacing entries of the shipped table.
+    pub cris_geographies: BTreeMap<String, Vec<String>>,
+    /// Extra role names treated as the auditing role (reported at most as info).
+    pub audit_role_names: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TagKeys {
+    pub workload: String,
+    pub environment: String,
+    pub tenant: String,
+    pub data_residency: String,
+}
+
+impl Default for TagKeys {
+    fn default() -> Self {
+        TagKeys {
+            workload: "workload".into(),
+            environment: "environment".into(),
+            tenant: "tenant".into(),
+            data_residency: "data-residency".into(),
+        }
+    }
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            tags: TagKeys::default(),
+            required_pii_types: vec![
+                "EMAIL".into(),
+                "PHONE".into(),
+                "US_BANK_ACCOUNT_NUMBER".into(),
+            ],
+            log_retention_days: 365,
+            stale_days: 90,
+            bedrock_regions: Vec::new(),
+            residency: BTreeMap::new(),
+            severity_overrides: BTreeMap::new(),
+            cris_geographies: BTreeMap::new(),
+            audit_role_names: vec!["OrganizationAccountAccessRole".into()],
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    tags: Option<RawTags>,
+    guardrails: Option<RawGuardrails>,
+    logging: Option<RawLogging>,
+    iam: Option<RawIam>,
+    bedrock_regions: Option<Vec<String>>,
+    residency: Option<BTreeMap<String, String>>,
+    severity: Option<BTreeMap<String, String>>,
+    cris: Option<RawCris>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTags {
+    workload: Option<String>,
+    environment: Option<String>,
+    tenant: Option<String>,
+    data_residency: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawGuardrails {
+    required_pii_types: Option<Vec<String>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLogging {
+    retention_days: Option<u32>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawIam {
+    stale_days: Option<u32>,
+    audit_role_names: Option<Vec<String>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCris {
+    geographies: Option<BTreeMap<String, Vec<String>>>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read config {path}: {source}")]
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("config {path}{where_}: {message}")]
+    Invalid {
+        path: String,
+        where_: String,
+        message: String,
+    },
+}
+
+/// True for names shaped like an AWS Region (`eu-west-1`, `us-gov-west-1`).
+pub fn is_region_name(s: &str) -> bool {
+    let parts: Vec<&str> = s.split('-').collect();
+    parts.len() >= 3
+        && parts[0].len() == 2
+        && parts[0].bytes().all(|b| b.is_ascii_lowercase())
+        && parts[1..parts.len() - 1]
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase()))
+        && {
+            let last = parts[parts.len() - 1];
+            !last.is_empty() && last.len() <= 2 && last.bytes().all(|b| b.is_ascii_digit())
+        }
+}
+
+impl Config {
+    pub fn load(path: &str) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.into(),
+            source,
+        })?;
+        Config::parse(path, &text)
+    }
+
+    pub fn parse(path: &str, text: &str) -> Result<Config, ConfigError> {
+        let invalid = |where_: String, message: String| ConfigError::Invalid {
+            path: path.into(),
+            where_,
+            message,
+        };
+        let raw: RawConfig = toml::from_str(text).map_err(|e| {
+            let where_ = e
+                .span()
+                .map(|s| {
+                    let line = text[..s.start.min(text.len())].matches('\n').count() + 1;
+                    format!(" line {line}")
+                })
+                .unwrap_or_default();
+            invalid(where_, e.message().to_string())
+        })?;
+        let mut c = Config::default();
+        if let Some(t) = raw.tags {
+            let set = |slot: &mut String, v: Option<String>, name: &str| {
+                if let Some(v) = v {
+                    if v.trim().is_empty() {
+                        return Err(invalid(
+                            String::new(),
+                            format!("tags.{name} must not be empty"),
+                        ));
+                    }
+                    *slot = v;
+                }
+                Ok(())
+            };
+            set(&mut c.tags.workload, t.workload, "workload")?;
+            set(&mut c.tags.environment, t.environment, "environment")?;
+            set(&mut c.tags.tenant, t.tenant, "tenant")?;
+            set(&mut c.tags.data_residency, t.data_residency, "data_residency")?;
+        }
+        if let Some(g) = raw.guardrails
+            && let Some(types) = g.required_pii_types
+        {
+            c.required_pii_types = types.into_iter().map(|t| t.to_uppercase()).collect();
+        }
+        if let Some(l) = raw.logging
+            && let Some(d) = l.retention_days
+        {
+            c.log_retention_days = d;
+        }
+        if let Some(i) = raw.iam {
+            if let Some(d) = i.stale_days {
+                if d == 0 {
+                    return Err(invalid(
+                        String::new(),
+                        "iam.stale_days must be at least 1".into(),
+                    ));
+                }
+                c.stale_days = d;
+            }
+            if let Some(names) = i.audit_role_names {
+                c.audit_role_names.extend(names);
+            }
+        }
+        if let Some(regions) = raw.bedrock_regions {
+            for r in &regions {
+                if !is_region_name(r) {
+                    return Err(invalid(
+                        String::new(),
+                        format!("bedrock_regions: {r:?} is not a Region name"),
+                    ));
+                }
+            }
+            c.bedrock_regions = regions;
+        }
+        if let Some(res) = raw.residency {
+            for (k, v) in res {
+                c.residency.insert(k, v.to_lowercase());
+            }
+        }
+        if let Some(sev) = raw.severity {
+            for (code, s) in sev {
+                let parsed: Severity = s.parse().map_err(|_| {
+                    invalid(
+                        String::new(),
+                        format!(
+                            "severity.{code}: {s:?} is not one of critical, high, medium, low, info"
+                        ),
+                    )
+                })?;
+                if crate::checks::registry::find(&code).is_none() {
+                    return Err(invalid(
+                        String::new(),
+                        format!("severity.{code}: no check has that code"),
+                    ));
+                }
+                c.severity_overrides.insert(code, parsed);
+            }
+        }
+        if let Some(cris) = raw.cris
+            && let Some(g) = cris.geographies
+        {
+            for (geo, regions) in g {
+                for r in &regions {
+                    if !is_region_name(r) {
+                        return Err(invalid(
+                            String::new(),
+                            format!("cris.geographies.{geo}: {r:?} is not a Region name"),
+                        ));
+                    }
+                }
+                c.cris_geographies.insert(geo.to_lowercase(), regions);
+            }
+        }
+        Ok(c)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn region_names() {
+        assert!(is_region_name("eu-west-1"));
+        assert!(is_region_name("us-gov-west-1"));
+        assert!(is_region_name("ap-southeast-7"));
+        assert!(!is_region_name("eu-west"));
+        assert!(!is_region_name("EU-WEST-1"));
+        assert!(!is_region_name("narnia"));
+    }
+
+    #[test]
+    fn unknown_key_names_the_line() {
+        let err = Config::parse("p.toml", "[tags]\nworkload = \"w\"\nbogus = 1\n").unwrap_err();
+        let msg = err.to_string();
+        assert!(msg.contains("line 3"), "{msg}");
+        assert!(msg.contains("bogus"), "{msg}");
+    }
+
+    #[test]
+    fn values_are_applied() {
+        let c = Config::parse(
+            "p.toml",
+            "[logging]\nretention_days = 400\n[residency]\n\"111122223333\" = \"EU\"\n",
+        )
+        .unwrap();
+        assert_eq!(c.log_retention_days, 400);
+        assert_eq!(c.residency["111122223333"], "eu");
+    }
+
+    #[test]
+    fn bad_region_is_rejected() {
+        assert!(Config::parse("p.toml", "bedrock_regions = [\"mars-1\"]\n").is_err());
+    }
+}

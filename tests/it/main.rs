@@ -1,0 +1,1 @@
+//! The single integration-test crate (one binary, so the AWS SDK is linked once).
