@@ -19,9 +19,12 @@ access-key -> account mapping -- and per Region -- from the SigV4 credential sco
   sts         AssumeRole: AccessDenied (403) when the target role does not exist in the
               target account, as AWS answers; moto would hand out credentials.
   iam         Create/List/DeleteServiceSpecificCredential (moto: not implemented).
+  bedrock     GetModelInvocationLoggingConfiguration: {} when unset (moto: {"loggingConfig": {}}).
+  speed       AWS-managed IAM policies are built once per account, not once per partition,
+              and not for backends that a reset drops (see patch_moto_for_speed).
   shim        test-only endpoints under /_shim/ (intercepted before moto, which would
               route an unsigned request to S3):
-                POST /_shim/reset                 clear extension state + moto reset
+                POST /_shim/reset                 clear extension state + moto state
                 POST /_shim/cloudtrail/events     {"accountId","region","events":[...]}
                 POST /_shim/kms/set-key-manager   {"accountId","region","keyId","keyManager"}
               POST /moto-api/reset also clears the extension state.
@@ -665,9 +668,7 @@ def iam_ssc(environ, account, start_response):
 def shim(environ, start_response, seg):
     body = json_body(environ) if environ["REQUEST_METHOD"] in ("POST", "PUT") else {}
     if seg == ["reset"]:
-        from moto.moto_api._internal.models import moto_api_backend
-        moto_api_backend.reset()
-        reset_state()
+        fast_moto_reset()
         return respond(start_response, 200, {"status": "ok"})
     if seg == ["cloudtrail", "events"]:
         with LOCK:
@@ -687,17 +688,80 @@ def shim(environ, start_response, seg):
     return respond(start_response, 404, {"message": f"unknown shim endpoint /_shim/{'/'.join(seg)}"})
 
 
+# ---------------------------------------------------------------- moto speed-ups
+def patch_moto_for_speed():
+    """Make account creation and reset cheap with MOTO_IAM_LOAD_MANAGED_POLICIES=true.
+
+    moto builds the 1,582 AWS-managed policies (a 4.7 MB JSON document, parsed again each
+    time) for every account *and every partition* (aws, aws-cn, aws-us-gov, ...), because
+    its access-key lookup touches all partitions of every account; and its reset re-creates
+    every backend before dropping it. Here: parse the data once, build the policies only
+    for the `aws` partition (the only one perimeter's tests use), and skip them for the
+    backends built during a reset (moto re-creates each backend, then drops it).
+    Observable behaviour in the `aws` partition is unchanged.
+    """
+    import gc
+    from moto.iam import models as iam_models
+    from moto.iam.aws_managed_policies import aws_managed_policies_data
+
+    cache = []
+
+    def _init_aws_policies(self):
+        if (not iam_models.load_iam_aws_managed_policies() or self.region_name != "aws"
+                or RESETTING.is_set()):
+            return []
+        if not cache:
+            for name, d in json.loads(aws_managed_policies_data).items():
+                cache.append((name, d.get("DefaultVersionId"), d.get("Path"), json.dumps(d.get("Document")),
+                              datetime.fromisoformat(d["CreateDate"]), datetime.fromisoformat(d["UpdateDate"])))
+        return [iam_models.AWSManagedPolicy(name, account_id=self.account_id, region=self.region_name,
+                                            default_version_id=v, path=path, document=doc,
+                                            create_date=cd, update_date=ud)
+                for name, v, path, doc, cd, ud in cache]
+
+    iam_models.IAMBackend._init_aws_policies = _init_aws_policies
+    gc.set_threshold(50000, 20, 50)
+
+
+RESETTING = threading.Event()
+
+
+def fast_moto_reset():
+    """moto's own reset, minus building managed policies for IAM backends it then drops."""
+    from moto.moto_api._internal.models import moto_api_backend
+    RESETTING.set()
+    try:
+        moto_api_backend.reset()
+    finally:
+        RESETTING.clear()
+    reset_state()
+
+
 # ---------------------------------------------------------------- WSGI entry point
 class Emulator:
     def __init__(self):
         self.moto = DomainDispatcherApplication(create_backend_app)
+
+    def logging_config(self, environ, start_response):
+        """moto answers {"loggingConfig": {}} when nothing is configured; AWS answers {}."""
+        captured = {}
+
+        def capture(status, headers, exc_info=None):
+            captured.update(status=status, headers=headers)
+
+        body = b"".join(self.moto(environ, capture))
+        if captured["status"].startswith("200") and json.loads(body or b"{}") == {"loggingConfig": {}}:
+            return respond(start_response, 200, {})
+        start_response(captured["status"], captured["headers"])
+        return [body]
 
     def __call__(self, environ, start_response):
         path = environ.get("PATH_INFO", "")
         if path.startswith("/_shim/"):
             return shim(environ, start_response, [s for s in path.split("/")[2:] if s])
         if path.rstrip("/") == "/moto-api/reset" and environ["REQUEST_METHOD"] == "POST":
-            reset_state()
+            fast_moto_reset()
+            return respond(start_response, 200, {"status": "ok"})
         access_key, region, service = scope(environ)
         try:
             if service == "bedrock":
@@ -706,6 +770,8 @@ class Emulator:
                     result = bedrock(environ, account, region)
                 if result is not None:
                     return respond(start_response, result[0], result[1])
+                if environ["REQUEST_METHOD"] == "GET" and raw_segments(environ) == ["logging", "modelinvocations"]:
+                    return self.logging_config(environ, start_response)
             elif service == "cloudtrail" and environ.get("HTTP_X_AMZ_TARGET", "").endswith(".LookupEvents"):
                 account = account_of(environ, access_key)
                 with LOCK:
@@ -742,6 +808,7 @@ def main():
     ap.add_argument("--port", type=int, default=int(os.environ.get("MOTO_PORT", 5000)))
     args = ap.parse_args()
     os.environ.setdefault("MOTO_PORT", str(args.port))
+    patch_moto_for_speed()
     run_simple(args.host, args.port, Emulator(), threaded=True, request_handler=MotoRequestHandler)
 
 

@@ -8,7 +8,8 @@ ORGANISATION. Test infrastructure: used by the e2e tests, the demo and the bench
 
 It resets the emulator (POST /moto-api/reset, /_shim/reset, /moto-api/seed?a=42 -- so
 account, key, VPC and guardrail ids are the same on every run), builds everything below
-with boto3, and writes a JSON manifest (--out) that tests assert against.
+with boto3, and writes a JSON manifest (--out) that tests assert against; the manifest's
+"intended_outcomes" is a machine-readable subset of the scenarios below.
 
 ORGANISATION (management account 123456789012, ALL features, SCPs enabled)
   Root [FullAWSAccess]
@@ -675,6 +676,86 @@ def delete_access_role(legacy):
     iam.delete_role(RoleName=ACCESS_ROLE)
 
 
+def intended_outcomes(accounts):
+    """Machine-readable subset of the header's scenarios: what each seeded resource is meant
+    to make a check say. 'resource' is the ARN the finding should point at (DESIGN.md);
+    None where the finding is about the account/Region as a whole (match on check, account
+    and region only) or where the resource form is the product's choice."""
+    r = MANIFEST["resources"][MGMT]
+    role_ = lambda n, a=MGMT: f"arn:aws:iam::{a}:role/{n}"
+    k = lambda region, alias, a=MGMT: MANIFEST["resources"][a]["kms_keys"][region][alias]["arn"]
+    g = lambda region, name, a=MGMT: MANIFEST["resources"][a]["guardrails"][region][name]["arn"]
+    ep = lambda name: f"arn:aws:ec2:{r['vpcs'][name]['region']}:{MGMT}:vpc-endpoint/{r['vpcs'][name]['endpoint_id']}"
+    trail = r["trails"]
+    out = [
+        ("IAM-001", "pass", MGMT, None, role_("chat-inference")),
+        ("IAM-001", "fail", MGMT, None, role_("batch-summariser")),
+        ("IAM-002", "fail", MGMT, None, role_("batch-summariser")),
+        ("IAM-003", "fail", MGMT, None, role_("data-science")),
+        ("IAM-004", "fail", MGMT, None, f"arn:aws:iam::{MGMT}:user/dev-alice"),
+        ("IAM-005", "fail", MGMT, None, f"arn:aws:iam::{MGMT}:user/dev-alice"),
+        ("IAM-008", "pass", MGMT, None, role_("chat-inference")),
+        ("IAM-008", "fail", MGMT, None, role_("batch-summariser")),
+        ("NET-005", "pass", MGMT, None, role_("chat-inference")),
+        ("NET-001", "fail", MGMT, "us-east-1", f"arn:aws:ec2:us-east-1:{MGMT}:vpc/{r['vpcs']['legacy-vpc']['id']}"),
+        ("NET-001", "pass", MGMT, "us-east-1", f"arn:aws:ec2:us-east-1:{MGMT}:vpc/{r['vpcs']['app-vpc']['id']}"),
+        ("NET-002", "pass", MGMT, "us-east-1", ep("app-vpc")),
+        ("NET-002", "fail", MGMT, "eu-west-1", ep("eu-app-vpc")),
+        ("NET-003", "fail", MGMT, "eu-west-1", ep("eu-app-vpc")),
+        ("NET-003", "pass", MGMT, "us-east-1", ep("app-vpc")),
+        ("NET-006", "fail", MGMT, "eu-west-1", ep("eu-app-vpc")),
+        ("NET-006", "pass", MGMT, "us-east-1", ep("app-vpc")),
+        ("KMS-001", "pass", MGMT, "us-east-1", k("us-east-1", "bedrock-prod")),
+        ("KMS-001", "fail", MGMT, "us-east-1", k("us-east-1", "shared-data")),
+        ("KMS-002", "fail", MGMT, "us-east-1", k("us-east-1", "wide-open")),
+        ("KMS-002", "pass", MGMT, "us-east-1", k("us-east-1", "bedrock-prod")),
+        ("KMS-003", "fail", MGMT, "us-east-1", k("us-east-1", "shared-data")),
+        ("KMS-004", "fail", MGMT, "us-east-1", f"arn:aws:s3:::bedrock-invocation-logs-{MGMT}-us-east-1"),
+        ("KMS-004", "pass", MGMT, "eu-west-1", f"arn:aws:s3:::bedrock-invocation-logs-{MGMT}-eu-west-1"),
+        ("KMS-004", "fail", MGMT, "us-east-1", r["log_groups"]["us-east-1"]["/aws/bedrock/invocations"]),
+        ("KMS-004", "pass", MGMT, "eu-west-1", r["log_groups"]["eu-west-1"]["/aws/bedrock/invocations"]),
+        ("KMS-005", "pass", MGMT, "us-east-1", g("us-east-1", "prod-guardrail")),
+        ("KMS-005", "fail", MGMT, "eu-west-1", g("eu-west-1", "eu-basic")),
+        ("LOG-001", "fail", MGMT, "ap-northeast-1", None),
+        ("LOG-001", "pass", MGMT, "eu-west-1", None),
+        ("LOG-002", "fail", MGMT, "us-east-1", None),
+        ("LOG-003", "pass", MGMT, None, None),
+        ("LOG-004", "pass", MGMT, "us-east-1", trail["org-trail"]),
+        ("LOG-004", "fail", MGMT, "us-east-1", trail["app-trail"]),
+        ("LOG-005", "pass", MGMT, "us-east-1", trail["org-trail"]),
+        ("LOG-005", "fail", MGMT, "us-east-1", trail["app-trail"]),
+        ("LOG-006", "pass", MGMT, "us-east-1", trail["org-trail"]),
+        ("LOG-006", "fail", MGMT, "us-east-1", trail["app-trail"]),
+        ("LOG-007", "fail", MGMT, "us-east-1", r["log_groups"]["us-east-1"]["/aws/bedrock/invocations"]),
+        ("LOG-007", "pass", MGMT, "eu-west-1", r["log_groups"]["eu-west-1"]["/aws/bedrock/invocations"]),
+        ("LOG-008", "fail", MGMT, None, role_("log-auditor-invoker")),
+        ("LOG-009", "fail", MGMT, None, None),
+        ("LOG-010", "fail", MGMT, "us-east-1", f"arn:aws:s3:::bedrock-invocation-logs-{MGMT}-us-east-1"),
+        ("LOG-010", "pass", MGMT, "eu-west-1", f"arn:aws:s3:::bedrock-invocation-logs-{MGMT}-eu-west-1"),
+        ("GRD-001", "fail", MGMT, "ap-northeast-1", None),
+        ("GRD-001", "pass", MGMT, "us-east-1", None),
+        ("GRD-003", "pass", MGMT, "us-east-1", g("us-east-1", "prod-guardrail")),
+        ("GRD-003", "fail", MGMT, "eu-west-1", g("eu-west-1", "eu-basic")),
+        ("GRD-007", "pass", MGMT, "us-east-1", g("us-east-1", "prod-guardrail")),
+        ("GRD-007", "fail", MGMT, "eu-west-1", g("eu-west-1", "eu-basic")),
+        ("TEN-003", "fail", MGMT, None, role_("orphan-invoker")),
+        ("CRI-003", "fail", MGMT, None, role_("cris-app")),
+        ("CRI-003", "pass", MGMT, None, role_("eu-cris-app")),
+        ("IAM-006", "fail", MGMT, None, None),
+        # organisation (--org) expectations
+        ("IAM-006", "pass", accounts["ai-prod"], None, None),
+        ("IAM-003", "fail", accounts["sandbox-1"], None, role_("sandbox-experimenter", accounts["sandbox-1"])),
+        ("CRI-001", "fail", accounts["ai-prod"], "us-east-1", None),
+        ("CRI-001", "fail", accounts["sandbox-1"], "us-east-1", None),
+        ("CRI-002", "fail", accounts["ai-dev"], None, None),
+        ("CRI-004", "fail", accounts["payments-prod"], "eu-west-1",
+         f"arn:aws:bedrock:eu-west-1:{accounts['payments-prod']}:inference-profile/global.{SONNET45}"),
+        ("CRI-005", "fail", accounts["payments-prod"], "eu-west-1", g("eu-west-1", "payments-guardrail", accounts["payments-prod"])),
+        ("GRD-007", "fail", accounts["ai-dev"], "us-east-1", g("us-east-1", "dev-guardrail", accounts["ai-dev"])),
+    ]
+    return [{"check": c, "expect": e, "account": a, "region": rg, "resource": res_} for c, e, a, rg, res_ in out]
+
+
 def main():
     global ENDPOINT
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -706,6 +787,7 @@ def main():
         raise SystemExit("seed_demo.py: AssumeRole into legacy unexpectedly succeeded")
     except mgmt.c("sts").exceptions.ClientError as e:
         assert e.response["Error"]["Code"] == "AccessDenied", e
+    MANIFEST["intended_outcomes"] = intended_outcomes(accounts)
     MANIFEST["seconds"] = round(time.time() - t0, 2)
     os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
     with open(args.out, "w") as f:

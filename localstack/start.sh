@@ -26,6 +26,10 @@ fi
 
 if [[ -n "${PERIMETER_EMU_PORT:-}" ]]; then
   PORT="$PERIMETER_EMU_PORT"
+  if ! "$PY" -c 'import socket,sys; s=socket.socket(); s.bind(("127.0.0.1", int(sys.argv[1]))); s.close()' "$PORT" 2>/dev/null; then
+    echo "start.sh: port $PORT on 127.0.0.1 (PERIMETER_EMU_PORT) is in use or invalid" >&2
+    exit 1
+  fi
 else
   PORT="$("$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
 fi
@@ -51,6 +55,8 @@ while time.time() < deadline:
     try:
         req = urllib.request.Request(url + "/", data=b"Action=GetCallerIdentity&Version=2011-06-15", headers=hdr)
         if urllib.request.urlopen(req, timeout=2).status == 200:
+            time.sleep(0.3)
+            os.kill(pid, 0)  # still ours: it did not die on a port clash
             sys.exit(0)
     except Exception:
         pass

@@ -1,7 +1,14 @@
 #!/usr/bin/env bash
-# The whole test suite. Installs the pinned emulator (localstack/.venv) if needed; the
-# end-to-end tests start, seed and stop it themselves.
+# The whole test suite. Installs what the tests need — the pinned emulator
+# (localstack/.venv) and Debian's headless Chromium for the HTML report test — and runs
+# every test; the end-to-end tests start, seed and stop the emulator themselves.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash localstack/setup.sh >&2
+if ! command -v chromium >/dev/null 2>&1; then
+  echo "==> installing Debian's chromium (for the HTML report test)" >&2
+  if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+  $SUDO apt-get update -qq >&2
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >&2
+fi
 cargo test --locked "$@"

@@ -31,6 +31,10 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Frameworks { command } => frameworks_cmd(command),
         Command::Policy { command } => policy_cmd(command),
         Command::Cris { command } => cris_cmd(command, quiet),
+        Command::Diff(a) => diff_cmd(a),
+        Command::Evidence { command } => evidence_cmd(command),
+        Command::History { command } => history_cmd(command),
+        Command::Merge { snapshots, output } => merge_cmd(&snapshots, &output),
         Command::Permissions => {
             emit(&permissions_policy())?;
             Ok(ExitCode::SUCCESS)
@@ -75,6 +79,11 @@ fn load_config(path: Option<&Path>) -> Result<Config> {
 enum Format {
     Table,
     Json,
+    Csv,
+    Html,
+    Ocsf,
+    Sarif,
+    Junit,
 }
 
 impl Format {
@@ -82,6 +91,11 @@ impl Format {
         match self {
             Format::Table => None,
             Format::Json => Some("perimeter.json"),
+            Format::Csv => Some("perimeter.csv"),
+            Format::Html => Some("perimeter.html"),
+            Format::Ocsf => Some("perimeter.ocsf.jsonl"),
+            Format::Sarif => Some("perimeter.sarif"),
+            Format::Junit => Some("perimeter.junit.xml"),
         }
     }
 }
@@ -92,7 +106,14 @@ fn parse_formats(list: &[String]) -> Result<Vec<Format>> {
         let f = match f.trim().to_ascii_lowercase().as_str() {
             "table" => Format::Table,
             "json" => Format::Json,
-            other => bail!("--format: unknown format {other:?} (expected table or json)"),
+            "csv" => Format::Csv,
+            "html" => Format::Html,
+            "ocsf" => Format::Ocsf,
+            "sarif" => Format::Sarif,
+            "junit" => Format::Junit,
+            other => bail!(
+                "--format: unknown format {other:?} (expected table, json, csv, html, ocsf, sarif or junit)"
+            ),
         };
         if !out.contains(&f) {
             out.push(f);
@@ -282,6 +303,11 @@ fn render(report: &Report, out: &Outputs<'_>) -> Result<()> {
         let text = match f {
             Format::Table => report::table::render(report, &out.table),
             Format::Json => report::json::render(report),
+            Format::Csv => report::csv::render(report),
+            Format::Html => report::html::render(report),
+            Format::Ocsf => report::ocsf::render(report),
+            Format::Sarif => report::sarif::render(report),
+            Format::Junit => report::junit::render(report),
         };
         match (out.output_dir, f.file_name()) {
             (Some(dir), Some(name)) => {
@@ -307,6 +333,80 @@ fn finish(report: &Report, fail_on: Severity) -> ExitCode {
     }
 }
 
+/// The day mutes are judged on: the snapshot's own date, so re-evaluating a snapshot later
+/// mutes exactly what the live run muted.
+fn snapshot_day(snapshot: &Snapshot) -> jiff::civil::Date {
+    snapshot
+        .meta
+        .finished
+        .parse::<jiff::Timestamp>()
+        .or_else(|_| snapshot.meta.started.parse::<jiff::Timestamp>())
+        .unwrap_or_else(|_| jiff::Timestamp::now())
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .date()
+}
+
+/// Evaluate a snapshot into a report: checks, then mutes.
+fn build_report(snapshot: &Snapshot, config: &Config, mutes: Option<&Path>) -> Result<Report> {
+    let mut findings = checks::run_checks(snapshot, config, &|_| true);
+    let outcome = match mutes {
+        Some(p) => {
+            let list = crate::mutes::load(&p.to_string_lossy())?;
+            Some(crate::mutes::apply(&mut findings, &list, snapshot_day(snapshot)))
+        }
+        None => None,
+    };
+    let mut report = Report::build(snapshot, findings);
+    if let Some(o) = outcome {
+        for m in &o.expired {
+            eprintln!(
+                "perimeter: mute for {} ({}) expired on {}; it no longer mutes",
+                m.check, m.reason, m.expires
+            );
+        }
+        report.mutes = Some(o);
+    }
+    Ok(report)
+}
+
+/// Render, record in history if asked, and decide the exit code.
+fn conclude(report: &Report, o: &OutputArgs, out: &Outputs<'_>, fail_on: Severity) -> Result<ExitCode> {
+    render(report, out)?;
+    let Some(db) = &o.history else {
+        return Ok(finish(report, fail_on));
+    };
+    let mut h = crate::history::History::open(&db.to_string_lossy())?;
+    let previous = h.previous(None)?;
+    let id = h.record(report)?;
+    eprintln!("recorded as run {id} in {}", db.display());
+    if !o.fail_on_new {
+        return Ok(finish(report, fail_on));
+    }
+    let Some(prev) = previous.and_then(|p| h.report(p).transpose()).transpose()? else {
+        // No earlier run: everything failing is new.
+        return Ok(finish(report, fail_on));
+    };
+    let d = crate::diff::diff(&prev, report);
+    let new_failing: Vec<_> = d
+        .newly_failing()
+        .filter(|c| {
+            report
+                .findings
+                .iter()
+                .any(|f| f.id == c.id && f.severity >= fail_on)
+        })
+        .collect();
+    if new_failing.is_empty() {
+        Ok(ExitCode::SUCCESS)
+    } else {
+        eprintln!(
+            "{} finding(s) fail that did not fail in the previous run",
+            new_failing.len()
+        );
+        Ok(ExitCode::from(EXIT_FINDINGS))
+    }
+}
+
 // ------------------------------------------------------------------ commands
 
 fn audit(a: AuditArgs, quiet: bool) -> Result<ExitCode> {
@@ -318,10 +418,8 @@ fn audit(a: AuditArgs, quiet: bool) -> Result<ExitCode> {
     if let Some(p) = &a.snapshot_out {
         write_snapshot(&snapshot, p)?;
     }
-    let findings = checks::run_checks(&snapshot, &config, &|_| true);
-    let report = Report::build(&snapshot, findings);
-    render(&report, &out)?;
-    Ok(finish(&report, fail_on))
+    let report = build_report(&snapshot, &config, a.output.mutes.as_deref())?;
+    conclude(&report, &a.output, &out, fail_on)
 }
 
 fn collect_cmd(a: CollectArgs, quiet: bool) -> Result<ExitCode> {
@@ -344,15 +442,23 @@ fn evaluate_cmd(a: EvaluateArgs) -> Result<ExitCode> {
     let config = load_config(a.output.config.as_deref())?;
     let out = outputs(&a.output)?;
     let fail_on = parse_severity(&a.output.fail_on)?;
-    let path = a
-        .snapshot
-        .as_ref()
-        .ok_or_else(|| anyhow!("evaluate needs a snapshot file"))?;
-    let snapshot = Snapshot::load(&path.to_string_lossy())?;
-    let findings = checks::run_checks(&snapshot, &config, &|_| true);
-    let report = Report::build(&snapshot, findings);
-    render(&report, &out)?;
-    Ok(finish(&report, fail_on))
+    let snapshot = match (&a.snapshot, &a.gaad) {
+        (_, Some(dump)) => {
+            if let Some(id) = &a.account_id
+                && !is_account_id(id)
+            {
+                bail!("--account-id: {id:?} is not a 12-digit account id");
+            }
+            let name = dump.to_string_lossy();
+            let text = std::fs::read_to_string(dump)
+                .with_context(|| format!("cannot read IAM dump {name}"))?;
+            crate::gaad::snapshot_from_gaad(&name, &text, a.account_id.as_deref(), &now())?
+        }
+        (Some(path), None) => Snapshot::load(&path.to_string_lossy())?,
+        (None, None) => bail!("evaluate needs a snapshot file or --gaad FILE"),
+    };
+    let report = build_report(&snapshot, &config, a.output.mutes.as_deref())?;
+    conclude(&report, &a.output, &out, fail_on)
 }
 
 fn checks_cmd(c: ChecksCommand) -> Result<ExitCode> {
@@ -687,4 +793,221 @@ fn permissions_policy() -> String {
         }]
     });
     serde_json::to_string_pretty(&v).unwrap_or_default() + "\n"
+}
+
+// ------------------------------------------------------------------ issue 6 commands
+
+/// A run named on the command line: a run id (with --history), a JSON report or a snapshot.
+fn load_run(spec: &str, history: Option<&Path>, config: &Config) -> Result<Report> {
+    if let Ok(id) = spec.parse::<i64>() {
+        let db = history.ok_or_else(|| {
+            anyhow!("{spec:?} looks like a run id; pass --history DB to read it (or give a file)")
+        })?;
+        let h = crate::history::History::open(&db.to_string_lossy())?;
+        return h
+            .report(id)?
+            .ok_or_else(|| anyhow!("run {id} is not in {}", db.display()));
+    }
+    let text = std::fs::read_to_string(spec).with_context(|| format!("cannot read {spec}"))?;
+    let v: Value =
+        serde_json::from_str(&text).map_err(|e| anyhow!("{spec} is not valid JSON ({e})"))?;
+    if v.get("findings").is_some() && v.get("run").is_some() {
+        return serde_json::from_value(v)
+            .map_err(|e| anyhow!("{spec} is not a perimeter JSON report ({e})"));
+    }
+    let snapshot = Snapshot::from_json(spec, &text)?;
+    build_report(&snapshot, config, None)
+}
+
+fn diff_cmd(a: DiffArgs) -> Result<ExitCode> {
+    if !matches!(a.format.as_str(), "table" | "json") {
+        bail!("--format: unknown format {:?} (expected table or json)", a.format);
+    }
+    let config = load_config(a.config.as_deref())?;
+    let old = load_run(&a.old, a.history.as_deref(), &config)?;
+    let new = load_run(&a.new, a.history.as_deref(), &config)?;
+    let d = crate::diff::diff(&old, &new);
+    if a.format == "json" {
+        emit(&(serde_json::to_string_pretty(&d)? + "\n"))?;
+    } else {
+        emit(&crate::diff::render_table(&d))?;
+    }
+    if a.fail_on_new && d.newly_failing().next().is_some() {
+        return Ok(ExitCode::from(EXIT_FINDINGS));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn evidence_cmd(c: EvidenceCommand) -> Result<ExitCode> {
+    match c {
+        EvidenceCommand::Pack {
+            snapshot,
+            output,
+            sign,
+            config,
+            mutes,
+        } => {
+            let config = load_config(config.as_deref())?;
+            let name = snapshot.to_string_lossy().into_owned();
+            let bytes = std::fs::read(&snapshot).with_context(|| format!("cannot read snapshot {name}"))?;
+            let text = String::from_utf8(bytes.clone())
+                .map_err(|_| anyhow!("snapshot {name} is not UTF-8 text"))?;
+            let snap = Snapshot::from_json(&name, &text)?;
+            let key = sign
+                .map(|k| crate::evidence::load_signing_key(&k.to_string_lossy()))
+                .transpose()?;
+            let report = build_report(&snap, &config, mutes.as_deref())?;
+            let html = report::html::render(&report);
+            let pack = crate::evidence::build_pack(&bytes, &report, &html, key.as_ref());
+            std::fs::write(&output, &pack)
+                .with_context(|| format!("cannot write {}", output.display()))?;
+            eprintln!(
+                "wrote {} ({} bytes{})",
+                output.display(),
+                pack.len(),
+                if key.is_some() { ", signed" } else { "" }
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        EvidenceCommand::Verify {
+            pack,
+            verify_key,
+            format,
+        } => {
+            if !matches!(format.as_str(), "text" | "json") {
+                bail!("--format: unknown format {format:?} (expected text or json)");
+            }
+            let name = pack.to_string_lossy().into_owned();
+            let bytes = std::fs::read(&pack).with_context(|| format!("cannot read {name}"))?;
+            let key = verify_key
+                .map(|k| crate::evidence::load_verifying_key(&k.to_string_lossy()))
+                .transpose()?;
+            let v = crate::evidence::verify(&name, &bytes, key.as_ref())?;
+            if format == "json" {
+                let mut j = serde_json::to_value(&v)?;
+                j["intact"] = json!(v.intact());
+                emit(&(serde_json::to_string_pretty(&j)? + "\n"))?;
+            } else {
+                let mut t = String::new();
+                t.push_str(if v.intact() { "INTACT" } else { "NOT INTACT" });
+                t.push_str(&format!(": {name}\n"));
+                if !v.digest_ok {
+                    t.push_str("  manifest.json does not match its digest (edited)\n");
+                }
+                for p in &v.changed {
+                    t.push_str(&format!("  changed: {p}\n"));
+                }
+                for p in &v.removed {
+                    t.push_str(&format!("  removed: {p}\n"));
+                }
+                for p in &v.added {
+                    t.push_str(&format!("  added:   {p}\n"));
+                }
+                match (v.signature_ok, v.signed) {
+                    (Some(true), _) => t.push_str("  signature: valid for the given key\n"),
+                    (Some(false), _) => t.push_str("  signature: MISSING OR INVALID for the given key\n"),
+                    (None, true) => t.push_str("  signature: present, not checked (pass --verify-key)\n"),
+                    (None, false) => t.push_str("  signature: none\n"),
+                }
+                t.push_str(&format!("  run: {}\n", v.run));
+                emit(&t)?;
+            }
+            Ok(if v.intact() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(EXIT_FINDINGS)
+            })
+        }
+        EvidenceCommand::Keygen { out_dir } => {
+            let (secret, public) = crate::evidence::generate_keypair().map_err(|e| anyhow!(e))?;
+            std::fs::create_dir_all(&out_dir)
+                .with_context(|| format!("cannot create {}", out_dir.display()))?;
+            let k = out_dir.join("perimeter.key");
+            let p = out_dir.join("perimeter.pub");
+            if k.exists() {
+                bail!("{} exists; not overwriting a key", k.display());
+            }
+            std::fs::write(&k, secret + "\n").with_context(|| format!("cannot write {}", k.display()))?;
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                let _ = std::fs::set_permissions(&k, std::fs::Permissions::from_mode(0o600));
+            }
+            std::fs::write(&p, public + "\n").with_context(|| format!("cannot write {}", p.display()))?;
+            eprintln!("wrote {} (keep secret) and {}", k.display(), p.display());
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn history_cmd(c: HistoryCommand) -> Result<ExitCode> {
+    match c {
+        HistoryCommand::List { history, format } => {
+            let h = crate::history::History::open(&history.to_string_lossy())?;
+            let rows = h.list()?;
+            match format.as_str() {
+                "json" => emit(&(serde_json::to_string_pretty(&rows)? + "\n"))?,
+                "table" => {
+                    let mut t = comfy_table::Table::new();
+                    t.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED).set_header(vec![
+                        "Run", "Started", "Finished", "Accounts", "Score", "Fail", "Unknown", "Pass",
+                    ]);
+                    for r in &rows {
+                        t.add_row(vec![
+                            r.id.to_string(),
+                            r.started.clone(),
+                            r.finished.clone(),
+                            r.accounts.to_string(),
+                            r.score.map(|s| s.to_string()).unwrap_or_else(|| "n/a".into()),
+                            r.fail.to_string(),
+                            r.unknown.to_string(),
+                            r.pass.to_string(),
+                        ]);
+                    }
+                    emit(&format!("{t}\n"))?;
+                }
+                other => bail!("--format: unknown format {other:?} (expected table or json)"),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        HistoryCommand::Show {
+            run,
+            history,
+            format,
+        } => {
+            let h = crate::history::History::open(&history.to_string_lossy())?;
+            let r = h
+                .report(run)?
+                .ok_or_else(|| anyhow!("run {run} is not in {}", history.display()))?;
+            match format.as_str() {
+                "json" => emit(&report::json::render(&r))?,
+                "table" => emit(&report::table::render(
+                    &r,
+                    &TableOptions {
+                        show_pass: false,
+                        framework: None,
+                        width: None,
+                    },
+                ))?,
+                other => bail!("--format: unknown format {other:?} (expected table or json)"),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn merge_cmd(inputs: &[PathBuf], output: &Path) -> Result<ExitCode> {
+    let mut snaps = Vec::new();
+    for p in inputs {
+        snaps.push(Snapshot::load(&p.to_string_lossy())?);
+    }
+    let merged = crate::model::merge(snaps).map_err(|e| anyhow!(e))?;
+    write_snapshot(&merged, output)?;
+    eprintln!(
+        "wrote {} ({} account(s) from {} snapshot(s))",
+        output.display(),
+        merged.accounts.len(),
+        inputs.len()
+    );
+    Ok(ExitCode::SUCCESS)
 }

@@ -53,8 +53,103 @@ pub enum Command {
         #[command(subcommand)]
         command: CrisCommand,
     },
+    /// New, resolved and changed findings between two runs (snapshots, JSON reports, or
+    /// run ids from --history).
+    Diff(DiffArgs),
+    /// Evidence packs an auditor can verify later.
+    Evidence {
+        #[command(subcommand)]
+        command: EvidenceCommand,
+    },
+    /// Runs recorded with --history.
+    History {
+        #[command(subcommand)]
+        command: HistoryCommand,
+    },
+    /// Merge snapshots (e.g. the shards of one organisation) into one.
+    Merge {
+        /// Snapshots to merge.
+        #[arg(required = true, num_args = 1..)]
+        snapshots: Vec<PathBuf>,
+        /// Where to write the merged snapshot.
+        #[arg(short = 'o', long = "output")]
+        output: PathBuf,
+    },
     /// Print the read-only IAM policy perimeter itself needs.
     Permissions,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The older run: a snapshot, a JSON report, or a run id (with --history).
+    pub old: String,
+    /// The newer run.
+    pub new: String,
+    /// History database for run ids.
+    #[arg(long)]
+    pub history: Option<PathBuf>,
+    /// perimeter.toml used to evaluate snapshots.
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// table or json.
+    #[arg(long, default_value = "table")]
+    pub format: String,
+    /// Exit 1 when a finding fails in NEW that did not fail in OLD.
+    #[arg(long)]
+    pub fail_on_new: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EvidenceCommand {
+    /// Evaluate a snapshot and pack snapshot, reports, catalogue and a SHA-256 manifest.
+    Pack {
+        snapshot: PathBuf,
+        #[arg(short = 'o', long = "output")]
+        output: PathBuf,
+        /// Sign the manifest with this Ed25519 key (64 hex characters; see `evidence keygen`).
+        #[arg(long)]
+        sign: Option<PathBuf>,
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// Mutes to apply, as in `audit --mutes`.
+        #[arg(long)]
+        mutes: Option<PathBuf>,
+    },
+    /// Check a pack: exit 0 only if every file and the manifest are intact.
+    Verify {
+        pack: PathBuf,
+        /// The signer's Ed25519 public key (64 hex characters); the signature must hold.
+        #[arg(long)]
+        verify_key: Option<PathBuf>,
+        /// text or json.
+        #[arg(long, default_value = "text")]
+        format: String,
+    },
+    /// Make an Ed25519 key pair for signing packs: DIR/perimeter.key and DIR/perimeter.pub.
+    Keygen {
+        #[arg(long, default_value = ".")]
+        out_dir: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum HistoryCommand {
+    /// List recorded runs.
+    List {
+        #[arg(long)]
+        history: PathBuf,
+        #[arg(long, default_value = "table")]
+        format: String,
+    },
+    /// Show one recorded run as a report.
+    Show {
+        run: i64,
+        #[arg(long)]
+        history: PathBuf,
+        /// table or json.
+        #[arg(long, default_value = "table")]
+        format: String,
+    },
 }
 
 #[derive(Debug, Args, Clone)]
@@ -103,7 +198,7 @@ pub struct SourceArgs {
 
 #[derive(Debug, Args)]
 pub struct OutputArgs {
-    /// Output formats (comma list): table, json.
+    /// Output formats (comma list): table, json, csv, html, ocsf, sarif, junit.
     #[arg(long, value_delimiter = ',', default_value = "table")]
     pub format: Vec<String>,
     /// Write each format to a file in this folder (perimeter.json, ...); the table still
@@ -122,6 +217,16 @@ pub struct OutputArgs {
     /// List passing findings in the table too.
     #[arg(long)]
     pub show_pass: bool,
+    /// Mutes file (TOML): accepted findings with a reason, an owner and an expiry date.
+    #[arg(long)]
+    pub mutes: Option<PathBuf>,
+    /// Record the run in this SQLite history database.
+    #[arg(long)]
+    pub history: Option<PathBuf>,
+    /// With --history: exit 1 only for findings failing now that did not fail in the
+    /// previous recorded run.
+    #[arg(long, requires = "history")]
+    pub fail_on_new: bool,
 }
 
 #[derive(Debug, Args)]

@@ -302,7 +302,6 @@ mod tests {
     use std::collections::{BTreeSet, HashSet};
 
     use super::*;
-    use crate::checks::Check;
 
     /// The catalogue of DESIGN.md ("The baseline and the check catalogue"): 46 codes.
     const CATALOGUE: [&str; 46] = [
@@ -355,7 +354,11 @@ mod tests {
     fn fields_are_filled_and_ids_unique() {
         let mut framework_ids = HashSet::new();
         for f in frameworks() {
-            assert!(framework_ids.insert(&f.id), "duplicate framework id {}", f.id);
+            assert!(
+                framework_ids.insert(&f.id),
+                "duplicate framework id {}",
+                f.id
+            );
             for (what, v) in [
                 ("name", &f.name),
                 ("version", &f.version),
@@ -364,15 +367,30 @@ mod tests {
             ] {
                 assert!(!v.trim().is_empty(), "{}: empty {what}", f.id);
             }
-            assert!(f.source.starts_with("http"), "{}: source is not a URL", f.id);
+            assert!(
+                f.source.starts_with("http"),
+                "{}: source is not a URL",
+                f.id
+            );
             assert!(!f.requirements.is_empty(), "{}: no requirements", f.id);
             let mut ids = HashSet::new();
             for r in &f.requirements {
-                assert!(ids.insert(&r.id), "{}: duplicate requirement {}", f.id, r.id);
+                assert!(
+                    ids.insert(&r.id),
+                    "{}: duplicate requirement {}",
+                    f.id,
+                    r.id
+                );
                 assert!(!r.title.trim().is_empty(), "{} {}: empty title", f.id, r.id);
                 assert!(!r.checks.is_empty(), "{} {}: no checks", f.id, r.id);
                 let unique: HashSet<_> = r.checks.iter().collect();
-                assert_eq!(unique.len(), r.checks.len(), "{} {}: repeated check", f.id, r.id);
+                assert_eq!(
+                    unique.len(),
+                    r.checks.len(),
+                    "{} {}: repeated check",
+                    f.id,
+                    r.id
+                );
             }
         }
     }
@@ -415,7 +433,10 @@ mod tests {
             assert!(mapped.contains(c), "{c} is mapped to no framework");
         }
         for c in registered_codes() {
-            assert!(mapped.contains(c), "registered check {c} is mapped to no framework");
+            assert!(
+                mapped.contains(c),
+                "registered check {c} is mapped to no framework"
+            );
         }
     }
 
@@ -427,7 +448,10 @@ mod tests {
         }
         let catalogue: BTreeSet<&str> = CATALOGUE.into_iter().collect();
         let missing: Vec<_> = catalogue.difference(&registered).collect();
-        assert!(missing.is_empty(), "catalogue codes not registered: {missing:?}");
+        assert!(
+            missing.is_empty(),
+            "catalogue codes not registered: {missing:?}"
+        );
     }
 
     #[test]
@@ -450,7 +474,11 @@ mod tests {
             ("iso-42001-2023", "iso-42001-2023"),
         ];
         for (name, id) in cases {
-            assert_eq!(find(name).map(|f| f.id.as_str()), Some(id), "find({name:?})");
+            assert_eq!(
+                find(name).map(|f| f.id.as_str()),
+                Some(id),
+                "find({name:?})"
+            );
         }
         assert!(find("hipaa").is_none());
         assert!(find("").is_none());

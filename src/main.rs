@@ -1,1 +1,46 @@
-fn main() {}
+//! The `perimeter` binary: parse arguments, set up logging, run, map errors to exit codes.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use perimeter::app;
+use perimeter::cli::Cli;
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            // Help and version are not errors; everything else is a usage error (exit 2).
+            if !e.use_stderr() {
+                let _ = e.print();
+                return ExitCode::SUCCESS;
+            }
+            // One line: what was wrong, without clap's usage block.
+            let text = e.render().to_string();
+            let first = text.lines().next().unwrap_or("invalid arguments");
+            let first = first.strip_prefix("error: ").unwrap_or(first);
+            eprintln!("perimeter: {first} (see `perimeter --help`)");
+            return ExitCode::from(app::EXIT_ERROR);
+        }
+    };
+    let level = match (cli.quiet, cli.verbose) {
+        (true, _) => "error",
+        (false, 0) => "warn",
+        (false, 1) => "info",
+        (false, _) => "debug",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_env("PERIMETER_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(format!("perimeter={level},warn")));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .without_time()
+        .init();
+    match app::run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("perimeter: {e:#}");
+            ExitCode::from(app::EXIT_ERROR)
+        }
+    }
+}

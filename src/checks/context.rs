@@ -441,7 +441,7 @@ fn mark_admins(view: &mut AccountView<'_>) {
         let ask = |action: &str, resource: &str| {
             let mut r = Request::new(p.arn.clone(), action, resource);
             r.resource_account = Some(account.clone());
-            evaluate_open(&set, &r, &UnknownKeys::AllMissing).is_unconditional_allow()
+            evaluate_open(&set, &r, &UnknownKeys::AllMissing).is_allowed_unconditionally()
         };
         let star = ask("perimeterprobe:AnyAction", probe_resource);
         let iam_and_assume = ask("iam:PerimeterProbeAction", "*") && ask("sts:AssumeRole", "*");

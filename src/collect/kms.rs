@@ -126,7 +126,6 @@ async fn key(
         key.spec = m
             .key_spec()
             .map(|s| s.as_str().to_string())
-            .or_else(|| m.customer_master_key_spec().map(|s| s.as_str().to_string()))
             .unwrap_or_default();
         key.usage = m.key_usage().map(|u| u.as_str().to_string()).unwrap_or_default();
         key.origin = m.origin().map(|o| o.as_str().to_string()).unwrap_or_default();

@@ -872,3 +872,56 @@ impl Snapshot {
         })
     }
 }
+
+/// Merge snapshots (e.g. the shards of one organisation collected by separate jobs) into
+/// one. Accounts must not repeat; the organisation must be the same in every input.
+pub fn merge(snapshots: Vec<Snapshot>) -> Result<Snapshot, String> {
+    let mut iter = snapshots.into_iter();
+    let mut out = iter.next().ok_or("merge needs at least one snapshot")?;
+    let mut seen: std::collections::BTreeSet<String> =
+        out.accounts.iter().map(|a| a.id.clone()).collect();
+    for s in iter {
+        match (&out.organization, &s.organization) {
+            (Some(a), Some(b)) if a.id != b.id => {
+                return Err(format!(
+                    "snapshots come from different organisations ({} and {})",
+                    a.id, b.id
+                ));
+            }
+            (None, Some(_)) => out.organization = s.organization.clone(),
+            _ => {}
+        }
+        for a in s.accounts {
+            if !seen.insert(a.id.clone()) {
+                return Err(format!("account {} appears in more than one snapshot", a.id));
+            }
+            out.accounts.push(a);
+        }
+        out.gaps.extend(s.gaps);
+        out.meta.api_calls.extend(s.meta.api_calls);
+        if s.meta.started < out.meta.started {
+            out.meta.started = s.meta.started;
+        }
+        if s.meta.finished > out.meta.finished {
+            out.meta.finished = s.meta.finished;
+        }
+        out.meta.partial |= s.meta.partial;
+        for r in s.meta.regions {
+            if !out.meta.regions.contains(&r) {
+                out.meta.regions.push(r);
+            }
+        }
+        for a in s.meta.accounts {
+            if !out.meta.accounts.contains(&a) {
+                out.meta.accounts.push(a);
+            }
+        }
+    }
+    out.accounts.sort_by(|a, b| a.id.cmp(&b.id));
+    out.meta.accounts.sort();
+    out.meta.regions.sort();
+    out.gaps.sort();
+    out.meta.api_calls.sort();
+    out.meta.source = "merged".into();
+    Ok(out)
+}

@@ -10,9 +10,9 @@
 
 use serde::Serialize;
 
+use super::ast::Effect;
 use super::condition::Tri;
 use super::context::{Context, Request, UnknownKeys};
-use super::ast::Effect;
 use super::eval::{
     Decision, DecisionEffect, Evaluator, Labeled, Layer, Layers, PolicySet, Reason, decide,
     hit_reason_pub, missing_reasons, run,
@@ -100,13 +100,21 @@ pub fn evaluate_open(set: &PolicySet<'_>, req: &Request, unknown: &UnknownKeys) 
                 if h.tri == Tri::Unknown {
                     ev.unknown_keys_of(s, &mut keys);
                 }
-                reasons.push(hit_reason_pub(&layers, req, h, effect_label(h.effect, h.tri)));
+                reasons.push(hit_reason_pub(
+                    &layers,
+                    req,
+                    h,
+                    effect_label(h.effect, h.tri),
+                ));
             }
             // the layers that lack a definite allow come first
             let mut missing = missing_reasons(&layers, &o);
             for r in &mut missing {
                 r.effect = "ConditionalAllow".into();
-                r.detail = format!("{} unless the unknown context keys take suitable values", r.detail);
+                r.detail = format!(
+                    "{} unless the unknown context keys take suitable values",
+                    r.detail
+                );
             }
             missing.extend(reasons);
             OpenDecision {

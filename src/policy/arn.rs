@@ -8,13 +8,41 @@
 use super::wildcard::{Pattern, Piece};
 
 /// Splits an ARN into its six parts, or `None` if `s` is not ARN-shaped.
+#[inline]
 pub fn split_arn(s: &str) -> Option<[&str; 6]> {
-    let mut it = s.splitn(6, ':');
-    let parts = [it.next()?, it.next()?, it.next()?, it.next()?, it.next()?, it.next()?];
-    if parts[0] != "arn" {
+    if !s.starts_with("arn:") {
         return None;
     }
-    Some(parts)
+    split6(s)
+}
+
+/// Splits at the first five colons (the sixth part keeps any further colons).
+#[inline]
+fn split6(s: &str) -> Option<[&str; 6]> {
+    let b = s.as_bytes();
+    let mut cuts = [0usize; 5];
+    let mut n = 0;
+    for (i, &c) in b.iter().enumerate() {
+        if c == b':' {
+            cuts[n] = i;
+            n += 1;
+            if n == 5 {
+                break;
+            }
+        }
+    }
+    if n < 5 {
+        return None;
+    }
+    // colons are ASCII, so every cut is a char boundary
+    Some([
+        &s[..cuts[0]],
+        &s[cuts[0] + 1..cuts[1]],
+        &s[cuts[1] + 1..cuts[2]],
+        &s[cuts[2] + 1..cuts[3]],
+        &s[cuts[3] + 1..cuts[4]],
+        &s[cuts[4] + 1..],
+    ])
 }
 
 /// The account part of an ARN, if it has a non-empty one.
@@ -52,22 +80,18 @@ impl ArnPattern {
                 }
                 match rest.find(':') {
                     Some(i) => {
-                        segs.last_mut()
-                            .expect("segs is never empty")
-                            .push(Piece {
-                                text: &rest[..i],
-                                wild: p.wild,
-                            });
+                        segs.last_mut().expect("segs is never empty").push(Piece {
+                            text: &rest[..i],
+                            wild: p.wild,
+                        });
                         segs.push(Vec::new());
                         rest = &rest[i + 1..];
                     }
                     None => {
-                        segs.last_mut()
-                            .expect("segs is never empty")
-                            .push(Piece {
-                                text: rest,
-                                wild: p.wild,
-                            });
+                        segs.last_mut().expect("segs is never empty").push(Piece {
+                            text: rest,
+                            wild: p.wild,
+                        });
                         break;
                     }
                 }
@@ -107,8 +131,7 @@ impl ArnPattern {
 
 /// Splits a pattern like an ARN, but the first part may also be a wildcard.
 fn split_arn_pattern(s: &str) -> Option<[&str; 6]> {
-    let mut it = s.splitn(6, ':');
-    let parts = [it.next()?, it.next()?, it.next()?, it.next()?, it.next()?, it.next()?];
+    let parts = split6(s)?;
     if !Pattern::new(parts[0]).matches("arn") {
         return None;
     }

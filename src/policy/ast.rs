@@ -82,22 +82,36 @@ impl ActionPattern {
     pub fn new(raw: &str) -> ActionPattern {
         ActionPattern {
             raw: raw.to_string(),
-            pattern: Pattern::new_ignore_case(raw),
+            // compiled lowercase; matched against a lowercased action with plain byte
+            // comparison (actions are ASCII)
+            pattern: Pattern::new(&raw.to_ascii_lowercase()),
         }
     }
-    #[inline]
+
+    /// Case-insensitive match of an action name.
     pub fn matches(&self, action: &str) -> bool {
-        self.pattern.matches(action)
+        self.pattern.matches(&action.to_ascii_lowercase())
+    }
+
+    /// Match of an action name that is already ASCII-lowercase.
+    #[inline]
+    pub(crate) fn matches_lowercase(&self, action_lc: &str) -> bool {
+        self.pattern.matches(action_lc)
     }
 }
 
 impl ActionSpec {
-    /// True if the statement applies to `action`.
-    #[inline]
+    /// True if the statement applies to `action` (case-insensitive).
     pub fn matches(&self, action: &str) -> bool {
+        self.matches_lowercase(&action.to_ascii_lowercase())
+    }
+
+    /// Same as [`ActionSpec::matches`] for an already-lowercased action.
+    #[inline]
+    pub(crate) fn matches_lowercase(&self, action_lc: &str) -> bool {
         match self {
-            ActionSpec::Action(v) => v.iter().any(|p| p.matches(action)),
-            ActionSpec::NotAction(v) => !v.iter().any(|p| p.matches(action)),
+            ActionSpec::Action(v) => v.iter().any(|p| p.matches_lowercase(action_lc)),
+            ActionSpec::NotAction(v) => !v.iter().any(|p| p.matches_lowercase(action_lc)),
         }
     }
 }
@@ -164,7 +178,11 @@ pub(crate) fn compile_resource(raw: &str) -> ResKind {
 
 /// Matches a compiled (variable-free) resource kind against the request resource.
 #[inline]
-pub(crate) fn resource_kind_matches(kind: &ResKind, resource: &str, parts: Option<&[&str; 6]>) -> bool {
+pub(crate) fn resource_kind_matches(
+    kind: &ResKind,
+    resource: &str,
+    parts: Option<&[&str; 6]>,
+) -> bool {
     match kind {
         ResKind::Any => true,
         ResKind::Arn(p) => parts.is_some_and(|parts| p.matches_parts(parts)),
@@ -300,6 +318,12 @@ impl PrincipalValue {
     ) -> Option<PrincipalMatch> {
         match &self.m {
             PMatch::Any => Some(PrincipalMatch::Broad),
+            // In NotPrincipal, an account root exempts only the root itself: AWS documents
+            // that `NotPrincipal: [user, account root]` still denies the account's others.
+            PMatch::Account(a) if strict => (self.raw == principal
+                || split_arn(principal)
+                    .is_some_and(|p| p[2] == "iam" && p[4] == a && p[5] == "root"))
+            .then_some(PrincipalMatch::Account),
             PMatch::Account(a) => (principal_account == Some(a.as_str()) || self.raw == principal)
                 .then_some(PrincipalMatch::Account),
             PMatch::Role {
@@ -376,10 +400,12 @@ impl PrincipalSpec {
     ) -> Option<PrincipalMatch> {
         match self {
             PrincipalSpec::Principal(p) => p.best_match(principal, principal_account, false),
-            PrincipalSpec::NotPrincipal(p) => match p.best_match(principal, principal_account, true) {
-                Some(_) => None,
-                None => Some(PrincipalMatch::Broad),
-            },
+            PrincipalSpec::NotPrincipal(p) => {
+                match p.best_match(principal, principal_account, true) {
+                    Some(_) => None,
+                    None => Some(PrincipalMatch::Broad),
+                }
+            }
         }
     }
 }
@@ -413,7 +439,9 @@ impl Policy {
 
     /// True if any statement mentions the condition key (case-insensitive).
     pub fn mentions_condition_key(&self, key: &str) -> bool {
-        self.statements.iter().any(|s| s.mentions_condition_key(key))
+        self.statements
+            .iter()
+            .any(|s| s.mentions_condition_key(key))
     }
 }
 
@@ -448,7 +476,10 @@ impl Statement {
                 m.insert("Resource".into(), strings(v.iter().map(|r| r.raw.clone())));
             }
             Some(ResourceSpec::NotResource(v)) => {
-                m.insert("NotResource".into(), strings(v.iter().map(|r| r.raw.clone())));
+                m.insert(
+                    "NotResource".into(),
+                    strings(v.iter().map(|r| r.raw.clone())),
+                );
             }
             None => {}
         }
@@ -456,7 +487,7 @@ impl Statement {
             let mut c = Map::new();
             for cond in &self.condition {
                 let entry = c
-                    .entry(cond.operator.name())
+                    .entry(cond.operator_raw.clone())
                     .or_insert_with(|| Value::Object(Map::new()));
                 if let Value::Object(keys) = entry {
                     keys.insert(

@@ -285,12 +285,15 @@ pub struct Condition {
     pub values: Vec<ConditionValue>,
     /// Lowercased key.
     pub(crate) key_lc: String,
+    /// The operator as written (printed back as written, so documents round-trip).
+    pub(crate) operator_raw: String,
 }
 
 impl Condition {
     /// Compiles a condition; `path` names it in errors.
     pub(crate) fn new(
         operator: Operator,
+        operator_raw: &str,
         key: &str,
         raw_values: Vec<String>,
         variables: bool,
@@ -302,7 +305,11 @@ impl Condition {
         let mut values = Vec::with_capacity(raw_values.len());
         for (i, raw) in raw_values.into_iter().enumerate() {
             let vpath = || format!("{path}[{i}]");
-            let tmpl = if variables { Template::parse(&raw) } else { None };
+            let tmpl = if variables {
+                Template::parse(&raw)
+            } else {
+                None
+            };
             let base = operator.base.positive();
             let compiled = match base {
                 O::StringEquals | O::StringEqualsIgnoreCase => match tmpl {
@@ -383,6 +390,7 @@ impl Condition {
             key: key.to_string(),
             values,
             key_lc: key.to_lowercase(),
+            operator_raw: operator_raw.to_string(),
         })
     }
 
@@ -465,8 +473,9 @@ impl Condition {
     pub fn keys(&self) -> Vec<String> {
         let mut out = vec![self.key_lc.clone()];
         for v in &self.values {
-            if let Compiled::TextTemplate(t) | Compiled::LikeTemplate(t) | Compiled::ArnTemplate(t) =
-                &v.compiled
+            if let Compiled::TextTemplate(t)
+            | Compiled::LikeTemplate(t)
+            | Compiled::ArnTemplate(t) = &v.compiled
             {
                 out.extend(t.keys().map(str::to_string));
             }
@@ -509,16 +518,16 @@ fn value_matches<'a>(
         }),
         Compiled::Bool(b) => Tri::from_bool(parse_bool(cv) == Some(*b)),
         Compiled::Cidr(c) => Tri::from_bool(parse_addr(cv).is_some_and(|a| c.contains(a))),
-        Compiled::Arn(p) => Tri::from_bool(split_arn(cv).is_some_and(|parts| p.matches_parts(&parts))),
+        Compiled::Arn(p) => {
+            Tri::from_bool(split_arn(cv).is_some_and(|parts| p.matches_parts(&parts)))
+        }
         Compiled::AnyArn => Tri::True,
         Compiled::ArnTemplate(t) => match t.resolve(lookup) {
             Resolved::Pieces(p) => {
                 if p.len() == 1 && p[0].text == "*" && p[0].wild {
                     return Tri::True;
                 }
-                Tri::from_bool(
-                    ArnPattern::from_pieces(&p).is_some_and(|ap| ap.matches(cv)),
-                )
+                Tri::from_bool(ArnPattern::from_pieces(&p).is_some_and(|ap| ap.matches(cv)))
             }
             Resolved::Missing => Tri::False,
             Resolved::Unknown => Tri::Unknown,
@@ -579,7 +588,11 @@ pub(crate) fn parse_date(s: &str) -> Option<i128> {
     if t.is_empty() {
         return None;
     }
-    if t.bytes().all(|b| b.is_ascii_digit() || b == b'.' || b == b'-')
+    if let Some(n) = fast_utc_timestamp(t.as_bytes()) {
+        return Some(n);
+    }
+    if t.bytes()
+        .all(|b| b.is_ascii_digit() || b == b'.' || b == b'-')
         && !t[1..].contains('-')
     {
         let secs: f64 = t.parse().ok()?;
@@ -606,9 +619,89 @@ pub(crate) fn parse_date(s: &str) -> Option<i128> {
     None
 }
 
+/// Fast path for the common `YYYY-MM-DDTHH:MM:SS[.fff]Z` form (what AWS puts in
+/// `aws:CurrentTime`); anything else goes through jiff.
+fn fast_utc_timestamp(b: &[u8]) -> Option<i128> {
+    if b.len() < 20 || b[b.len() - 1] != b'Z' {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<i64> {
+        let mut v: i64 = 0;
+        for &c in &b[r] {
+            if !c.is_ascii_digit() {
+                return None;
+            }
+            v = v * 10 + i64::from(c - b'0');
+        }
+        Some(v)
+    };
+    if b[4] != b'-'
+        || b[7] != b'-'
+        || !(b[10] == b'T' || b[10] == b't')
+        || b[13] != b':'
+        || b[16] != b':'
+    {
+        return None;
+    }
+    let (y, mo, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    let (h, mi, s) = (num(11..13)?, num(14..16)?, num(17..19)?);
+    if !(1..=12).contains(&mo) || d < 1 || d > days_in_month(y, mo) || h > 23 || mi > 59 || s > 59 {
+        return None;
+    }
+    let mut nanos: i64 = 0;
+    let rest = &b[19..b.len() - 1];
+    if !rest.is_empty() {
+        if rest[0] != b'.' || rest.len() < 2 || rest.len() > 10 {
+            return None;
+        }
+        let frac = num(20..b.len() - 1)?;
+        nanos = frac * 10i64.pow(10 - rest.len() as u32);
+    }
+    let days = days_from_civil(y, mo, d);
+    let secs = days * 86_400 + h * 3600 + mi * 60 + s;
+    Some(i128::from(secs) * 1_000_000_000 + i128::from(nanos))
+}
+
+fn days_in_month(y: i64, m: i64) -> i64 {
+    match m {
+        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date.
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fast_dates_agree_with_jiff() {
+        for s in [
+            "1970-01-01T00:00:00Z",
+            "2026-06-01T12:00:00Z",
+            "2000-02-29T23:59:59Z",
+            "1999-12-31T23:59:59.5Z",
+            "2024-03-10T01:02:03.123456789Z",
+            "1900-03-01T00:00:00Z",
+        ] {
+            let jiff = s.parse::<jiff::Timestamp>().unwrap().as_nanosecond();
+            assert_eq!(fast_utc_timestamp(s.as_bytes()), Some(jiff), "{s}");
+        }
+        assert_eq!(fast_utc_timestamp(b"2023-02-29T00:00:00Z"), None);
+        assert_eq!(fast_utc_timestamp(b"2023-02-28T00:00:00+01:00"), None);
+    }
 
     #[test]
     fn operator_names() {

@@ -57,6 +57,16 @@ impl Context {
             .map(|(_, v)| v.as_slice())
     }
 
+    /// Lookup by a key that is already lowercase (condition keys are stored so).
+    #[inline]
+    pub(crate) fn get_lowercase(&self, key_lc: &str) -> Option<&'_ [String]> {
+        match self.entries.iter().find(|(k, _)| k == key_lc) {
+            Some((_, v)) => Some(v.as_slice()),
+            None if key_lc.bytes().any(|b| b.is_ascii_uppercase()) => self.get(key_lc),
+            None => None,
+        }
+    }
+
     /// True if the key is present.
     pub fn contains_key(&self, key: &str) -> bool {
         self.position(key).is_some()

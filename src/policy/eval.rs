@@ -22,13 +22,16 @@
 
 use serde::Serialize;
 
+use super::Policy;
 use super::arn::split_arn;
-use super::ast::{Effect, PrincipalMatch, ResKind, ResourcePattern, ResourceSpec, Statement, compile_resource, resource_kind_matches};
+use super::ast::{
+    Effect, PrincipalMatch, ResKind, ResourcePattern, ResourceSpec, Statement, compile_resource,
+    resource_kind_matches,
+};
 use super::condition::Tri;
 use super::context::{Lookup, Request, UnknownKeys};
 use super::vars::Resolved;
 use super::wildcard::Pattern;
-use super::Policy;
 
 /// A policy with the caller's stable label (e.g. `identity[0]`, `scp[1][0]`).
 #[derive(Debug, Clone)]
@@ -208,7 +211,10 @@ impl<'s, 'a> Layers<'s, 'a> {
         match layer {
             Layer::Identity => self.identity,
             Layer::Boundary => self.boundary.unwrap_or(&[]),
-            Layer::Scp(l) => self.scp.and_then(|s| s.get(l)).map_or(&[], |v| v.as_slice()),
+            Layer::Scp(l) => self
+                .scp
+                .and_then(|s| s.get(l))
+                .map_or(&[], |v| v.as_slice()),
             Layer::Resource => self.resource,
             Layer::Endpoint => self.endpoint.unwrap_or(&[]),
         }
@@ -217,6 +223,7 @@ impl<'s, 'a> Layers<'s, 'a> {
 
 pub(crate) struct Evaluator<'r> {
     req: &'r Request,
+    action_lc: String,
     res_parts: Option<[&'r str; 6]>,
     principal_account: Option<&'r str>,
     unknown: Option<&'r UnknownKeys>,
@@ -226,6 +233,13 @@ impl<'r> Evaluator<'r> {
     pub(crate) fn new(req: &'r Request, unknown: Option<&'r UnknownKeys>) -> Self {
         Evaluator {
             req,
+            action_lc: {
+                let mut b = ACTION_BUF.with(|c| c.take());
+                b.clear();
+                b.push_str(&req.action);
+                b.make_ascii_lowercase();
+                b
+            },
             res_parts: split_arn(&req.resource),
             principal_account: req.principal_account(),
             unknown,
@@ -234,7 +248,8 @@ impl<'r> Evaluator<'r> {
 
     #[inline]
     pub(crate) fn lookup(&self, key: &str) -> Lookup<'r> {
-        let found = self.req.context.get(key);
+        // condition keys are stored lowercased, as are context keys
+        let found = self.req.context.get_lowercase(key);
         if let Some(u) = self.unknown
             && u.is_unknown(key, found.is_some())
         {
@@ -279,7 +294,7 @@ impl<'r> Evaluator<'r> {
     }
 
     fn statement(&self, s: &Statement, mode: PrincipalMode) -> (Tri, Option<PrincipalMatch>) {
-        if !s.action.matches(&self.req.action) {
+        if !s.action.matches_lowercase(&self.action_lc) {
             return (Tri::False, None);
         }
         let mut tri = match &s.resource {
@@ -328,7 +343,13 @@ impl<'r> Evaluator<'r> {
         (tri, pm)
     }
 
-    fn scan(&self, layer: Layer, policies: &[Labeled<'_>], mode: PrincipalMode, hits: &mut Vec<Hit>) {
+    fn scan(
+        &self,
+        layer: Layer,
+        policies: &[Labeled<'_>],
+        mode: PrincipalMode,
+        hits: &mut Vec<Hit>,
+    ) {
         for (pi, lp) in policies.iter().enumerate() {
             for (si, s) in lp.policy.statements.iter().enumerate() {
                 let (tri, pm) = self.statement(s, mode);
@@ -349,7 +370,9 @@ impl<'r> Evaluator<'r> {
     /// The unknown keys a statement depends on.
     pub(crate) fn unknown_keys_of(&self, s: &Statement, out: &mut Vec<String>) {
         let mut push = |k: &str| {
-            if matches!(self.lookup(k), Lookup::Unknown) && !out.iter().any(|o| o.eq_ignore_ascii_case(k)) {
+            if matches!(self.lookup(k), Lookup::Unknown)
+                && !out.iter().any(|o| o.eq_ignore_ascii_case(k))
+            {
                 out.push(k.to_string());
             }
         };
@@ -402,10 +425,51 @@ fn any_hit(hits: &[Hit], pred: impl Fn(&Hit) -> bool) -> Tri {
     acc
 }
 
-pub(crate) fn run(layers: &Layers<'_, '_>, ev: &Evaluator<'_>, include_resource_side: bool) -> Outcome {
+pub(crate) fn run(
+    layers: &Layers<'_, '_>,
+    ev: &Evaluator<'_>,
+    include_resource_side: bool,
+) -> Outcome {
+    run_with(layers, ev, include_resource_side, Vec::with_capacity(8))
+}
+
+impl Drop for Evaluator<'_> {
+    fn drop(&mut self) {
+        let b = std::mem::take(&mut self.action_lc);
+        ACTION_BUF.with(|c| c.set(b));
+    }
+}
+
+thread_local! {
+    /// A per-thread buffer for the lowercased action name.
+    static ACTION_BUF: std::cell::Cell<String> = const { std::cell::Cell::new(String::new()) };
+    /// A per-thread buffer for statement hits, so evaluation does not allocate for them.
+    static HIT_BUF: std::cell::Cell<Vec<Hit>> = const { std::cell::Cell::new(Vec::new()) };
+}
+
+fn take_buf() -> Vec<Hit> {
+    HIT_BUF.with(|c| c.take())
+}
+
+fn return_buf(mut v: Vec<Hit>) {
+    v.clear();
+    HIT_BUF.with(|c| c.set(v));
+}
+
+pub(crate) fn run_with(
+    layers: &Layers<'_, '_>,
+    ev: &Evaluator<'_>,
+    include_resource_side: bool,
+    buf: Vec<Hit>,
+) -> Outcome {
     let req = ev.req;
-    let mut hits = Vec::with_capacity(8);
-    ev.scan(Layer::Identity, layers.identity, PrincipalMode::Ignore, &mut hits);
+    let mut hits = buf;
+    ev.scan(
+        Layer::Identity,
+        layers.identity,
+        PrincipalMode::Ignore,
+        &mut hits,
+    );
     if let Some(b) = layers.boundary {
         ev.scan(Layer::Boundary, b, PrincipalMode::Ignore, &mut hits);
     }
@@ -415,7 +479,12 @@ pub(crate) fn run(layers: &Layers<'_, '_>, ev: &Evaluator<'_>, include_resource_
             ev.scan(Layer::Scp(l), level, PrincipalMode::Ignore, &mut hits);
         }
     }
-    ev.scan(Layer::Resource, layers.resource, PrincipalMode::Require, &mut hits);
+    ev.scan(
+        Layer::Resource,
+        layers.resource,
+        PrincipalMode::Require,
+        &mut hits,
+    );
     if let Some(e) = layers.endpoint {
         ev.scan(Layer::Endpoint, e, PrincipalMode::DefaultAll, &mut hits);
     }
@@ -501,35 +570,50 @@ fn hit_reason(layers: &Layers<'_, '_>, req: &Request, h: &Hit, effect: &str) -> 
         (Effect::Deny, _) => "may deny (depending on unknown context keys)",
     };
     let how = match h.pm {
-        Some(PrincipalMatch::Exact) if h.layer == Layer::Resource => " for the principal named exactly",
+        Some(PrincipalMatch::Exact) if h.layer == Layer::Resource => {
+            " for the principal named exactly"
+        }
         Some(PrincipalMatch::Broad) if h.layer == Layer::Resource => {
             " for this principal (via \"*\", its role ARN or NotPrincipal)"
         }
-        Some(PrincipalMatch::Account) => " for the principal's account (delegated to its IAM policies)",
+        Some(PrincipalMatch::Account) => {
+            " for the principal's account (delegated to its IAM policies)"
+        }
         _ => "",
     };
-    let cond = if s.condition.is_empty() {
-        String::new()
-    } else {
-        format!(
-            " (conditions: {})",
-            s.condition
-                .iter()
-                .map(|c| format!("{} {}", c.operator.name(), c.key))
-                .collect::<Vec<_>>()
-                .join(", ")
-        )
-    };
+    let cap = 24
+        + verb.len()
+        + req.action.len()
+        + req.resource.len()
+        + how.len()
+        + s.condition
+            .iter()
+            .map(|c| c.operator_raw.len() + c.key.len() + 16)
+            .sum::<usize>();
+    let mut detail = String::with_capacity(cap);
+    detail.push_str("statement ");
+    detail.push_str(verb);
+    detail.push(' ');
+    detail.push_str(&req.action);
+    detail.push_str(" on ");
+    detail.push_str(&req.resource);
+    detail.push_str(how);
+    for (i, c) in s.condition.iter().enumerate() {
+        detail.push_str(if i == 0 { " (conditions: " } else { ", " });
+        detail.push_str(&c.operator_raw);
+        detail.push(' ');
+        detail.push_str(&c.key);
+        if i + 1 == s.condition.len() {
+            detail.push(')');
+        }
+    }
     Reason {
         layer: h.layer.name(),
         policy: lp.label.clone(),
         statement: Some(h.stmt),
         sid: s.sid.clone(),
         effect: effect.to_string(),
-        detail: format!(
-            "statement {verb} {} on {}{how}{cond}",
-            req.action, req.resource
-        ),
+        detail,
     }
 }
 
@@ -574,7 +658,9 @@ pub(crate) fn missing_reasons(layers: &Layers<'_, '_>, o: &Outcome) -> Vec<Reaso
             layer_reason(
                 layers,
                 Layer::Boundary,
-                format!("no statement in the permissions boundary allows the request, so {what} does not apply"),
+                format!(
+                    "no statement in the permissions boundary allows the request, so {what} does not apply"
+                ),
             )
         };
         let res_any = o.res_exact.or(o.res_broad).or(o.res_account);
@@ -639,12 +725,13 @@ pub(crate) fn missing_reasons(layers: &Layers<'_, '_>, o: &Outcome) -> Vec<Reaso
 /// Builds the closed-world decision from an outcome.
 pub(crate) fn decide(layers: &Layers<'_, '_>, req: &Request, o: &Outcome) -> Decision {
     if o.deny == Tri::True {
-        let reasons = o
-            .hits
-            .iter()
-            .filter(|h| h.effect == Effect::Deny && h.tri == Tri::True)
-            .map(|h| hit_reason(layers, req, h, "Deny"))
-            .collect();
+        let mut reasons = Vec::with_capacity(o.hits.len());
+        reasons.extend(
+            o.hits
+                .iter()
+                .filter(|h| h.effect == Effect::Deny && h.tri == Tri::True)
+                .map(|h| hit_reason(layers, req, h, "Deny")),
+        );
         return Decision {
             effect: DecisionEffect::ExplicitDeny,
             reasons,
@@ -656,9 +743,11 @@ pub(crate) fn decide(layers: &Layers<'_, '_>, req: &Request, o: &Outcome) -> Dec
         .filter(|h| h.effect == Effect::Allow && h.tri == Tri::True)
         .map(|h| hit_reason(layers, req, h, "Allow"));
     if o.fin == Tri::True {
+        let mut reasons = Vec::with_capacity(o.hits.len());
+        reasons.extend(allows);
         return Decision {
             effect: DecisionEffect::Allow,
-            reasons: allows.collect(),
+            reasons,
         };
     }
     let mut reasons = missing_reasons(layers, o);
@@ -669,7 +758,12 @@ pub(crate) fn decide(layers: &Layers<'_, '_>, req: &Request, o: &Outcome) -> Dec
     }
 }
 
-pub(crate) fn hit_reason_pub(layers: &Layers<'_, '_>, req: &Request, h: &Hit, effect: &str) -> Reason {
+pub(crate) fn hit_reason_pub(
+    layers: &Layers<'_, '_>,
+    req: &Request,
+    h: &Hit,
+    effect: &str,
+) -> Reason {
     hit_reason(layers, req, h, effect)
 }
 
@@ -677,20 +771,24 @@ pub(crate) fn hit_reason_pub(layers: &Layers<'_, '_>, req: &Request, h: &Hit, ef
 pub fn evaluate(set: &PolicySet<'_>, req: &Request) -> Decision {
     let layers = Layers::of(set);
     let ev = Evaluator::new(req, None);
-    let o = run(&layers, &ev, true);
-    decide(&layers, req, &o)
+    let o = run_with(&layers, &ev, true, take_buf());
+    let d = decide(&layers, req, &o);
+    return_buf(o.hits);
+    d
 }
 
 /// Like [`evaluate`] but without building reasons (the fast path for bulk analysis).
 pub fn evaluate_effect(set: &PolicySet<'_>, req: &Request) -> DecisionEffect {
     let layers = Layers::of(set);
     let ev = Evaluator::new(req, None);
-    let o = run(&layers, &ev, true);
-    if o.deny == Tri::True {
+    let o = run_with(&layers, &ev, true, take_buf());
+    let e = if o.deny == Tri::True {
         DecisionEffect::ExplicitDeny
     } else if o.fin == Tri::True {
         DecisionEffect::Allow
     } else {
         DecisionEffect::ImplicitDeny
-    }
+    };
+    return_buf(o.hits);
+    e
 }

@@ -43,11 +43,19 @@ impl Cidr {
     pub fn contains(&self, a: Addr) -> bool {
         match (*self, a) {
             (Cidr::V4 { addr, prefix }, Addr::V4(x)) => {
-                let mask = if prefix == 0 { 0 } else { u32::MAX << (32 - prefix) };
+                let mask = if prefix == 0 {
+                    0
+                } else {
+                    u32::MAX << (32 - prefix)
+                };
                 addr & mask == x & mask
             }
             (Cidr::V6 { addr, prefix }, Addr::V6(x)) => {
-                let mask = if prefix == 0 { 0 } else { u128::MAX << (128 - prefix) };
+                let mask = if prefix == 0 {
+                    0
+                } else {
+                    u128::MAX << (128 - prefix)
+                };
                 addr & mask == x & mask
             }
             _ => false,
@@ -128,7 +136,11 @@ fn parse_v6(s: &str) -> Option<u128> {
     let mut groups = [0u16; 8];
     groups[..head.len()].copy_from_slice(&head);
     groups[8 - tail.len()..].copy_from_slice(&tail);
-    Some(groups.iter().fold(0u128, |acc, g| (acc << 16) | u128::from(*g)))
+    Some(
+        groups
+            .iter()
+            .fold(0u128, |acc, g| (acc << 16) | u128::from(*g)),
+    )
 }
 
 #[cfg(test)]
@@ -147,6 +159,10 @@ mod tests {
         assert!(Cidr::parse("10.0.0.256/8").is_none());
         assert!(Cidr::parse("10.0.0.0/33").is_none());
         assert!(Cidr::parse("1::2::3").is_none());
-        assert!(Cidr::parse("0.0.0.0/0").unwrap().contains(parse_addr("8.8.8.8").unwrap()));
+        assert!(
+            Cidr::parse("0.0.0.0/0")
+                .unwrap()
+                .contains(parse_addr("8.8.8.8").unwrap())
+        );
     }
 }

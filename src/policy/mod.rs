@@ -27,9 +27,8 @@ mod vars;
 pub mod wildcard;
 
 pub use analysis::{
-    ActionVerdict,
-    OpenDecision, OpenEffect, RegionVerdict, allowed_actions, evaluate_open, evaluate_scp,
-    scp_denied_regions,
+    ActionVerdict, OpenDecision, OpenEffect, RegionVerdict, allowed_actions, evaluate_open,
+    evaluate_scp, scp_denied_regions,
 };
 pub use ast::{
     ActionPattern, ActionSpec, Effect, Policy, PolicyVersion, PrincipalEntry, PrincipalMatch,

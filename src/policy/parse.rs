@@ -134,7 +134,10 @@ fn lower_policy(w: WirePolicy) -> Result<Policy, PolicyError> {
         Some(other) => {
             return Err(PolicyError::invalid(
                 "Statement",
-                format!("expected an object or an array of objects, found {}", kind(other)),
+                format!(
+                    "expected an object or an array of objects, found {}",
+                    kind(other)
+                ),
             ));
         }
     };
@@ -172,7 +175,10 @@ fn string_list(v: &Value, path: &str) -> Result<Vec<String>, PolicyError> {
         }
         other => Err(PolicyError::invalid(
             path,
-            format!("expected a string or an array of strings, found {}", kind(other)),
+            format!(
+                "expected a string or an array of strings, found {}",
+                kind(other)
+            ),
         )),
     }
 }
@@ -334,7 +340,10 @@ fn condition_values(v: &Value, path: &str) -> Result<Vec<String>, PolicyError> {
             Value::Bool(b) => Ok(b.to_string()),
             other => Err(PolicyError::invalid(
                 p,
-                format!("expected a string, number or boolean, found {}", kind(other)),
+                format!(
+                    "expected a string, number or boolean, found {}",
+                    kind(other)
+                ),
             )),
         }
     };
@@ -372,7 +381,9 @@ fn lower_condition(v: &Value, path: &str, variables: bool) -> Result<Vec<Conditi
         for (key, vals) in keys {
             let key_path = format!("{op_path}.{key}");
             let values = condition_values(vals, &key_path)?;
-            out.push(Condition::new(op, key, values, variables, &key_path)?);
+            out.push(Condition::new(
+                op, op_name, key, values, variables, &key_path,
+            )?);
         }
     }
     Ok(out)
@@ -391,8 +402,10 @@ mod tests {
 
     #[test]
     fn errors_name_fields() {
-        let e = Policy::parse(r#"{"Statement":[{"Effect":"Allow","Action":"s3:*"},{"Effect":"Allow","Action":5}]}"#)
-            .unwrap_err();
+        let e = Policy::parse(
+            r#"{"Statement":[{"Effect":"Allow","Action":"s3:*"},{"Effect":"Allow","Action":5}]}"#,
+        )
+        .unwrap_err();
         assert!(e.to_string().contains("Statement[1].Action"), "{e}");
         let e = Policy::parse(r#"{"Statement":{"Effect":"Allow","Action":"s3:*","Condition":{"StringEqualz":{"a":"b"}}}}"#)
             .unwrap_err();

@@ -5,9 +5,9 @@
 
 use serde_json::{Map, Value, json};
 
+use super::Policy;
 use super::context::{Context, Request};
 use super::eval::{Decision, Labeled, PolicySet, ServiceSemantics, evaluate};
-use super::Policy;
 
 /// JSON answer (an object for one case, an array for an array), readable text, and the
 /// number of malformed cases.
@@ -41,7 +41,12 @@ impl Case {
         let policies = match obj.get("policies") {
             None | Some(Value::Null) => &empty,
             Some(Value::Object(m)) => m,
-            Some(other) => return Err(format!("policies: expected an object, found {}", kind(other))),
+            Some(other) => {
+                return Err(format!(
+                    "policies: expected an object, found {}",
+                    kind(other)
+                ));
+            }
         };
         let docs = |field: &str| -> Result<Option<Vec<Policy>>, String> {
             match policies.get(field) {
@@ -106,14 +111,22 @@ impl Case {
         let req = match obj.get("request") {
             Some(Value::Object(m)) => m,
             None | Some(Value::Null) => return Err("request: missing".into()),
-            Some(other) => return Err(format!("request: expected an object, found {}", kind(other))),
+            Some(other) => {
+                return Err(format!(
+                    "request: expected an object, found {}",
+                    kind(other)
+                ));
+            }
         };
         let string = |field: &str, required: bool| -> Result<Option<String>, String> {
             match req.get(field) {
                 Some(Value::String(s)) => Ok(Some(s.clone())),
                 None | Some(Value::Null) if !required => Ok(None),
                 None | Some(Value::Null) => Err(format!("request.{field}: missing")),
-                Some(other) => Err(format!("request.{field}: expected a string, found {}", kind(other))),
+                Some(other) => Err(format!(
+                    "request.{field}: expected a string, found {}",
+                    kind(other)
+                )),
             }
         };
         let principal = string("principal", true)?.unwrap_or_default();

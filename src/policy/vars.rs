@@ -13,7 +13,10 @@ pub(crate) enum TPart {
     /// Policy text (wildcards active where the operator supports them).
     Text(String),
     /// A context key, lowercased, with an optional default.
-    Var { key: String, default: Option<String> },
+    Var {
+        key: String,
+        default: Option<String>,
+    },
     /// `${*}`, `${?}`, `${$}`.
     Lit(&'static str),
 }
@@ -128,7 +131,11 @@ fn parse_var(inner: &str) -> Option<TPart> {
         }
         None => (inner, None),
     };
-    if key.is_empty() || key.chars().any(|c| c.is_whitespace() || c == '$' || c == '{') {
+    if key.is_empty()
+        || key
+            .chars()
+            .any(|c| c.is_whitespace() || c == '$' || c == '{')
+    {
         return None;
     }
     Some(TPart::Var {

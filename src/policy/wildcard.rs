@@ -52,12 +52,24 @@ pub struct Pattern {
 impl Pattern {
     /// Compiles `src` where `*` and `?` are wildcards; matching is case-sensitive.
     pub fn new(src: &str) -> Pattern {
-        Pattern::from_pieces(&[Piece { text: src, wild: true }], false)
+        Pattern::from_pieces(
+            &[Piece {
+                text: src,
+                wild: true,
+            }],
+            false,
+        )
     }
 
     /// Compiles `src` with ASCII case-insensitive matching (action names).
     pub fn new_ignore_case(src: &str) -> Pattern {
-        Pattern::from_pieces(&[Piece { text: src, wild: true }], true)
+        Pattern::from_pieces(
+            &[Piece {
+                text: src,
+                wild: true,
+            }],
+            true,
+        )
     }
 
     /// A pattern that matches exactly `text` (no wildcards).
@@ -162,7 +174,11 @@ impl Pattern {
 
 #[inline]
 fn bytes_eq(a: &[u8], b: &[u8], ci: bool) -> bool {
-    if ci { a.eq_ignore_ascii_case(b) } else { a == b }
+    if ci {
+        a.eq_ignore_ascii_case(b)
+    } else {
+        a == b
+    }
 }
 
 #[inline]
@@ -245,7 +261,25 @@ fn match_general(
     for chunk in chunks.iter().take(mid_end).skip(first) {
         let mut start = pos;
         let mut found = None;
+        // a chunk that starts with a literal can only start where its first byte occurs
+        let first_byte = match chunk.first() {
+            Some(Part::Lit(l)) if !l.is_empty() => {
+                Some(if ci { l[0].to_ascii_lowercase() } else { l[0] })
+            }
+            _ => None,
+        };
         while start <= s.len() {
+            if let Some(fb) = first_byte {
+                let skip = if ci {
+                    s[start..].iter().position(|c| c.to_ascii_lowercase() == fb)
+                } else {
+                    s[start..].iter().position(|&c| c == fb)
+                };
+                match skip {
+                    Some(off) => start += off,
+                    None => return false,
+                }
+            }
             if (start == s.len() || !is_continuation(s[start]))
                 && let Some(end) = match_chunk_at(chunk, s, start, ci)
             {

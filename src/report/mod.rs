@@ -1,6 +1,11 @@
 //! The report: one value every writer consumes.
 
+pub mod csv;
+pub mod html;
 pub mod json;
+pub mod junit;
+pub mod ocsf;
+pub mod sarif;
 pub mod table;
 
 use std::collections::BTreeMap;
@@ -25,6 +30,9 @@ pub struct Report {
     /// Framework id → each requirement's status with the findings behind it.
     pub compliance: BTreeMap<String, Vec<RequirementStatus>>,
     pub gaps: Vec<Gap>,
+    /// Mutes that expired or matched nothing (only when a mutes file was given).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mutes: Option<crate::mutes::MuteOutcome>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -155,6 +163,7 @@ impl Report {
             scores: score(&findings),
             compliance: compliance::evaluate(&findings),
             gaps: snapshot.gaps.clone(),
+            mutes: None,
             findings,
         }
     }

@@ -1,1 +1,17 @@
 //! The single integration-test crate (one binary, so the AWS SDK is linked once).
+
+mod checks_cris;
+mod checks_guardrails;
+mod checks_iam;
+mod checks_kms;
+mod checks_logging;
+mod checks_network;
+mod checks_tenant;
+mod cli;
+mod collect;
+mod e2e;
+mod emu;
+mod policy;
+mod policy_props;
+mod readonly;
+mod reports;

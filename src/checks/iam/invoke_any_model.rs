@@ -125,7 +125,11 @@ mod tests {
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].status, Status::Fail);
         assert_eq!(f[0].resource, role_arn("app"));
-        assert!(f[0].message.contains("any foundation model"), "{}", f[0].message);
+        assert!(
+            f[0].message.contains("any foundation model"),
+            "{}",
+            f[0].message
+        );
     }
 
     #[test]
@@ -147,10 +151,12 @@ mod tests {
         let f = run("IAM-001", &snap);
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].status, Status::Pass);
-        assert!(f[0].evidence["example_allowed"]["resource"]
-            .as_str()
-            .unwrap()
-            .contains("amazon.titan"));
+        assert!(
+            f[0].evidence["example_allowed"]["resource"]
+                .as_str()
+                .unwrap()
+                .contains("amazon.titan")
+        );
     }
 
     #[test]

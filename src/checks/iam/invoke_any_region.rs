@@ -173,7 +173,11 @@ mod tests {
     #[test]
     fn scp_pin_passes() {
         let mut a = with_roles(vec![role("app", star())]);
-        a.scps = Some(scp_chain(vec![("p-deny", "region-deny", region_deny("DenyOthers", &["us-east-1"]))]));
+        a.scps = Some(scp_chain(vec![(
+            "p-deny",
+            "region-deny",
+            region_deny("DenyOthers", &["us-east-1"]),
+        )]));
         let f = run("IAM-002", &snapshot(vec![a]));
         assert_eq!(f[0].status, Status::Pass, "{:?}", f[0]);
         assert_eq!(f[0].evidence["pinned_by"]["layer"], "scp");

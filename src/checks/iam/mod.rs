@@ -25,7 +25,7 @@ use crate::checks::context::{AccountView, PrincipalKind, PrincipalView};
 use crate::checks::{Draft, EvalContext};
 use crate::model::Arn;
 use crate::policy::{
-    ActionSpec, OpenDecision, OpenEffect, PolicySet, Request, ResourceSpec, UnknownKeys,
+    Labeled, OpenDecision, OpenEffect, PolicySet, Request, ResourceSpec, UnknownKeys,
     evaluate_open, wildcard_match,
 };
 
@@ -38,6 +38,9 @@ pub const INVOKE_ACTIONS: [&str; 2] = [
 
 /// A model id no policy names: if it is allowed, any model is.
 pub const PROBE_MODEL_ID: &str = "perimeter.probe-unlisted-v1:0";
+
+/// The condition key a call through an inference profile carries.
+pub const PROFILE_KEY: &str = "bedrock:InferenceProfileArn";
 
 /// A Region outside any plausible allow-list (opened 2025), used to test Region pins.
 pub const OUTSIDE_REGION: &str = "ap-southeast-7";
@@ -104,7 +107,8 @@ impl InvokeProbe {
 
 /// Evaluates both invoke actions on `resource` with `aws:RequestedRegion = region` (plus
 /// `extra` context) for `p`, open-world (context keys perimeter cannot know are
-/// unknown). Returns the most permissive answer: unconditional allow, then conditional
+/// unknown; for a direct foundation-model call `bedrock:InferenceProfileArn` is known to
+/// be absent unless `extra` sets it). Returns the most permissive answer: unconditional allow, then conditional
 /// allow, then the first action's denial.
 pub fn probe_invoke(
     cx: &EvalContext<'_>,
@@ -121,15 +125,23 @@ pub fn probe_invoke(
         for (k, v) in extra {
             req.context.insert(k, *v);
         }
-        let d = cx.decide_open(set, &req);
+        // A direct call on a foundation model carries no bedrock:InferenceProfileArn:
+        // grants bound to a profile do not make the model directly invocable.
+        let direct = resource.contains(":foundation-model/")
+            && !extra
+                .iter()
+                .any(|(k, _)| k.eq_ignore_ascii_case(PROFILE_KEY));
+        let d = if direct {
+            decide_with_absent(set, &req, PROFILE_KEY)
+        } else {
+            cx.decide_open(set, &req)
+        };
         let rank = |d: &OpenDecision| match d.effect {
             OpenEffect::Allow => 2,
             OpenEffect::ConditionalAllow { .. } => 1,
             _ => 0,
         };
-        let better = best
-            .as_ref()
-            .is_none_or(|b| rank(&d) > rank(&b.decision));
+        let better = best.as_ref().is_none_or(|b| rank(&d) > rank(&b.decision));
         if better {
             best = Some(InvokeProbe {
                 region: region.to_string(),
@@ -138,7 +150,10 @@ pub fn probe_invoke(
                 decision: d,
             });
         }
-        if best.as_ref().is_some_and(|b| b.decision.is_allowed_unconditionally()) {
+        if best
+            .as_ref()
+            .is_some_and(|b| b.decision.is_allowed_unconditionally())
+        {
             break;
         }
     }
@@ -339,18 +354,40 @@ pub fn scp_note(acct: &AccountView<'_>) -> &'static str {
     match (&acct.scps, acct.scps_known) {
         (Some(_), _) => "evaluated",
         (None, true) => "not governed by SCPs",
-        (None, false) => "unknown (the SCP chain could not be read; identity policies and boundary only)",
+        (None, false) => {
+            "unknown (the SCP chain could not be read; identity policies and boundary only)"
+        }
     }
 }
 
-/// Statement-level helper: true when any Allow statement of `p` names an action matching
-/// `action` through `NotAction` (reported in evidence, the decision is the engine's).
-pub fn uses_not_action(p: &PrincipalView, action: &str) -> bool {
-    p.identity.iter().any(|n| {
-        n.policy.statements().iter().any(|s| {
-            s.effect == crate::policy::Effect::Allow
-                && matches!(s.action, ActionSpec::NotAction(_))
-                && s.action.matches(action)
-        })
+/// The SCP chain as engine input, `None` when the account is not governed (or the
+/// management account, which SCPs do not restrict).
+pub fn scp_levels<'a>(
+    cx: &EvalContext<'_>,
+    acct: &'a AccountView<'_>,
+) -> Option<Vec<Vec<Labeled<'a>>>> {
+    if is_management(cx, &acct.account.id) {
+        return None;
+    }
+    acct.scps.as_ref().map(|levels| {
+        levels
+            .iter()
+            .map(|l| {
+                l.iter()
+                    .map(|n| Labeled {
+                        label: n.label.clone(),
+                        policy: &n.policy,
+                    })
+                    .collect()
+            })
+            .collect()
     })
+}
+
+/// True when `account` is the organization's management account.
+pub fn is_management(cx: &EvalContext<'_>, account: &str) -> bool {
+    cx.snapshot
+        .organization
+        .as_ref()
+        .is_some_and(|o| o.management_account_id == account)
 }

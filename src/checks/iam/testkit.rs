@@ -3,9 +3,7 @@
 use serde_json::Value;
 
 use crate::checks::testutil::{ACCOUNT, account};
-use crate::model::{
-    Account, Iam, InlinePolicy, ManagedPolicy, Role, ScpLevel, ScpRef, Tags, User,
-};
+use crate::model::{Account, Iam, InlinePolicy, ManagedPolicy, Role, ScpLevel, ScpRef, Tags, User};
 
 pub fn role_arn(name: &str) -> String {
     format!("arn:aws:iam::{ACCOUNT}:role/{name}")

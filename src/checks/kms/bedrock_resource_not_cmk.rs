@@ -113,15 +113,25 @@ mod tests {
         let f = run("KMS-006", &snap(None));
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].status, Status::Fail);
-        assert_eq!(f[0].resource, format!("arn:aws:bedrock:us-east-1:{ACCOUNT}:custom-model/m1"));
-        assert!(f[0].evidence["not_examined"].as_str().unwrap().contains("knowledge bases"));
+        assert_eq!(
+            f[0].resource,
+            format!("arn:aws:bedrock:us-east-1:{ACCOUNT}:custom-model/m1")
+        );
+        assert!(
+            f[0].evidence["not_examined"]
+                .as_str()
+                .unwrap()
+                .contains("knowledge bases")
+        );
     }
 
     #[test]
     fn model_with_cmk_alias_arn_passes() {
         let f = run(
             "KMS-006",
-            &snap(Some(&format!("arn:aws:kms:us-east-1:{ACCOUNT}:alias/models"))),
+            &snap(Some(&format!(
+                "arn:aws:kms:us-east-1:{ACCOUNT}:alias/models"
+            ))),
         );
         assert_eq!(f[0].status, Status::Pass);
     }

@@ -31,7 +31,11 @@ impl Check for CmkRotationOff {
             if !rotatable(key) {
                 continue;
             }
-            let name = key.aliases.first().cloned().unwrap_or_else(|| key.id.clone());
+            let name = key
+                .aliases
+                .first()
+                .cloned()
+                .unwrap_or_else(|| key.id.clone());
             let ev = json!({
                 "key_id": key.id,
                 "aliases": key.aliases,
@@ -55,7 +59,9 @@ impl Check for CmkRotationOff {
                     account,
                     Some(region),
                     &key.arn,
-                    format!("Customer-managed key {name} has automatic rotation disabled, so its key material never changes."),
+                    format!(
+                        "Customer-managed key {name} has automatic rotation disabled, so its key material never changes."
+                    ),
                 ),
                 Probe::Absent => continue,
                 Probe::Unknown => {
@@ -133,7 +139,10 @@ mod tests {
         let f = run("KMS-001", &snap(vec![key("k", "CUSTOMER", Probe::Unknown)]));
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].status, Status::Unknown);
-        assert_eq!(f[0].resource, format!("arn:aws:kms:us-east-1:{ACCOUNT}:key/k"));
+        assert_eq!(
+            f[0].resource,
+            format!("arn:aws:kms:us-east-1:{ACCOUNT}:key/k")
+        );
     }
 
     #[test]

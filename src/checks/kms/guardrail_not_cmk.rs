@@ -128,7 +128,10 @@ mod tests {
             "KMS-005",
             &snap(Some(vec![
                 guardrail("g-none", None),
-                guardrail("g-cmk", Some(&format!("arn:aws:kms:us-east-1:{ACCOUNT}:key/cmk"))),
+                guardrail(
+                    "g-cmk",
+                    Some(&format!("arn:aws:kms:us-east-1:{ACCOUNT}:key/cmk")),
+                ),
             ])),
         );
         assert_eq!(f.len(), 2);

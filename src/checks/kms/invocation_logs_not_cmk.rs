@@ -12,7 +12,13 @@ pub struct InvocationLogsNotCmk;
 const ROLE: &str = "invocation-logs";
 
 /// The log group's ARN without the `:*` suffix DescribeLogGroups adds.
-pub(crate) fn log_group_arn(partition: &str, account: &str, region: &str, name: &str, arn: &str) -> String {
+pub(crate) fn log_group_arn(
+    partition: &str,
+    account: &str,
+    region: &str,
+    name: &str,
+    arn: &str,
+) -> String {
     if arn.is_empty() {
         format!("arn:{partition}:logs:{region}:{account}:log-group:{name}")
     } else {
@@ -173,7 +179,9 @@ impl Check for InvocationLogsNotCmk {
                             id,
                             Some(region),
                             arn,
-                            format!("Invocation-log group {name} has no KMS key, so CloudWatch Logs' service-managed encryption protects the prompts and responses."),
+                            format!(
+                                "Invocation-log group {name} has no KMS key, so CloudWatch Logs' service-managed encryption protects the prompts and responses."
+                            ),
                         ),
                         Some(key) => {
                             let k = resolve(cx, id, region, key);
@@ -183,19 +191,27 @@ impl Check for InvocationLogsNotCmk {
                                     id,
                                     Some(region),
                                     arn,
-                                    format!("Invocation-log group {name} is encrypted with customer-managed key {}.", k.arn()),
+                                    format!(
+                                        "Invocation-log group {name} is encrypted with customer-managed key {}.",
+                                        k.arn()
+                                    ),
                                 ),
                                 Some(false) => Draft::fail(
                                     id,
                                     Some(region),
                                     arn,
-                                    format!("Invocation-log group {name} is encrypted with AWS-managed key {}, not a customer-managed key.", k.arn()),
+                                    format!(
+                                        "Invocation-log group {name} is encrypted with AWS-managed key {}, not a customer-managed key.",
+                                        k.arn()
+                                    ),
                                 ),
                                 None => Draft::unknown(
                                     id,
                                     Some(region),
                                     arn,
-                                    format!("Invocation-log group {name} uses KMS key {key}, which could not be matched to a collected key."),
+                                    format!(
+                                        "Invocation-log group {name} uses KMS key {key}, which could not be matched to a collected key."
+                                    ),
                                 ),
                             }
                         }
@@ -280,7 +296,10 @@ mod tests {
         let b = by_res(&f, "arn:aws:s3:::inv-logs");
         assert_eq!(b.status, Status::Fail);
         assert!(b.message.contains("AES256"));
-        let g = by_res(&f, &format!("arn:aws:logs:us-east-1:{ACCOUNT}:log-group:/bedrock/inv"));
+        let g = by_res(
+            &f,
+            &format!("arn:aws:logs:us-east-1:{ACCOUNT}:log-group:/bedrock/inv"),
+        );
         assert_eq!(g.status, Status::Fail);
     }
 
@@ -318,7 +337,10 @@ mod tests {
             ),
         );
         assert_eq!(by_res(&f, "arn:aws:s3:::inv-logs").status, Status::Fail);
-        let g = by_res(&f, &format!("arn:aws:logs:us-east-1:{ACCOUNT}:log-group:/bedrock/inv"));
+        let g = by_res(
+            &f,
+            &format!("arn:aws:logs:us-east-1:{ACCOUNT}:log-group:/bedrock/inv"),
+        );
         assert_eq!(g.status, Status::Unknown);
 
         let f = run("KMS-004", &snap(Probe::Unknown, None));

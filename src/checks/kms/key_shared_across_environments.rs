@@ -58,7 +58,10 @@ fn env_of(tag_key: &str, own: Option<&Tags>, account_tags: &Tags) -> Option<(Vec
             return Some((e, "resource tag".into()));
         }
     }
-    account_tags.get(tag_key).map(|v| (env_values(v), "account tag".into())).filter(|(e, _)| !e.is_empty())
+    account_tags
+        .get(tag_key)
+        .map(|v| (env_values(v), "account tag".into()))
+        .filter(|(e, _)| !e.is_empty())
 }
 
 fn arn_region_account(arn: &str) -> (String, String) {
@@ -95,6 +98,7 @@ impl Check for KeySharedAcrossEnvironments {
         // Users.
         for a in &cx.snapshot.accounts {
             let account_tags = &a.tags;
+            let partition = cx.account(&a.id).map_or("aws", |v| v.partition.as_str());
             for (region, data) in &a.regions {
                 let mut refs: Vec<(&'static str, String, Option<&Tags>, &str)> = Vec::new();
                 if let Some(b) = &data.bedrock {
@@ -111,15 +115,26 @@ impl Check for KeySharedAcrossEnvironments {
                 }
                 if let Some(s3) = &data.s3 {
                     for bk in &s3.buckets {
-                        if let Some(k) = bk.encryption.found().and_then(|e| e.kms_key_id.as_deref()) {
-                            refs.push(("bucket", format!("arn:aws:s3:::{}", bk.name), None, k));
+                        if let Some(k) = bk.encryption.found().and_then(|e| e.kms_key_id.as_deref())
+                        {
+                            refs.push((
+                                "bucket",
+                                format!("arn:{partition}:s3:::{}", bk.name),
+                                None,
+                                k,
+                            ));
                         }
                     }
                 }
                 if let Some(logs) = &data.logs {
                     for lg in &logs.log_groups {
                         if let Some(k) = &lg.kms_key_id {
-                            refs.push(("log group", lg.arn.trim_end_matches(":*").to_string(), None, k));
+                            refs.push((
+                                "log group",
+                                lg.arn.trim_end_matches(":*").to_string(),
+                                None,
+                                k,
+                            ));
                         }
                     }
                 }
@@ -133,7 +148,11 @@ impl Check for KeySharedAcrossEnvironments {
                 for (kind, resource, own_tags, reference) in refs {
                     let k = resolve(cx, &a.id, region, reference);
                     let (arn, acct, reg) = match &k {
-                        KeyRef::Collected { key, account, region } => {
+                        KeyRef::Collected {
+                            key,
+                            account,
+                            region,
+                        } => {
                             if !key.is_customer_managed() {
                                 continue;
                             }
@@ -168,7 +187,9 @@ impl Check for KeySharedAcrossEnvironments {
             u.users.sort_by(|a, b| a.resource.cmp(&b.resource));
             let mut envs: BTreeMap<String, Vec<String>> = BTreeMap::new();
             for e in &u.key_tag_envs {
-                envs.entry(e.clone()).or_default().push(format!("key tag {tag}"));
+                envs.entry(e.clone())
+                    .or_default()
+                    .push(format!("key tag {tag}"));
             }
             for user in &u.users {
                 if let Some((es, src)) = &user.env {
@@ -258,7 +279,9 @@ mod tests {
             arn: format!("arn:aws:bedrock:us-east-1:{ACCOUNT}:guardrail/{id}"),
             name: id.into(),
             kms_key_arn: Some("shared".into()),
-            tags: env.map(|e| [("environment".to_string(), e.to_string())].into()).unwrap_or_default(),
+            tags: env
+                .map(|e| [("environment".to_string(), e.to_string())].into())
+                .unwrap_or_default(),
             ..Guardrail::default()
         };
         a.regions.insert(
@@ -294,7 +317,13 @@ mod tests {
     fn one_environment_passes() {
         let f = run("KMS-003", &snap(Some("prod"), Some("prod"), None));
         assert_eq!(f[0].status, Status::Pass);
-        assert_eq!(f[0].evidence["environments"]["prod"].as_array().unwrap().len(), 2);
+        assert_eq!(
+            f[0].evidence["environments"]["prod"]
+                .as_array()
+                .unwrap()
+                .len(),
+            2
+        );
     }
 
     #[test]

@@ -83,9 +83,9 @@ impl KeyRef<'_> {
 }
 
 fn alias_matches(key: &KmsKey, alias: &str) -> bool {
-    key.aliases.iter().any(|a| {
-        a == alias || a.rsplit_once(':').is_some_and(|(_, tail)| tail == alias)
-    })
+    key.aliases
+        .iter()
+        .any(|a| a == alias || a.rsplit_once(':').is_some_and(|(_, tail)| tail == alias))
 }
 
 /// Resolve a key reference used by a resource of `account` in `region`.
@@ -111,15 +111,28 @@ pub(crate) fn resolve<'a>(
                 why: "not a KMS key ARN".into(),
             };
         }
-        (parts[3].to_string(), parts[2].to_string(), parts[4].to_string())
+        (
+            parts[3].to_string(),
+            parts[2].to_string(),
+            parts[4].to_string(),
+        )
     } else if reference.starts_with("alias/") {
-        (account.to_string(), region.to_string(), reference.to_string())
+        (
+            account.to_string(),
+            region.to_string(),
+            reference.to_string(),
+        )
     } else {
-        (account.to_string(), region.to_string(), format!("key/{reference}"))
+        (
+            account.to_string(),
+            region.to_string(),
+            format!("key/{reference}"),
+        )
     };
     let found = keys_in(&ref_account, &ref_region).map(|(a, r, keys)| {
         let k = if let Some(alias) = resource.strip_prefix("alias/") {
-            keys.iter().find(|k| alias_matches(k, &format!("alias/{alias}")))
+            keys.iter()
+                .find(|k| alias_matches(k, &format!("alias/{alias}")))
         } else {
             let id = resource.strip_prefix("key/").unwrap_or(&resource);
             keys.iter()
@@ -139,7 +152,9 @@ pub(crate) fn resolve<'a>(
         }
         None => KeyRef::Unresolved {
             reference: reference.into(),
-            why: format!("the KMS keys of account {ref_account} in {ref_region} were not collected"),
+            why: format!(
+                "the KMS keys of account {ref_account} in {ref_region} were not collected"
+            ),
         },
         Some((_, _, None)) => KeyRef::Unresolved {
             reference: reference.into(),

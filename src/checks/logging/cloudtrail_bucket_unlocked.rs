@@ -187,7 +187,10 @@ mod tests {
     fn locked_bucket_in_workload_account_fails() {
         let f = run("LOG-006", &snap(Some(locked()), true));
         assert_eq!(f[0].status, Status::Fail);
-        assert!(f[0].message.contains("instead of a separate logging account"));
+        assert!(
+            f[0].message
+                .contains("instead of a separate logging account")
+        );
     }
 
     #[test]

@@ -2,26 +2,10 @@
 
 use serde_json::json;
 
-use super::{cloudtrail_gap_draft, trail_region, trails};
+use super::{cloudtrail_gap_draft, resolve_key, trail_region, trails};
 use crate::checks::{Check, Draft, EvalContext};
-use crate::model::{Account, KmsKey};
 
 pub struct CloudtrailNotCmk;
-
-/// The key a trail names, if this account's snapshot holds it (by ARN, key id or alias).
-fn resolve_key<'a>(account: &'a Account, key: &str) -> Option<&'a KmsKey> {
-    let key_id = key.rsplit_once("key/").map(|(_, id)| id).unwrap_or(key);
-    let alias = key
-        .split_once(":alias/")
-        .map(|(_, a)| format!("alias/{a}"))
-        .unwrap_or_else(|| key.to_string());
-    account
-        .regions
-        .values()
-        .filter_map(|d| d.kms.as_ref())
-        .flat_map(|k| k.keys.iter())
-        .find(|k| k.arn == key || k.id == key_id || k.aliases.iter().any(|a| *a == alias))
-}
 
 impl Check for CloudtrailNotCmk {
     fn code(&self) -> &'static str {
@@ -128,13 +112,19 @@ mod tests {
     fn no_key_fails() {
         let f = run("LOG-005", &snap(None, None));
         assert_eq!(f[0].status, Status::Fail);
-        assert_eq!(f[0].resource, format!("arn:aws:cloudtrail:us-east-1:{ACCOUNT}:trail/main"));
+        assert_eq!(
+            f[0].resource,
+            format!("arn:aws:cloudtrail:us-east-1:{ACCOUNT}:trail/main")
+        );
     }
 
     #[test]
     fn customer_key_passes() {
         let arn = format!("arn:aws:kms:us-east-1:{ACCOUNT}:key/k1");
-        let f = run("LOG-005", &snap(Some(&arn), Some(key("CUSTOMER", "alias/trail"))));
+        let f = run(
+            "LOG-005",
+            &snap(Some(&arn), Some(key("CUSTOMER", "alias/trail"))),
+        );
         assert_eq!(f[0].status, Status::Pass);
         assert_eq!(f[0].evidence["key_manager"], "CUSTOMER");
     }
@@ -142,7 +132,10 @@ mod tests {
     #[test]
     fn aws_managed_key_fails() {
         let arn = format!("arn:aws:kms:us-east-1:{ACCOUNT}:key/k1");
-        let f = run("LOG-005", &snap(Some(&arn), Some(key("AWS", "alias/aws/s3"))));
+        let f = run(
+            "LOG-005",
+            &snap(Some(&arn), Some(key("AWS", "alias/aws/s3"))),
+        );
         assert_eq!(f[0].status, Status::Fail);
         assert!(f[0].message.contains("AWS-managed"));
     }

@@ -55,7 +55,8 @@ impl Check for CloudtrailNotMultiRegion {
             let root = root_arn(acct);
             let missing = regions_without_cloudtrail(acct.account);
             let all = trails(acct.account);
-            if all.is_empty() && !missing.is_empty() && missing.len() == acct.account.regions.len() {
+            if all.is_empty() && !missing.is_empty() && missing.len() == acct.account.regions.len()
+            {
                 let mut ev = cx.gap_evidence(id, None, "cloudtrail");
                 ev["regions"] = json!(missing);
                 out.push(

@@ -31,7 +31,10 @@ impl Check for CloudtrailValidationOff {
                         id,
                         Some(region),
                         t.arn.clone(),
-                        format!("Trail {} has log file integrity validation enabled.", t.name),
+                        format!(
+                            "Trail {} has log file integrity validation enabled.",
+                            t.name
+                        ),
                     )
                 } else {
                     Draft::fail(
@@ -66,10 +69,16 @@ mod tests {
         set_trails(&mut a, REGION, vec![t, trail("other", false)]);
         let f = run("LOG-004", &snapshot(vec![a]));
         assert_eq!(f.len(), 2);
-        let bad = f.iter().find(|x| x.resource.ends_with("trail/main")).unwrap();
+        let bad = f
+            .iter()
+            .find(|x| x.resource.ends_with("trail/main"))
+            .unwrap();
         assert_eq!(bad.status, Status::Fail);
         assert!(bad.message.contains("validation disabled"));
-        let good = f.iter().find(|x| x.resource.ends_with("trail/other")).unwrap();
+        let good = f
+            .iter()
+            .find(|x| x.resource.ends_with("trail/other"))
+            .unwrap();
         assert_eq!(good.status, Status::Pass);
     }
 

@@ -11,8 +11,8 @@ use std::collections::BTreeMap;
 use serde_json::{Value, json};
 
 use super::{
-    find_bucket, find_log_group, invocation_buckets, invocation_configs, log_group_name_from_arn,
-    normalize_log_group_arn, arn_region, s3_gap, trails,
+    arn_region, find_bucket, find_log_group, invocation_buckets, invocation_configs,
+    log_group_name_from_arn, normalize_log_group_arn, s3_gap, trails,
 };
 use crate::checks::{Check, Draft, EvalContext};
 use crate::model::{LogGroup, Probe};
@@ -101,12 +101,18 @@ impl Check for LogRetentionShort {
                     let arn = group_arn(part, region, id, &t.name);
                     let (msg, mut ev) = if t.missing == Some("unknown") {
                         (
-                            format!("Log groups of {region} in account {id} could not be read, so the retention of {} is not known.", t.name),
+                            format!(
+                                "Log groups of {region} in account {id} could not be read, so the retention of {} is not known.",
+                                t.name
+                            ),
                             cx.gap_evidence(id, Some(region), "logs"),
                         )
                     } else {
                         (
-                            format!("Log group {} is named as a log destination but was not found in {region} of account {id}.", t.name),
+                            format!(
+                                "Log group {} is named as a log destination but was not found in {region} of account {id}.",
+                                t.name
+                            ),
                             json!({}),
                         )
                     };
@@ -162,7 +168,15 @@ impl Check for LogRetentionShort {
                     if !seen.insert(name.to_string()) {
                         continue;
                     }
-                    out.push(bucket_draft(cx, acct.account, id, part, region, name, floor));
+                    out.push(bucket_draft(
+                        cx,
+                        acct.account,
+                        id,
+                        part,
+                        region,
+                        name,
+                        floor,
+                    ));
                 }
             }
         }
@@ -193,11 +207,17 @@ fn bucket_draft(
             id,
             Some(config_region),
             arn,
-            format!("Invocation-log bucket {name} was not collected, so its retention is not known."),
+            format!(
+                "Invocation-log bucket {name} was not collected, so its retention is not known."
+            ),
         )
         .evidence(ev);
     };
-    let region = if b.region.is_empty() { found_in } else { b.region.as_str() };
+    let region = if b.region.is_empty() {
+        found_in
+    } else {
+        b.region.as_str()
+    };
     let lock_days = match &b.object_lock {
         Probe::Found(l) if l.enabled => l
             .days
@@ -216,27 +236,33 @@ fn bucket_draft(
         "floor_days": floor,
         "note": note,
     });
-    match lock_days {
+    let d = match lock_days {
         Some(d) if d >= i64::from(floor) => Draft::pass(
             id,
             Some(region),
             arn,
-            format!("Invocation-log bucket {name} retains objects for at least {d} days under Object Lock (floor {floor})."),
+            format!(
+                "Invocation-log bucket {name} retains objects for at least {d} days under Object Lock (floor {floor})."
+            ),
         ),
         Some(d) => Draft::fail(
             id,
             Some(region),
             arn,
-            format!("Invocation-log bucket {name} guarantees retention for only {d} days under Object Lock, below the {floor}-day floor."),
+            format!(
+                "Invocation-log bucket {name} guarantees retention for only {d} days under Object Lock, below the {floor}-day floor."
+            ),
         ),
         None => Draft::unknown(
             id,
             Some(region),
             arn,
-            format!("Invocation-log bucket {name} has no default Object Lock retention and its lifecycle rules are not collected, so its retention is not known."),
+            format!(
+                "Invocation-log bucket {name} has no default Object Lock retention and its lifecycle rules are not collected, so its retention is not known."
+            ),
         ),
-    }
-    .evidence(ev)
+    };
+    d.evidence(ev)
 }
 
 #[cfg(test)]
@@ -333,8 +359,9 @@ mod tests {
     fn trail_log_group_is_examined() {
         let mut s = snap(None, Some(400));
         let mut t = trail("main", true);
-        t.cloudwatch_log_group_arn =
-            Some(format!("arn:aws:logs:us-east-1:{ACCOUNT}:log-group:trail-logs:*"));
+        t.cloudwatch_log_group_arn = Some(format!(
+            "arn:aws:logs:us-east-1:{ACCOUNT}:log-group:trail-logs:*"
+        ));
         set_trails(&mut s.accounts[0], REGION, vec![t]);
         s.accounts[0]
             .regions
@@ -348,6 +375,11 @@ mod tests {
         let f = run("LOG-007", &s);
         let g = find(&f, "log-group:trail-logs");
         assert_eq!(g.status, Status::Fail);
-        assert!(g.evidence["used_for"][0].as_str().unwrap().contains("trail"));
+        assert!(
+            g.evidence["used_for"][0]
+                .as_str()
+                .unwrap()
+                .contains("trail")
+        );
     }
 }

@@ -3,15 +3,27 @@
 //! One file per check. The helpers below are shared by the checks of this control
 //! (and, for "who can invoke", by the guardrail checks).
 
+pub mod access;
+pub mod bedrock_data_events_off;
+pub mod cloudtrail_bucket_unlocked;
+pub mod cloudtrail_not_cmk;
+pub mod cloudtrail_not_multi_region;
+pub mod cloudtrail_validation_off;
+pub mod invocation_log_bucket_public;
+pub mod invocation_logging_off;
+pub mod invocation_logging_text_off;
+pub mod invocation_logs_readable_by_invokers;
+pub mod log_retention_short;
 
 use std::collections::BTreeSet;
 
 use serde_json::{Value, json};
 
-use crate::checks::context::AccountView;
 use crate::checks::EvalContext;
+use crate::checks::context::AccountView;
 use crate::model::{
-    Account, AdvancedSelector, Bucket, EventSelectors, InvocationLogging, LogGroup, Probe, Trail,
+    Account, AdvancedSelector, Bucket, EventSelectors, InvocationLogging, KmsKey, LogGroup, Probe,
+    Trail,
 };
 
 /// The account root ARN, the resource of account-wide and Region-wide absences.
@@ -34,7 +46,7 @@ pub fn logging_config_arn(acct: &AccountView<'_>, region: &str) -> String {
 }
 
 /// Every trail the account shows, once each (by ARN), with the Region it was listed in.
-pub fn trails<'a>(account: &'a Account) -> Vec<(&'a str, &'a Trail)> {
+pub fn trails(account: &Account) -> Vec<(&str, &Trail)> {
     let mut seen = BTreeSet::new();
     let mut out = Vec::new();
     for (region, data) in &account.regions {
@@ -112,6 +124,49 @@ pub fn s3_gap(account: &Account) -> bool {
     account.regions.values().any(|d| d.s3.is_none())
 }
 
+/// A KMS key named by ARN, key id or alias ARN, if this account's snapshot holds it (by ARN, key id or alias).
+pub fn resolve_key<'a>(account: &'a Account, key: &str) -> Option<&'a KmsKey> {
+    let key_id = key.rsplit_once("key/").map(|(_, id)| id).unwrap_or(key);
+    let alias = key
+        .split_once(":alias/")
+        .map(|(_, a)| format!("alias/{a}"))
+        .unwrap_or_else(|| key.to_string());
+    account
+        .regions
+        .values()
+        .filter_map(|d| d.kms.as_ref())
+        .flat_map(|k| k.keys.iter())
+        .find(|k| k.arn == key || k.id == key_id || k.aliases.contains(&alias))
+}
+
+/// A policy document as stored in the snapshot (JSON object or, as some APIs return it,
+/// a string) parsed by the engine.
+pub fn parse_policy(v: &Value) -> Result<crate::policy::Policy, String> {
+    match v {
+        Value::String(s) => crate::policy::Policy::parse(s).map_err(|e| e.to_string()),
+        Value::Null => Err("the document could not be read".into()),
+        other => crate::policy::Policy::from_value(other).map_err(|e| e.to_string()),
+    }
+}
+
+/// The S3 object ARN Bedrock writes invocation logs to (a representative key under
+/// `<prefix>AWSLogs/<account>/BedrockModelInvocationLogs/<region>/`).
+pub fn invocation_log_object_arn(
+    partition: &str,
+    bucket: &str,
+    prefix: Option<&str>,
+    account: &str,
+    region: &str,
+) -> String {
+    let mut p = prefix.unwrap_or("").to_string();
+    if !p.is_empty() && !p.ends_with('/') {
+        p.push('/');
+    }
+    format!(
+        "arn:{partition}:s3:::{bucket}/{p}AWSLogs/{account}/BedrockModelInvocationLogs/{region}/2026/01/01/00/perimeter-probe.json.gz"
+    )
+}
+
 /// A log group ARN without the `:*` suffix DescribeLogGroups adds.
 pub fn normalize_log_group_arn(arn: &str) -> &str {
     arn.strip_suffix(":*").unwrap_or(arn)
@@ -168,11 +223,6 @@ pub fn invocation_buckets(l: &InvocationLogging) -> Vec<&str> {
     out
 }
 
-/// True when the trail is known to be delivering events.
-pub fn is_logging(t: &Trail) -> Probe<bool> {
-    t.is_logging.clone()
-}
-
 /// Does the trail record management events? `None` when its selectors are unknown.
 pub fn records_management_events(t: &Trail) -> Option<bool> {
     let sel = match &t.event_selectors {
@@ -188,7 +238,9 @@ fn selectors_record_management(sel: &EventSelectors) -> bool {
         || sel.advanced.iter().any(|a| {
             a.field_selectors.iter().any(|f| {
                 f.field.eq_ignore_ascii_case("eventCategory")
-                    && f.equals.iter().any(|v| v.eq_ignore_ascii_case("Management"))
+                    && f.equals
+                        .iter()
+                        .any(|v| v.eq_ignore_ascii_case("Management"))
             })
         })
 }
@@ -216,7 +268,8 @@ pub fn bedrock_data_types(t: &Trail) -> Option<Vec<String>> {
 }
 
 fn is_bedrock_type(t: &str) -> bool {
-    t.len() >= 14 && t[..14].eq_ignore_ascii_case("AWS::Bedrock::")
+    t.get(..14)
+        .is_some_and(|p| p.eq_ignore_ascii_case("AWS::Bedrock::"))
 }
 
 fn advanced_bedrock_types(a: &AdvancedSelector) -> Vec<String> {
@@ -232,14 +285,13 @@ fn advanced_bedrock_types(a: &AdvancedSelector) -> Vec<String> {
         }
         for v in &f.starts_with {
             // `AWS::Bedrock::` itself, or a longer prefix of a Bedrock type.
-            if is_bedrock_type(v) || "AWS::Bedrock::".starts_with(v.as_str()) && !v.is_empty() {
+            if is_bedrock_type(v) || (!v.is_empty() && "AWS::Bedrock::".starts_with(v.as_str())) {
                 out.push(format!("{v}*"));
             }
         }
     }
     out
 }
-
 
 /// Builders for this control's unit tests.
 #[cfg(test)]

@@ -16,7 +16,9 @@ impl Check for EndpointPrivateDnsOff {
         let mut out = Vec::new();
         for acct in &cx.accounts {
             let id = acct.account.id.as_str();
-            for (region, ec2) in ec2_by_region(cx, acct, "private DNS of Bedrock endpoints", &mut out) {
+            for (region, ec2) in
+                ec2_by_region(cx, acct, "private DNS of Bedrock endpoints", &mut out)
+            {
                 for ep in ec2.endpoints.iter().filter(|e| {
                     is_bedrock_endpoint(e) && e.endpoint_type.eq_ignore_ascii_case("interface")
                 }) {

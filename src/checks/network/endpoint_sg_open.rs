@@ -37,7 +37,9 @@ impl Check for EndpointSgOpen {
         let mut out = Vec::new();
         for acct in &cx.accounts {
             let id = acct.account.id.as_str();
-            for (region, ec2) in ec2_by_region(cx, acct, "Bedrock endpoint security groups", &mut out) {
+            for (region, ec2) in
+                ec2_by_region(cx, acct, "Bedrock endpoint security groups", &mut out)
+            {
                 for ep in ec2.endpoints.iter().filter(|e| {
                     is_bedrock_endpoint(e) && e.endpoint_type.eq_ignore_ascii_case("interface")
                 }) {
@@ -139,8 +141,16 @@ mod tests {
                 protocol: "tcp".into(),
                 from_port: Some(443),
                 to_port: Some(443),
-                ipv4_ranges: ranges.iter().filter(|r| !r.contains(':')).map(|r| r.to_string()).collect(),
-                ipv6_ranges: ranges.iter().filter(|r| r.contains(':')).map(|r| r.to_string()).collect(),
+                ipv4_ranges: ranges
+                    .iter()
+                    .filter(|r| !r.contains(':'))
+                    .map(|r| r.to_string())
+                    .collect(),
+                ipv6_ranges: ranges
+                    .iter()
+                    .filter(|r| r.contains(':'))
+                    .map(|r| r.to_string())
+                    .collect(),
                 source_groups: Vec::new(),
             }],
         };
@@ -176,7 +186,10 @@ mod tests {
             f[0].resource,
             "arn:aws:ec2:us-east-1:111122223333:vpc-endpoint/vpce-1"
         );
-        assert_eq!(f[0].evidence["open_ingress"][0]["rules"][0]["open_ranges"][0], "::/0");
+        assert_eq!(
+            f[0].evidence["open_ingress"][0]["rules"][0]["open_ranges"][0],
+            "::/0"
+        );
     }
 
     #[test]

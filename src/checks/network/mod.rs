@@ -71,7 +71,10 @@ pub(crate) fn is_bedrock_endpoint(ep: &VpcEndpoint) -> bool {
 
 /// An endpoint that carries model invocations (`bedrock-runtime`, or its FIPS twin).
 pub(crate) fn is_runtime_endpoint(ep: &VpcEndpoint) -> bool {
-    matches!(service_suffix(ep), "bedrock-runtime" | "bedrock-runtime-fips")
+    matches!(
+        service_suffix(ep),
+        "bedrock-runtime" | "bedrock-runtime-fips"
+    )
 }
 
 /// True for an interface endpoint in a state that can carry traffic.
@@ -100,7 +103,9 @@ pub(crate) fn endpoint_policy(ep: &VpcEndpoint) -> Result<(Policy, bool), String
     match &ep.policy {
         None | Some(Value::Null) => Ok((default_endpoint_policy(), true)),
         Some(Value::String(s)) if s.trim().is_empty() => Ok((default_endpoint_policy(), true)),
-        Some(Value::String(s)) => Policy::parse(s).map(|p| (p, false)).map_err(|e| e.to_string()),
+        Some(Value::String(s)) => Policy::parse(s)
+            .map(|p| (p, false))
+            .map_err(|e| e.to_string()),
         Some(v) => Policy::from_value(v)
             .map(|p| (p, false))
             .map_err(|e| e.to_string()),
@@ -304,4 +309,93 @@ fn glob(pattern: &str, text: &str) -> bool {
         pi += 1;
     }
     pi == p.len()
+}
+
+/// Open-world decision on `bedrock:InvokeModel` of `resource` by `principal` through an
+/// endpoint whose policy is `policy`. The caller's identity is taken to allow everything,
+/// so the answer is the endpoint policy's alone.
+pub(crate) fn through_endpoint(
+    policy: &Policy,
+    label: &str,
+    principal: &str,
+    principal_account: &str,
+    resource: &str,
+    region: &str,
+    unknown: Option<crate::policy::UnknownKeys>,
+) -> crate::policy::OpenDecision {
+    use crate::policy::{Context, Labeled, PolicySet, Request, UnknownKeys, evaluate_open};
+    let allow = allow_all_identity();
+    let set = PolicySet {
+        identity: vec![Labeled::new(ALLOW_ALL_LABEL, &allow)],
+        vpc_endpoint: Some(vec![Labeled::new(label, policy)]),
+        ..Default::default()
+    };
+    let mut ctx = Context::new();
+    ctx.insert("aws:PrincipalArn", principal);
+    ctx.insert("aws:PrincipalAccount", principal_account);
+    ctx.insert("aws:RequestedRegion", region);
+    let mut req = Request::new(principal, "bedrock:InvokeModel", resource);
+    req.context = ctx;
+    evaluate_open(&set, &req, &unknown.unwrap_or(UnknownKeys::AllMissing))
+}
+
+/// True for condition keys that describe the caller (its organisation, account, tags,
+/// identity): what the model/Region question of NET-004 leaves open.
+pub(crate) fn is_principal_key(key: &str) -> bool {
+    let k = key.to_ascii_lowercase();
+    k.starts_with("aws:principal")
+        || k.starts_with("aws:sourceaccount")
+        || k.starts_with("aws:sourceorg")
+        || matches!(
+            k.as_str(),
+            "aws:userid"
+                | "aws:username"
+                | "aws:calledvia"
+                | "aws:calledviafirst"
+                | "aws:calledvialast"
+        )
+}
+
+/// AWS principal ARNs named by the Allow statements of a policy (not `*`, not roots).
+pub(crate) fn named_aws_principals(policy: &Policy) -> Vec<String> {
+    fn strings(v: &Value, out: &mut Vec<String>) {
+        match v {
+            Value::String(s) => out.push(s.clone()),
+            Value::Array(a) => a.iter().for_each(|x| strings(x, out)),
+            _ => {}
+        }
+    }
+    let doc = policy.to_value();
+    let stmts = match doc.get("Statement") {
+        Some(Value::Array(a)) => a.clone(),
+        Some(v @ Value::Object(_)) => vec![v.clone()],
+        _ => Vec::new(),
+    };
+    let mut out = Vec::new();
+    for st in &stmts {
+        if st.get("Effect").and_then(Value::as_str) != Some("Allow") {
+            continue;
+        }
+        if let Some(aws) = st.get("Principal").and_then(|p| p.get("AWS")) {
+            strings(aws, &mut out);
+        }
+    }
+    out.retain(|p| p.starts_with("arn:") && !p.ends_with(":root"));
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// An open decision as evidence.
+pub(crate) fn open_json(d: &crate::policy::OpenDecision) -> Value {
+    serde_json::to_value(d).unwrap_or(Value::Null)
+}
+
+/// The label of an endpoint policy in evidence.
+pub(crate) fn endpoint_policy_label(ep: &VpcEndpoint, default: bool) -> String {
+    if default {
+        format!("vpc-endpoint-policy:{} (default full access)", ep.id)
+    } else {
+        format!("vpc-endpoint-policy:{}", ep.id)
+    }
 }

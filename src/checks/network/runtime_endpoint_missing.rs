@@ -19,7 +19,11 @@ impl Check for RuntimeEndpointMissing {
         for acct in &cx.accounts {
             let id = acct.account.id.as_str();
             for (region, why) in &acct.active_regions {
-                let ec2 = acct.account.regions.get(region).and_then(|d| d.ec2.as_ref());
+                let ec2 = acct
+                    .account
+                    .regions
+                    .get(region)
+                    .and_then(|d| d.ec2.as_ref());
                 let Some(ec2) = ec2 else {
                     let mut ev = cx.gap_evidence(id, Some(region), "ec2");
                     ev["active_region_reasons"] = json!(why);
@@ -118,17 +122,14 @@ mod tests {
         a.regions.insert("us-east-1".into(), data);
         let mut s = snapshot(vec![a]);
         if active {
-            s.accounts[0]
-                .regions
-                .get_mut("us-east-1")
-                .unwrap()
-                .bedrock = Some(crate::model::Bedrock {
-                guardrails: Some(vec![crate::model::Guardrail {
-                    id: "g".into(),
+            s.accounts[0].regions.get_mut("us-east-1").unwrap().bedrock =
+                Some(crate::model::Bedrock {
+                    guardrails: Some(vec![crate::model::Guardrail {
+                        id: "g".into(),
+                        ..Default::default()
+                    }]),
                     ..Default::default()
-                }]),
-                ..Default::default()
-            });
+                });
         }
         s
     }
@@ -145,8 +146,14 @@ mod tests {
         let f = run("NET-001", &s);
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].status, Status::Fail);
-        assert_eq!(f[0].resource, "arn:aws:ec2:us-east-1:111122223333:vpc/vpc-1");
-        assert!(f[0].message.contains("com.amazonaws.us-east-1.bedrock-runtime"));
+        assert_eq!(
+            f[0].resource,
+            "arn:aws:ec2:us-east-1:111122223333:vpc/vpc-1"
+        );
+        assert!(
+            f[0].message
+                .contains("com.amazonaws.us-east-1.bedrock-runtime")
+        );
     }
 
     #[test]

@@ -1,0 +1,110 @@
+//! IAM-004 invoke-by-iam-user: an IAM user (long-term credentials) can invoke models.
+
+use serde_json::json;
+
+use super::{can_invoke, iam_gap, principal_json, scp_note};
+use crate::checks::context::PrincipalKind;
+use crate::checks::{Check, Draft, EvalContext};
+
+pub struct InvokeByIamUser;
+
+impl Check for InvokeByIamUser {
+    fn code(&self) -> &'static str {
+        "IAM-004"
+    }
+    fn metadata_source(&self) -> &'static str {
+        include_str!("../../../checks/iam/IAM-004.toml")
+    }
+    fn run(&self, cx: &EvalContext<'_>) -> Vec<Draft> {
+        let mut out = Vec::new();
+        for acct in &cx.accounts {
+            if let Some(d) = iam_gap(cx, acct, "which IAM users may invoke models") {
+                out.push(d);
+                continue;
+            }
+            let id = acct.account.id.as_str();
+            for p in acct
+                .principals
+                .iter()
+                .filter(|p| p.kind == PrincipalKind::User)
+            {
+                match can_invoke(cx, acct, p, true) {
+                    Some(probe) => out.push(
+                        Draft::fail(
+                            id,
+                            None,
+                            &p.arn,
+                            format!(
+                                "IAM user {} can invoke Bedrock models with long-term credentials.",
+                                p.arn
+                            ),
+                        )
+                        .evidence(json!({
+                            "principal": principal_json(p),
+                            "decision": probe.to_json(),
+                            "scp_chain": scp_note(acct),
+                        })),
+                    ),
+                    None if !p.unparsed.is_empty() => out.push(
+                        Draft::unknown(
+                            id,
+                            None,
+                            &p.arn,
+                            format!(
+                                "IAM user {} has policies perimeter could not read, so whether it can invoke models is unknown.",
+                                p.arn
+                            ),
+                        )
+                        .evidence(json!({"principal": principal_json(p), "unparsed": p.unparsed})),
+                    ),
+                    None => out.push(
+                        Draft::pass(
+                            id,
+                            None,
+                            &p.arn,
+                            format!("IAM user {} cannot invoke Bedrock models.", p.arn),
+                        )
+                        .evidence(json!({"principal": principal_json(p)})),
+                    ),
+                }
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::checks::Status;
+    use crate::checks::iam::testkit::*;
+    use crate::checks::testutil::*;
+    use serde_json::json;
+
+    #[test]
+    fn invoking_user_fails_and_other_user_passes() {
+        let inv = user(
+            "dev",
+            json!({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"bedrock:InvokeModel*","Resource":"arn:aws:bedrock:*::foundation-model/anthropic.*"}]}),
+        );
+        let other = user(
+            "ops",
+            json!({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:ListBucket","Resource":"*"}]}),
+        );
+        let snap = snapshot(vec![with_iam(vec![], vec![inv, other], vec![])]);
+        let f = run("IAM-004", &snap);
+        assert_eq!(f.len(), 2);
+        let dev = f.iter().find(|x| x.resource == user_arn("dev")).unwrap();
+        assert_eq!(dev.status, Status::Fail);
+        assert!(dev.message.contains("long-term"));
+        let ops = f.iter().find(|x| x.resource == user_arn("ops")).unwrap();
+        assert_eq!(ops.status, Status::Pass);
+    }
+
+    #[test]
+    fn unparsed_policy_is_unknown() {
+        let u = user("odd", json!("not a policy {"));
+        let snap = snapshot(vec![with_iam(vec![], vec![u], vec![])]);
+        let f = run("IAM-004", &snap);
+        assert_eq!(f[0].status, Status::Unknown);
+    }
+}

@@ -1,0 +1,100 @@
+//! IAM-008 invoke-not-tag-scoped: invoke is granted without an
+//! `aws:PrincipalTag/<workload key>` condition.
+
+use serde_json::json;
+
+use super::{can_invoke, decide_with_absent, iam_gap, open_effect_str, principal_json};
+use crate::checks::{Check, Draft, EvalContext};
+
+pub struct InvokeNotTagScoped;
+
+impl Check for InvokeNotTagScoped {
+    fn code(&self) -> &'static str {
+        "IAM-008"
+    }
+    fn metadata_source(&self) -> &'static str {
+        include_str!("../../../checks/iam/IAM-008.toml")
+    }
+    fn run(&self, cx: &EvalContext<'_>) -> Vec<Draft> {
+        let mut out = Vec::new();
+        let key = format!("aws:PrincipalTag/{}", cx.config.tags.workload);
+        for acct in &cx.accounts {
+            if let Some(d) = iam_gap(cx, acct, "whether invocation is tag-scoped") {
+                out.push(d);
+                continue;
+            }
+            let id = acct.account.id.as_str();
+            for p in acct.principals.iter().filter(|p| p.is_workload()) {
+                let Some(probe) = can_invoke(cx, acct, p, true) else {
+                    continue;
+                };
+                let set = cx.policy_set(acct, p, true);
+                let region = (probe.region != "unspecified").then_some(probe.region.as_str());
+                let req = cx.request(acct, p, &probe.action, &probe.resource, region);
+                let without = decide_with_absent(&set, &req, &key);
+                let evidence = json!({
+                    "principal": principal_json(p),
+                    "tag_key": key,
+                    "principal_tag_value": p.tags.get(&cx.config.tags.workload),
+                    "request": {"action": probe.action, "resource": probe.resource, "requested_region": probe.region},
+                    "decision_without_tag": open_effect_str(&without),
+                    "reasons": without.reasons,
+                });
+                if without.may_allow() {
+                    out.push(
+                        Draft::fail(
+                            id,
+                            None,
+                            &p.arn,
+                            format!(
+                                "{} may invoke models without the {key} tag: the grant is not gated by the workload tag.",
+                                p.arn
+                            ),
+                        )
+                        .evidence(evidence),
+                    );
+                } else {
+                    out.push(
+                        Draft::pass(
+                            id,
+                            None,
+                            &p.arn,
+                            format!("{}'s invoke permission requires the {key} tag.", p.arn),
+                        )
+                        .evidence(evidence),
+                    );
+                }
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::checks::Status;
+    use crate::checks::iam::testkit::*;
+    use crate::checks::testutil::*;
+    use serde_json::json;
+
+    #[test]
+    fn ungated_fails_gated_passes() {
+        let ungated = tagged_role(
+            "plain",
+            json!({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"bedrock:InvokeModel","Resource":"*"}]}),
+            &[("workload", "chat")],
+        );
+        let gated = tagged_role(
+            "gated",
+            json!({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"bedrock:InvokeModel","Resource":"*",
+                "Condition":{"StringEquals":{"aws:PrincipalTag/workload":"chat"}}}]}),
+            &[("workload", "chat")],
+        );
+        let snap = snapshot(vec![with_roles(vec![ungated, gated])]);
+        let f = run("IAM-008", &snap);
+        let get = |n: &str| f.iter().find(|x| x.resource == role_arn(n)).unwrap();
+        assert_eq!(get("plain").status, Status::Fail);
+        assert!(get("plain").message.contains("aws:PrincipalTag/workload"));
+        assert_eq!(get("gated").status, Status::Pass, "{:?}", get("gated"));
+    }
+}

@@ -1,0 +1,378 @@
+//! Offline IAM input: a snapshot built from an `aws iam get-account-authorization-details`
+//! dump, for engagements where a client hands over the dump rather than access.
+//!
+//! Only IAM is in such a dump: every other service is recorded as a gap so that the
+//! checks needing it say `unknown`.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::model::{
+    Account, CallerIdentity, Gap, Group, Iam, InlinePolicy, ManagedPolicy, Meta, Probe, Role,
+    Snapshot, Tags, ToolInfo, User,
+};
+
+#[derive(Debug, thiserror::Error)]
+pub enum GaadError {
+    #[error("cannot read IAM dump {path}: {source}")]
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("IAM dump {path} is not valid JSON ({source})")]
+    Json {
+        path: String,
+        source: serde_json::Error,
+    },
+    #[error("IAM dump {path} does not look like get-account-authorization-details output: {reason}")]
+    Shape { path: String, reason: String },
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+struct Dump {
+    user_detail_list: Vec<UserDetail>,
+    group_detail_list: Vec<GroupDetail>,
+    role_detail_list: Vec<RoleDetail>,
+    policies: Vec<PolicyDetail>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+struct NamedDoc {
+    policy_name: String,
+    policy_document: Value,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+struct Attached {
+    policy_arn: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+struct Boundary {
+    permissions_boundary_arn: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+struct Tag {
+    key: String,
+    value: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+struct UserDetail {
+    path: String,
+    user_name: String,
+    user_id: String,
+    arn: String,
+    create_date: Option<String>,
+    user_policy_list: Vec<NamedDoc>,
+    group_list: Vec<String>,
+    attached_managed_policies: Vec<Attached>,
+    permissions_boundary: Option<Boundary>,
+    tags: Vec<Tag>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+struct GroupDetail {
+    group_name: String,
+    arn: String,
+    group_policy_list: Vec<NamedDoc>,
+    attached_managed_policies: Vec<Attached>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+struct LastUsed {
+    last_used_date: Option<String>,
+    region: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+struct RoleDetail {
+    path: String,
+    role_name: String,
+    role_id: String,
+    arn: String,
+    create_date: Option<String>,
+    assume_role_policy_document: Value,
+    role_policy_list: Vec<NamedDoc>,
+    attached_managed_policies: Vec<Attached>,
+    permissions_boundary: Option<Boundary>,
+    tags: Vec<Tag>,
+    role_last_used: Option<LastUsed>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+struct PolicyVersion {
+    document: Value,
+    version_id: String,
+    is_default_version: bool,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+struct PolicyDetail {
+    policy_name: String,
+    arn: String,
+    default_version_id: String,
+    policy_version_list: Vec<PolicyVersion>,
+}
+
+/// Policy documents arrive as objects (AWS CLI output) or URL-encoded strings (raw API).
+fn document(v: Value) -> Value {
+    match v {
+        Value::String(s) => {
+            let t = s.trim();
+            let decoded = if t.starts_with('{') {
+                t.to_string()
+            } else {
+                percent_encoding::percent_decode_str(t)
+                    .decode_utf8_lossy()
+                    .replace('+', " ")
+            };
+            serde_json::from_str(&decoded).unwrap_or(Value::String(s))
+        }
+        other => other,
+    }
+}
+
+fn tags(t: Vec<Tag>) -> Tags {
+    t.into_iter().map(|t| (t.key, t.value)).collect()
+}
+
+fn inline(list: Vec<NamedDoc>) -> Vec<InlinePolicy> {
+    list.into_iter()
+        .map(|d| InlinePolicy {
+            name: d.policy_name,
+            document: document(d.policy_document),
+        })
+        .collect()
+}
+
+fn account_of(arn: &str) -> Option<&str> {
+    arn.split(':').nth(4).filter(|a| !a.is_empty() && *a != "aws")
+}
+
+/// Build a snapshot from the dump's text. `account_id` overrides the account taken from
+/// the ARNs in the dump.
+pub fn snapshot_from_gaad(
+    path: &str,
+    text: &str,
+    account_id: Option<&str>,
+    now: &str,
+) -> Result<Snapshot, GaadError> {
+    let value: Value = serde_json::from_str(text).map_err(|source| GaadError::Json {
+        path: path.into(),
+        source,
+    })?;
+    let obj = value.as_object().ok_or_else(|| GaadError::Shape {
+        path: path.into(),
+        reason: "the top level is not an object".into(),
+    })?;
+    if !["UserDetailList", "GroupDetailList", "RoleDetailList", "Policies"]
+        .iter()
+        .any(|k| obj.contains_key(*k))
+    {
+        return Err(GaadError::Shape {
+            path: path.into(),
+            reason: "none of UserDetailList, GroupDetailList, RoleDetailList or Policies is present"
+                .into(),
+        });
+    }
+    let dump: Dump = serde_json::from_value(value).map_err(|e| GaadError::Shape {
+        path: path.into(),
+        reason: e.to_string(),
+    })?;
+
+    let account = match account_id {
+        Some(a) => a.to_string(),
+        None => dump
+            .role_detail_list
+            .iter()
+            .map(|r| r.arn.as_str())
+            .chain(dump.user_detail_list.iter().map(|u| u.arn.as_str()))
+            .chain(dump.group_detail_list.iter().map(|g| g.arn.as_str()))
+            .find_map(account_of)
+            .map(str::to_string)
+            .ok_or_else(|| GaadError::Shape {
+                path: path.into(),
+                reason: "no ARN names the account; pass --account-id".into(),
+            })?,
+    };
+
+    let mut policies = Vec::new();
+    for p in dump.policies {
+        let version = p
+            .policy_version_list
+            .iter()
+            .find(|v| v.is_default_version || v.version_id == p.default_version_id);
+        let name = if p.policy_name.is_empty() {
+            p.arn.rsplit('/').next().unwrap_or_default().to_string()
+        } else {
+            p.policy_name
+        };
+        policies.push(ManagedPolicy {
+            aws_managed: p.arn.contains(":iam::aws:policy/"),
+            name,
+            version_id: version.map(|v| v.version_id.clone()).unwrap_or_default(),
+            document: version.map(|v| document(v.document.clone())).unwrap_or(Value::Null),
+            arn: p.arn,
+        });
+    }
+
+    let iam = Iam {
+        roles: dump
+            .role_detail_list
+            .into_iter()
+            .map(|r| Role {
+                arn: r.arn,
+                name: r.role_name,
+                path: r.path,
+                id: r.role_id,
+                created: r.create_date,
+                tags: tags(r.tags),
+                trust_policy: document(r.assume_role_policy_document),
+                inline_policies: inline(r.role_policy_list),
+                attached_policies: r
+                    .attached_managed_policies
+                    .into_iter()
+                    .map(|a| a.policy_arn)
+                    .collect(),
+                permissions_boundary: r.permissions_boundary.map(|b| b.permissions_boundary_arn),
+                last_used: r.role_last_used.as_ref().and_then(|l| l.last_used_date.clone()),
+                last_used_region: r.role_last_used.and_then(|l| l.region),
+            })
+            .collect(),
+        users: dump
+            .user_detail_list
+            .into_iter()
+            .map(|u| User {
+                arn: u.arn,
+                name: u.user_name,
+                path: u.path,
+                id: u.user_id,
+                created: u.create_date,
+                tags: tags(u.tags),
+                inline_policies: inline(u.user_policy_list),
+                attached_policies: u
+                    .attached_managed_policies
+                    .into_iter()
+                    .map(|a| a.policy_arn)
+                    .collect(),
+                groups: u.group_list,
+                permissions_boundary: u.permissions_boundary.map(|b| b.permissions_boundary_arn),
+                password_last_used: None,
+                service_credentials: Probe::Unknown,
+            })
+            .collect(),
+        groups: dump
+            .group_detail_list
+            .into_iter()
+            .map(|g| Group {
+                arn: g.arn,
+                name: g.group_name,
+                inline_policies: inline(g.group_policy_list),
+                attached_policies: g
+                    .attached_managed_policies
+                    .into_iter()
+                    .map(|a| a.policy_arn)
+                    .collect(),
+            })
+            .collect(),
+        policies,
+    };
+
+    let mut snapshot = Snapshot::new(Meta {
+        tool: ToolInfo::current(),
+        caller: CallerIdentity {
+            account: account.clone(),
+            arn: format!("file:{path}"),
+            user_id: String::new(),
+        },
+        started: now.into(),
+        finished: now.into(),
+        regions: Vec::new(),
+        accounts: vec![account.clone()],
+        source: "gaad".into(),
+        partial: false,
+        api_calls: Vec::new(),
+    });
+    snapshot.accounts.push(Account {
+        id: account.clone(),
+        access: format!("iam dump {path}"),
+        iam: Some(iam),
+        regions: BTreeMap::new(),
+        ..Account::default()
+    });
+    for (service, what) in [
+        ("organizations", "SCP chain"),
+        ("kms", "keys"),
+        ("bedrock", "Bedrock configuration"),
+        ("ec2", "VPC endpoints"),
+        ("cloudtrail", "trails and activity"),
+        ("s3", "log buckets"),
+        ("logs", "log groups"),
+        ("iam", "service-specific credentials"),
+    ] {
+        snapshot.gaps.push(Gap {
+            account: account.clone(),
+            region: None,
+            service: service.into(),
+            operation: "(offline IAM dump)".into(),
+            error: format!("{what} are not part of an IAM authorization-details dump"),
+            resource: None,
+        });
+    }
+    Ok(snapshot)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DUMP: &str = r#"{
+      "RoleDetailList": [{
+        "Path": "/", "RoleName": "app", "RoleId": "AROA1", "Arn": "arn:aws:iam::111122223333:role/app",
+        "AssumeRolePolicyDocument": "%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%5B%5D%7D",
+        "RolePolicyList": [{"PolicyName": "invoke", "PolicyDocument": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "bedrock:InvokeModel", "Resource": "*"}]}}],
+        "AttachedManagedPolicies": [{"PolicyName": "AmazonBedrockFullAccess", "PolicyArn": "arn:aws:iam::aws:policy/AmazonBedrockFullAccess"}],
+        "Tags": [{"Key": "tenant", "Value": "acme"}],
+        "RoleLastUsed": {"LastUsedDate": "2026-01-01T00:00:00Z", "Region": "eu-west-1"}
+      }],
+      "Policies": [{"PolicyName": "AmazonBedrockFullAccess", "Arn": "arn:aws:iam::aws:policy/AmazonBedrockFullAccess",
+        "DefaultVersionId": "v2", "PolicyVersionList": [{"Document": {"Version": "2012-10-17", "Statement": []}, "VersionId": "v2", "IsDefaultVersion": true}]}]
+    }"#;
+
+    #[test]
+    fn converts_a_dump() {
+        let s = snapshot_from_gaad("d.json", DUMP, None, "2026-11-01T00:00:00Z").unwrap();
+        assert_eq!(s.meta.source, "gaad");
+        let a = &s.accounts[0];
+        assert_eq!(a.id, "111122223333");
+        let iam = a.iam.as_ref().unwrap();
+        let r = &iam.roles[0];
+        assert_eq!(r.trust_policy["Version"], "2012-10-17");
+        assert_eq!(r.tags["tenant"], "acme");
+        assert_eq!(r.last_used.as_deref(), Some("2026-01-01T00:00:00Z"));
+        assert!(iam.policies[0].aws_managed);
+        assert!(s.gaps.iter().any(|g| g.service == "kms"));
+    }
+
+    #[test]
+    fn rejects_other_json() {
+        let e = snapshot_from_gaad("d.json", "{\"Foo\": 1}", None, "t").unwrap_err();
+        assert!(e.to_string().contains("does not look like"), "{e}");
+        assert!(snapshot_from_gaad("d.json", "[1,", None, "t").is_err());
+    }
+}

@@ -1,0 +1,30 @@
+//! C2 Network checks over tests/fixtures/snapshots/network.json.
+
+use perimeter::checks::{Control, run_checks};
+use perimeter::config::Config;
+use perimeter::model::Snapshot;
+
+#[test]
+fn network_findings() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/snapshots/network.json"
+    );
+    let snap = Snapshot::load(path).expect("fixture loads");
+    let findings = run_checks(&snap, &Config::default(), &|m| {
+        m.control == Control::Network
+    });
+    for code in [
+        "NET-001", "NET-002", "NET-003", "NET-004", "NET-005", "NET-006",
+    ] {
+        for status in ["pass", "fail"] {
+            assert!(
+                findings
+                    .iter()
+                    .any(|f| f.check == code && f.status.as_str() == status),
+                "{code} has no {status} finding in the fixture"
+            );
+        }
+    }
+    insta::assert_json_snapshot!("network_findings", findings);
+}

@@ -1,0 +1,99 @@
+//! Bad input: one clear line on stderr, exit 2, no panic.
+
+use std::process::Command;
+
+fn perimeter(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_perimeter"))
+        .args(args)
+        .env("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
+        .output()
+        .unwrap()
+}
+
+fn assert_usage_error(o: &std::process::Output, needle: &str) {
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "exit code; stderr: {err}");
+    assert_eq!(err.trim().lines().count(), 1, "one line expected: {err}");
+    assert!(err.contains(needle), "{needle:?} not in {err:?}");
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+#[test]
+fn unknown_flag() {
+    assert_usage_error(&perimeter(&["audit", "--bogus"]), "--bogus");
+}
+
+#[test]
+fn bad_region() {
+    assert_usage_error(&perimeter(&["audit", "--regions", "eu-west-1,narnia"]), "narnia");
+}
+
+#[test]
+fn bad_format_and_severity() {
+    assert_usage_error(&perimeter(&["audit", "--format", "pdf"]), "pdf");
+    assert_usage_error(&perimeter(&["audit", "--fail-on", "urgent"]), "urgent");
+}
+
+#[test]
+fn malformed_snapshots() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = [
+        ("notjson.json", "this is not json", "not valid JSON"),
+        ("truncated.json", "{\"schema_version\": \"1\", \"meta\": {", "not valid JSON"),
+        ("version.json", "{\"schema_version\": \"99\"}", "schema version"),
+        ("shape.json", "{\"schema_version\": \"1\", \"meta\": 5}", "snapshot shape"),
+    ];
+    for (name, body, needle) in cases {
+        let p = dir.path().join(name);
+        std::fs::write(&p, body).unwrap();
+        let o = perimeter(&["evaluate", p.to_str().unwrap()]);
+        assert_usage_error(&o, needle);
+        assert_usage_error(&o, name);
+    }
+    assert_usage_error(&perimeter(&["evaluate", "/nonexistent/snap.json"]), "/nonexistent/snap.json");
+}
+
+#[test]
+fn unknown_check_code() {
+    assert_usage_error(&perimeter(&["checks", "explain", "XYZ-999"]), "XYZ-999");
+}
+
+#[test]
+fn bad_config_names_the_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("perimeter.toml");
+    std::fs::write(&cfg, "[logging]\nretention_days = \"long\"\n").unwrap();
+    let snap = dir.path().join("s.json");
+    std::fs::write(&snap, "{}").unwrap();
+    let o = perimeter(&["evaluate", snap.to_str().unwrap(), "--config", cfg.to_str().unwrap()]);
+    assert_usage_error(&o, "line 2");
+}
+
+#[test]
+fn checks_list_names_every_catalogue_code() {
+    let o = perimeter(&["checks", "list", "--format", "json"]);
+    assert!(o.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let codes: Vec<&str> = v.as_array().unwrap().iter().map(|c| c["code"].as_str().unwrap()).collect();
+    assert_eq!(codes.len(), 46, "{codes:?}");
+    for c in v.as_array().unwrap() {
+        assert!(!c["frameworks"].as_array().unwrap().is_empty(), "{} maps to no framework", c["code"]);
+    }
+}
+
+#[test]
+fn permissions_policy_is_read_only_json() {
+    let o = perimeter(&["permissions"]);
+    assert!(o.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let actions = v["Statement"][0]["Action"].as_array().unwrap();
+    for a in actions {
+        let name = a.as_str().unwrap().split(':').nth(1).unwrap();
+        assert!(
+            ["List", "Get", "Describe", "LookupEvents", "AssumeRole"]
+                .iter()
+                .any(|p| name.starts_with(p)),
+            "{name} is not read-only"
+        );
+    }
+}

@@ -1,0 +1,273 @@
+//! End to end: the real binary against the seeded emulator (the demo organisation's
+//! management account, which is where the demo credentials land).
+
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::process::Command;
+
+use serde_json::Value;
+
+use super::emu::{emu, perimeter, perimeter_at, run, stdout_json};
+
+const MGMT: &str = "123456789012";
+const REGIONS: &str = "us-east-1,eu-west-1,ap-northeast-1,us-west-2";
+
+fn res(path: &[&str]) -> String {
+    let mut v = &emu().demo["resources"][MGMT];
+    for p in path {
+        v = &v[*p];
+    }
+    v.as_str()
+        .map(str::to_string)
+        .unwrap_or_else(|| panic!("demo manifest has no string at resources/{MGMT}/{path:?}: {v}"))
+}
+
+/// The status of the finding for (check, resource), or None.
+fn status<'a>(report: &'a Value, check: &str, resource: &str) -> Option<&'a str> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["check"] == check && f["resource"] == resource)
+        .and_then(|f| f["status"].as_str())
+}
+
+fn statuses_of<'a>(report: &'a Value, check: &str) -> Vec<(&'a str, &'a str, Option<&'a str>)> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["check"] == check)
+        .map(|f| {
+            (
+                f["resource"].as_str().unwrap(),
+                f["status"].as_str().unwrap(),
+                f["region"].as_str(),
+            )
+        })
+        .collect()
+}
+
+fn audit_json() -> &'static (Value, Value, i32) {
+    static R: std::sync::OnceLock<(Value, Value, i32)> = std::sync::OnceLock::new();
+    R.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap().keep();
+        let snap = dir.join("snapshot.json");
+        let mut c = perimeter();
+        c.args(["audit", "--quiet", "--regions", REGIONS, "--format", "json", "--snapshot-out"])
+            .arg(&snap);
+        let o = run(c);
+        let report = stdout_json(&o);
+        let snapshot: Value =
+            serde_json::from_str(&std::fs::read_to_string(&snap).expect("snapshot written"))
+                .unwrap();
+        (report, snapshot, o.status.code().unwrap_or(-1))
+    })
+}
+
+#[test]
+fn audit_reports_every_control_with_documented_shape() {
+    let (report, _, code) = audit_json();
+    assert_eq!(*code, 1, "failing findings exit 1");
+    for key in ["schema_version", "tool", "run", "findings", "scores", "compliance", "gaps"] {
+        assert!(report.get(key).is_some(), "report lacks {key}");
+    }
+    assert_eq!(report["run"]["accounts"], serde_json::json!([MGMT]));
+    let failing: BTreeSet<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["status"] == "fail")
+        .map(|f| f["control"].as_str().unwrap())
+        .collect();
+    for control in ["iam", "network", "kms", "logging", "guardrails"] {
+        assert!(failing.contains(control), "no failing finding for {control}: {failing:?}");
+    }
+    let ids: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["id"].as_str().unwrap())
+        .collect();
+    let unique: BTreeSet<_> = ids.iter().collect();
+    assert_eq!(ids.len(), unique.len(), "finding ids are unique");
+    assert!(report["scores"]["overall"].is_number());
+}
+
+#[test]
+fn iam_findings_follow_the_seeded_roles() {
+    let (report, _, _) = audit_json();
+    let role = |n: &str| format!("arn:aws:iam::{MGMT}:role/{n}");
+    assert_eq!(status(report, "IAM-001", &role("batch-summariser")), Some("fail"));
+    assert_eq!(status(report, "IAM-001", &role("chat-inference")), Some("pass"));
+    assert_eq!(status(report, "IAM-003", &role("data-science")), Some("fail"));
+    assert_eq!(
+        status(report, "IAM-004", &format!("arn:aws:iam::{MGMT}:user/dev-alice")),
+        Some("fail")
+    );
+    // The administrator is not a workload principal.
+    assert_eq!(status(report, "IAM-003", &role("platform-admin")), None);
+}
+
+#[test]
+fn kms_network_logging_guardrail_findings_follow_the_seed() {
+    let (report, _, _) = audit_json();
+    let shared = res(&["kms_keys", "us-east-1", "shared-data", "arn"]);
+    let prod = res(&["kms_keys", "us-east-1", "bedrock-prod", "arn"]);
+    assert_eq!(status(report, "KMS-001", &shared), Some("fail"));
+    assert_eq!(status(report, "KMS-001", &prod), Some("pass"));
+
+    let legacy = res(&["vpcs", "legacy-vpc", "id"]);
+    let app = res(&["vpcs", "app-vpc", "id"]);
+    let vpc_arn = |id: &str| format!("arn:aws:ec2:us-east-1:{MGMT}:vpc/{id}");
+    assert_eq!(status(report, "NET-001", &vpc_arn(&legacy)), Some("fail"));
+    assert_eq!(status(report, "NET-001", &vpc_arn(&app)), Some("pass"));
+
+    // ap-northeast-1 is Bedrock-active without logging or a guardrail; us-west-2 is unused.
+    let log001 = statuses_of(report, "LOG-001");
+    assert!(log001.contains(&(&*format!("arn:aws:iam::{MGMT}:root"), "fail", Some("ap-northeast-1"))), "{log001:?}");
+    assert!(log001.iter().all(|(_, s, r)| !(*s == "fail" && *r == Some("us-west-2"))), "{log001:?}");
+    assert!(log001.iter().any(|(_, s, r)| *s == "pass" && *r == Some("eu-west-1")), "{log001:?}");
+    let grd001 = statuses_of(report, "GRD-001");
+    assert!(grd001.iter().any(|(_, s, r)| *s == "fail" && *r == Some("ap-northeast-1")), "{grd001:?}");
+    assert!(grd001.iter().all(|(_, s, r)| !(*s == "fail" && *r == Some("us-west-2"))), "{grd001:?}");
+}
+
+#[test]
+fn evaluate_of_the_snapshot_gives_the_live_findings() {
+    let (report, snapshot, _) = audit_json();
+    assert_eq!(snapshot["schema_version"], "1");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("snap.json");
+    std::fs::write(&path, serde_json::to_string(snapshot).unwrap()).unwrap();
+    let mut c = perimeter();
+    c.arg("evaluate").arg(&path).args(["--format", "json"]);
+    let o = run(c);
+    assert_eq!(o.status.code(), Some(1));
+    let offline = stdout_json(&o);
+    assert_eq!(offline["findings"], report["findings"], "offline findings differ from the live run");
+    assert_eq!(offline["scores"], report["scores"]);
+}
+
+#[test]
+fn collect_then_evaluate_works_and_counts_calls() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("c.json");
+    let mut c = perimeter();
+    c.args(["collect", "--quiet", "--regions", "us-east-1", "-o"]).arg(&path);
+    let o = run(c);
+    assert!(o.status.success(), "collect failed: {}", String::from_utf8_lossy(&o.stderr));
+    let snap: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    assert_eq!(snap["meta"]["caller"]["account"], MGMT);
+    let calls = snap["meta"]["api_calls"].as_array().expect("api call counts");
+    assert!(calls.iter().any(|c| c["operation"] == "GetAccountAuthorizationDetails"), "{calls:?}");
+    // No secret material in the snapshot.
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(!text.contains("SecretAccessKey") && !text.contains("\"testing\""));
+    let mut c = perimeter();
+    c.arg("evaluate").arg(&path).args(["--format", "json"]);
+    let o = run(c);
+    assert!(matches!(o.status.code(), Some(0 | 1)));
+    assert!(stdout_json(&o)["findings"].as_array().is_some_and(|f| !f.is_empty()));
+}
+
+#[test]
+fn unreachable_endpoint_is_a_clear_error() {
+    // A port nothing listens on.
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let mut c = perimeter_at(&format!("http://127.0.0.1:{port}"));
+    c.args(["audit", "--quiet", "--regions", "us-east-1", "--format", "json"]);
+    let o = run(c);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains(&format!("127.0.0.1:{port}")), "error does not name the endpoint: {err}");
+    assert_eq!(err.trim().lines().count(), 1, "one line: {err}");
+    assert!(!err.contains("panicked"));
+}
+
+fn chromium() -> &'static str {
+    for c in ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"] {
+        if Path::new(c).exists() {
+            return c;
+        }
+    }
+    panic!("headless Chromium is needed for the HTML report test: install Debian's `chromium` package (scripts/test.sh does)");
+}
+
+#[test]
+fn html_report_renders_in_headless_chromium() {
+    let (_, snapshot, _) = audit_json();
+    let dir = tempfile::tempdir().unwrap();
+    let snap = dir.path().join("snap.json");
+    std::fs::write(&snap, serde_json::to_string(snapshot).unwrap()).unwrap();
+    let out = dir.path().join("out");
+    let mut c = perimeter();
+    c.arg("evaluate")
+        .arg(&snap)
+        .args(["--format", "json,html,csv,ocsf,sarif,junit", "--output-dir"])
+        .arg(&out);
+    let o = run(c);
+    assert!(matches!(o.status.code(), Some(0 | 1)), "{}", String::from_utf8_lossy(&o.stderr));
+    for f in ["perimeter.json", "perimeter.html", "perimeter.csv", "perimeter.ocsf.jsonl", "perimeter.sarif", "perimeter.junit.xml"] {
+        assert!(out.join(f).is_file(), "{f} not written");
+    }
+    let report: Value = serde_json::from_str(&std::fs::read_to_string(out.join("perimeter.json")).unwrap()).unwrap();
+    let total = report["findings"].as_array().unwrap().len();
+    let html_path = out.join("perimeter.html");
+    let html = std::fs::read_to_string(&html_path).unwrap();
+    // The KMS key description planted by the seed must never appear as markup.
+    assert!(!html.contains("<img src=x onerror=alert(1)>"));
+
+    let profile = dir.path().join("chrome-profile");
+    let common = [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--enable-logging=stderr",
+        "--v=0",
+    ];
+    let url = format!("file://{}", html_path.display());
+    let dom = Command::new(chromium())
+        .args(common)
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .args(["--virtual-time-budget=3000", "--dump-dom"])
+        .arg(&url)
+        .output()
+        .expect("run chromium");
+    let dom_text = String::from_utf8_lossy(&dom.stdout);
+    let log = String::from_utf8_lossy(&dom.stderr);
+    assert!(dom.status.success(), "chromium failed: {log}");
+    let console_errors: Vec<&str> = log
+        .lines()
+        .filter(|l| l.contains(":CONSOLE") && (l.contains("Uncaught") || l.contains("Error")))
+        .collect();
+    assert!(console_errors.is_empty(), "console errors: {console_errors:?}");
+    // The filter script ran and counted every finding.
+    assert!(
+        dom_text.contains(&format!("<span id=\"shown\">{total}</span>")),
+        "the page does not show {total} findings"
+    );
+    let fails = report["summary"]["fail"].as_u64().unwrap();
+    assert!(dom_text.contains(&format!("id=\"count-fail\">{fails}<")));
+
+    let shot = dir.path().join("report.png");
+    let s = Command::new(chromium())
+        .args(common)
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .args(["--window-size=1400,2000"])
+        .arg(format!("--screenshot={}", shot.display()))
+        .arg(&url)
+        .output()
+        .expect("run chromium");
+    assert!(s.status.success(), "{}", String::from_utf8_lossy(&s.stderr));
+    let png = std::fs::read(&shot).expect("a screenshot was written");
+    assert!(png.len() > 10_000 && png.starts_with(b"\x89PNG"), "screenshot looks empty");
+    if let Ok(keep) = std::env::var("PERIMETER_KEEP_SCREENSHOT") {
+        let _ = std::fs::copy(&shot, keep);
+    }
+}

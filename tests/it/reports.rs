@@ -1,0 +1,285 @@
+//! Output formats, evidence packs, history and diff.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::Command;
+
+use perimeter::checks::{Control, Finding, Severity, Status};
+use perimeter::model::{Meta, Snapshot, ToolInfo};
+use perimeter::report::Report;
+use serde_json::json;
+
+const HOSTILE: &str = "<img src=x onerror=alert(1)>";
+
+fn finding(check: &str, status: Status, resource: &str, message: &str) -> Finding {
+    Finding {
+        id: perimeter::checks::finding_id(check, "111122223333", Some("us-east-1"), resource),
+        check: check.into(),
+        slug: "slug".into(),
+        control: Control::Kms,
+        status,
+        severity: Severity::High,
+        account: "111122223333".into(),
+        region: Some("us-east-1".into()),
+        resource: resource.into(),
+        message: message.into(),
+        evidence: json!({"description": HOSTILE}),
+        mute: None,
+    }
+}
+
+fn report() -> Report {
+    let snap = Snapshot::new(Meta {
+        tool: ToolInfo::current(),
+        started: "2026-11-01T00:00:00Z".into(),
+        finished: "2026-11-01T00:01:00Z".into(),
+        accounts: vec!["111122223333".into()],
+        regions: vec!["us-east-1".into()],
+        source: "live".into(),
+        ..Meta::default()
+    });
+    let findings = vec![
+        finding("KMS-001", Status::Fail, "arn:aws:kms:us-east-1:111122223333:key/k1", &format!("Key {HOSTILE} rotation off")),
+        finding("KMS-002", Status::Pass, "=cmd|' /C calc'!A0", "+SUM(1,2)"),
+        finding("KMS-005", Status::Unknown, "arn:aws:bedrock:us-east-1:111122223333:guardrail/g1", "@unknown"),
+    ];
+    Report::build(&snap, findings)
+}
+
+#[test]
+fn html_escapes_everything_from_aws() {
+    let html = perimeter::report::html::render(&report());
+    assert!(!html.contains(HOSTILE), "raw markup leaked into the HTML");
+    assert!(html.contains("&lt;img src=x onerror=alert(1)&gt;"));
+    assert!(!html.contains("http://") && !html.contains("https://") || !html.contains("src=\"http"), "no network fetches");
+    assert!(html.contains("id=\"count-fail\">1<"));
+}
+
+#[test]
+fn csv_neutralises_formulas() {
+    let csv = perimeter::report::csv::render(&report());
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines.len(), 4);
+    assert!(lines[0].starts_with("id,check,slug,control,status"));
+    assert!(csv.contains(",'+SUM(1,2)") || csv.contains(",\"'+SUM(1,2)\""), "{csv}");
+    assert!(csv.contains("\"'=cmd|' /C calc'!A0\"") || csv.contains(",'=cmd|"), "{csv}");
+    assert!(!csv.contains(",=cmd") && !csv.contains(",+SUM"), "{csv}");
+    assert!(csv.contains(",'@unknown"), "{csv}");
+}
+
+#[test]
+fn machine_formats_have_their_shapes() {
+    let r = report();
+    let sarif: serde_json::Value = serde_json::from_str(&perimeter::report::sarif::render(&r)).unwrap();
+    assert_eq!(sarif["version"], "2.1.0");
+    assert_eq!(sarif["runs"][0]["results"].as_array().unwrap().len(), 3);
+    assert_eq!(sarif["runs"][0]["results"][0]["level"], "error");
+    let ocsf = perimeter::report::ocsf::render(&r);
+    let lines: Vec<serde_json::Value> = ocsf.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 3);
+    assert!(lines.iter().all(|l| l["class_uid"] == 2003));
+    assert_eq!(lines[0]["compliance"]["status"], "Fail");
+    let junit = perimeter::report::junit::render(&r);
+    assert!(junit.contains("<failure"));
+    assert!(junit.contains("&lt;img"));
+    assert!(!junit.contains(HOSTILE));
+    assert!(junit.contains("tests=\"3\" failures=\"1\" errors=\"1\""));
+}
+
+fn perimeter_cmd() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_perimeter"))
+}
+
+fn write_snapshot(dir: &Path) -> std::path::PathBuf {
+    let mut snap = Snapshot::new(Meta {
+        tool: ToolInfo::current(),
+        started: "2026-11-01T00:00:00Z".into(),
+        finished: "2026-11-01T00:01:00Z".into(),
+        accounts: vec!["111122223333".into()],
+        regions: vec!["us-east-1".into()],
+        source: "live".into(),
+        ..Meta::default()
+    });
+    snap.accounts.push(perimeter::model::Account {
+        id: "111122223333".into(),
+        ..Default::default()
+    });
+    let p = dir.join("snap.json");
+    std::fs::write(&p, serde_json::to_string_pretty(&snap).unwrap()).unwrap();
+    p
+}
+
+fn rebuild(files: &std::collections::BTreeMap<String, Vec<u8>>) -> Vec<u8> {
+    let gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    let mut tar = tar::Builder::new(gz);
+    for (p, b) in files {
+        let mut h = tar::Header::new_gnu();
+        h.set_size(b.len() as u64);
+        h.set_mode(0o644);
+        h.set_cksum();
+        tar.append_data(&mut h, p, b.as_slice()).unwrap();
+    }
+    tar.into_inner().unwrap().finish().unwrap()
+}
+
+fn verify(pack: &Path, extra: &[&str]) -> (i32, String) {
+    let o = perimeter_cmd()
+        .args(["evidence", "verify"])
+        .arg(pack)
+        .args(extra)
+        .output()
+        .unwrap();
+    (o.status.code().unwrap(), String::from_utf8_lossy(&o.stdout).into_owned())
+}
+
+#[test]
+fn evidence_pack_round_trip_and_tampering() {
+    let dir = tempfile::tempdir().unwrap();
+    let snap = write_snapshot(dir.path());
+    let pack = dir.path().join("pack.tar.gz");
+    let pack2 = dir.path().join("pack2.tar.gz");
+    for p in [&pack, &pack2] {
+        let o = perimeter_cmd().args(["evidence", "pack"]).arg(&snap).arg("-o").arg(p).output().unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    }
+    assert_eq!(std::fs::read(&pack).unwrap(), std::fs::read(&pack2).unwrap(), "packs are deterministic");
+    let (code, out) = verify(&pack, &[]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.starts_with("INTACT"));
+
+    let bytes = std::fs::read(&pack).unwrap();
+    let files = perimeter::evidence::read_pack("p", &bytes).unwrap();
+    assert!(files.contains_key("snapshot.json") && files.contains_key("report.html") && files.contains_key("report.json"));
+    assert!(files.keys().any(|k| k.starts_with("catalogue/checks/")));
+    assert!(files.keys().any(|k| k.starts_with("catalogue/compliance/")));
+
+    let tamper = |name: &str, f: &dyn Fn(&mut std::collections::BTreeMap<String, Vec<u8>>)| {
+        let mut copy = files.clone();
+        f(&mut copy);
+        let p = dir.path().join(name);
+        std::fs::write(&p, rebuild(&copy)).unwrap();
+        verify(&p, &[])
+    };
+    let (c, out) = tamper("byte.tar.gz", &|m| {
+        let s = m.get_mut("snapshot.json").unwrap();
+        let last = s.len() - 2;
+        s[last] ^= 1;
+    });
+    assert_eq!(c, 1);
+    assert!(out.contains("changed: snapshot.json"), "{out}");
+    let (c, out) = tamper("removed.tar.gz", &|m| {
+        m.remove("report.html");
+    });
+    assert_eq!(c, 1);
+    assert!(out.contains("removed: report.html"), "{out}");
+    let (c, out) = tamper("added.tar.gz", &|m| {
+        m.insert("extra.txt".into(), b"hello".to_vec());
+    });
+    assert_eq!(c, 1);
+    assert!(out.contains("added:   extra.txt"), "{out}");
+    let (c, out) = tamper("manifest.tar.gz", &|m| {
+        let text = String::from_utf8(m["manifest.json"].clone()).unwrap();
+        m.insert("manifest.json".into(), text.replacen("\"partial\": false", "\"partial\": true", 1).into_bytes());
+    });
+    assert_eq!(c, 1);
+    assert!(out.contains("does not match its digest"), "{out}");
+}
+
+#[test]
+fn signed_packs_verify_only_with_the_right_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let snap = write_snapshot(dir.path());
+    let keys = dir.path().join("keys");
+    let other = dir.path().join("other");
+    for d in [&keys, &other] {
+        let o = perimeter_cmd().args(["evidence", "keygen", "--out-dir"]).arg(d).output().unwrap();
+        assert!(o.status.success());
+    }
+    let pack = dir.path().join("signed.tar.gz");
+    let o = perimeter_cmd()
+        .args(["evidence", "pack"])
+        .arg(&snap)
+        .arg("-o")
+        .arg(&pack)
+        .arg("--sign")
+        .arg(keys.join("perimeter.key"))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let good = keys.join("perimeter.pub");
+    let bad = other.join("perimeter.pub");
+    assert_eq!(verify(&pack, &["--verify-key", good.to_str().unwrap()]).0, 0);
+    let (c, out) = verify(&pack, &["--verify-key", bad.to_str().unwrap()]);
+    assert_eq!(c, 1, "{out}");
+    assert!(out.contains("INVALID"));
+}
+
+#[test]
+fn mutes_apply_expire_and_go_stale() {
+    let mut r = report();
+    let mutes = perimeter::mutes::parse(
+        "m.toml",
+        r#"
+[[mute]]
+check = "KMS-001"
+resource = "arn:aws:kms:*:111122223333:key/*"
+reason = "accepted until the key is retired"
+owner = "platform"
+expires = "2027-01-01"
+
+[[mute]]
+check = "KMS-005"
+reason = "old"
+owner = "x"
+expires = "2020-01-01"
+
+[[mute]]
+check = "NET-001"
+reason = "no such finding"
+owner = "x"
+expires = "2030-01-01"
+"#,
+    )
+    .unwrap();
+    let day: jiff::civil::Date = "2026-11-01".parse().unwrap();
+    let out = perimeter::mutes::apply(&mut r.findings, &mutes, day);
+    assert_eq!(out.muted, 1);
+    assert_eq!(r.findings[0].status, Status::Muted);
+    assert_eq!(r.findings[0].mute.as_ref().unwrap()["reason"], "accepted until the key is retired");
+    assert_eq!(r.findings[2].status, Status::Unknown, "an expired mute mutes nothing");
+    assert_eq!(out.expired.len(), 1);
+    assert_eq!(out.stale.len(), 1);
+    assert_eq!(out.stale[0].check, "NET-001");
+    assert!(perimeter::mutes::parse("m.toml", "[[mute]]\ncheck = \"KMS-001\"\nreason = \"r\"\nowner = \"o\"\nexpires = \"soon\"\n").is_err());
+}
+
+#[test]
+fn diff_names_new_resolved_and_changed() {
+    let old = report();
+    let mut newer = old.clone();
+    newer.findings[0].status = Status::Pass; // resolved
+    newer.findings[1].status = Status::Fail; // changed (regressed)
+    newer.findings.push(finding("KMS-003", Status::Fail, "arn:aws:kms:us-east-1:111122223333:key/k9", "new"));
+    let d = perimeter::diff::diff(&old, &newer);
+    assert_eq!(d.resolved.len(), 1);
+    assert_eq!(d.resolved[0].check, "KMS-001");
+    assert_eq!(d.changed.len(), 1);
+    assert_eq!(d.new.len(), 1);
+    assert_eq!(d.newly_failing().count(), 2);
+}
+
+#[test]
+fn history_records_and_lists_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("h.db");
+    let mut h = perimeter::history::History::open(db.to_str().unwrap()).unwrap();
+    let a = h.record(&report()).unwrap();
+    let b = h.record(&report()).unwrap();
+    assert!(b > a);
+    let rows = h.list().unwrap();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[0].fail, 1);
+    assert_eq!(h.report(a).unwrap().unwrap().findings.len(), 3);
+    assert_eq!(h.previous(Some(b)).unwrap(), Some(a));
+    let _ = std::io::stderr().flush();
+}
