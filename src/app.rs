@@ -126,8 +126,7 @@ fn parse_formats(list: &[String]) -> Result<Vec<Format>> {
 }
 
 fn parse_severity(s: &str) -> Result<Severity> {
-    s.parse::<Severity>()
-        .map_err(|e| anyhow!("--fail-on: {e}"))
+    s.parse::<Severity>().map_err(|e| anyhow!("--fail-on: {e}"))
 }
 
 fn region_spec(regions: &[String]) -> Result<RegionSpec> {
@@ -167,8 +166,10 @@ fn collect_options(src: &SourceArgs, quiet: bool) -> Result<CollectOptions> {
                 .split_once('/')
                 .ok_or_else(|| anyhow!("--shard: {s:?} is not of the form K/N (e.g. 2/4)"))?;
             let (k, n): (u32, u32) = (
-                k.parse().map_err(|_| anyhow!("--shard: {k:?} is not a number"))?,
-                n.parse().map_err(|_| anyhow!("--shard: {n:?} is not a number"))?,
+                k.parse()
+                    .map_err(|_| anyhow!("--shard: {k:?} is not a number"))?,
+                n.parse()
+                    .map_err(|_| anyhow!("--shard: {n:?} is not a number"))?,
             );
             if n == 0 || k == 0 || k > n {
                 bail!("--shard: {s:?} needs 1 <= K <= N");
@@ -256,7 +257,10 @@ fn run_collect(opts: CollectOptions, keep: Option<&Path>) -> Result<Snapshot> {
                     .map(Path::to_path_buf)
                     .unwrap_or_else(|| PathBuf::from("perimeter-partial.json"));
                 write_snapshot(&snapshot, &path)?;
-                bail!("{e}; the partial snapshot was written to {}", path.display());
+                bail!(
+                    "{e}; the partial snapshot was written to {}",
+                    path.display()
+                );
             }
             bail!("{e}")
         }
@@ -352,7 +356,11 @@ fn build_report(snapshot: &Snapshot, config: &Config, mutes: Option<&Path>) -> R
     let outcome = match mutes {
         Some(p) => {
             let list = crate::mutes::load(&p.to_string_lossy())?;
-            Some(crate::mutes::apply(&mut findings, &list, snapshot_day(snapshot)))
+            Some(crate::mutes::apply(
+                &mut findings,
+                &list,
+                snapshot_day(snapshot),
+            ))
         }
         None => None,
     };
@@ -370,7 +378,12 @@ fn build_report(snapshot: &Snapshot, config: &Config, mutes: Option<&Path>) -> R
 }
 
 /// Render, record in history if asked, and decide the exit code.
-fn conclude(report: &Report, o: &OutputArgs, out: &Outputs<'_>, fail_on: Severity) -> Result<ExitCode> {
+fn conclude(
+    report: &Report,
+    o: &OutputArgs,
+    out: &Outputs<'_>,
+    fail_on: Severity,
+) -> Result<ExitCode> {
     render(report, out)?;
     let Some(db) = &o.history else {
         return Ok(finish(report, fail_on));
@@ -676,7 +689,10 @@ fn policy_cmd(c: PolicyCommand) -> Result<ExitCode> {
         emit(&out.text)?;
     }
     if out.malformed > 0 {
-        eprintln!("{} malformed case(s); see the `error` fields", out.malformed);
+        eprintln!(
+            "{} malformed case(s); see the `error` fields",
+            out.malformed
+        );
         return Ok(ExitCode::from(EXIT_ERROR));
     }
     Ok(ExitCode::SUCCESS)
@@ -740,6 +756,7 @@ pub const READ_ACTIONS: &[&str] = &[
     "organizations:ListRoots",
     "organizations:ListOrganizationalUnitsForParent",
     "organizations:ListAccounts",
+    "organizations:ListAccountsForParent",
     "organizations:ListTagsForResource",
     "organizations:ListPolicies",
     "organizations:DescribePolicy",
@@ -747,6 +764,7 @@ pub const READ_ACTIONS: &[&str] = &[
     "organizations:ListParents",
     "organizations:ListPoliciesForTarget",
     "iam:GetAccountAuthorizationDetails",
+    "iam:ListUsers",
     "iam:GetPolicy",
     "iam:GetPolicyVersion",
     "iam:ListServiceSpecificCredentials",
@@ -821,7 +839,10 @@ fn load_run(spec: &str, history: Option<&Path>, config: &Config) -> Result<Repor
 
 fn diff_cmd(a: DiffArgs) -> Result<ExitCode> {
     if !matches!(a.format.as_str(), "table" | "json") {
-        bail!("--format: unknown format {:?} (expected table or json)", a.format);
+        bail!(
+            "--format: unknown format {:?} (expected table or json)",
+            a.format
+        );
     }
     let config = load_config(a.config.as_deref())?;
     let old = load_run(&a.old, a.history.as_deref(), &config)?;
@@ -849,7 +870,8 @@ fn evidence_cmd(c: EvidenceCommand) -> Result<ExitCode> {
         } => {
             let config = load_config(config.as_deref())?;
             let name = snapshot.to_string_lossy().into_owned();
-            let bytes = std::fs::read(&snapshot).with_context(|| format!("cannot read snapshot {name}"))?;
+            let bytes =
+                std::fs::read(&snapshot).with_context(|| format!("cannot read snapshot {name}"))?;
             let text = String::from_utf8(bytes.clone())
                 .map_err(|_| anyhow!("snapshot {name} is not UTF-8 text"))?;
             let snap = Snapshot::from_json(&name, &text)?;
@@ -905,8 +927,12 @@ fn evidence_cmd(c: EvidenceCommand) -> Result<ExitCode> {
                 }
                 match (v.signature_ok, v.signed) {
                     (Some(true), _) => t.push_str("  signature: valid for the given key\n"),
-                    (Some(false), _) => t.push_str("  signature: MISSING OR INVALID for the given key\n"),
-                    (None, true) => t.push_str("  signature: present, not checked (pass --verify-key)\n"),
+                    (Some(false), _) => {
+                        t.push_str("  signature: MISSING OR INVALID for the given key\n")
+                    }
+                    (None, true) => {
+                        t.push_str("  signature: present, not checked (pass --verify-key)\n")
+                    }
                     (None, false) => t.push_str("  signature: none\n"),
                 }
                 t.push_str(&format!("  run: {}\n", v.run));
@@ -927,13 +953,15 @@ fn evidence_cmd(c: EvidenceCommand) -> Result<ExitCode> {
             if k.exists() {
                 bail!("{} exists; not overwriting a key", k.display());
             }
-            std::fs::write(&k, secret + "\n").with_context(|| format!("cannot write {}", k.display()))?;
+            std::fs::write(&k, secret + "\n")
+                .with_context(|| format!("cannot write {}", k.display()))?;
             #[cfg(unix)]
             {
                 use std::os::unix::fs::PermissionsExt;
                 let _ = std::fs::set_permissions(&k, std::fs::Permissions::from_mode(0o600));
             }
-            std::fs::write(&p, public + "\n").with_context(|| format!("cannot write {}", p.display()))?;
+            std::fs::write(&p, public + "\n")
+                .with_context(|| format!("cannot write {}", p.display()))?;
             eprintln!("wrote {} (keep secret) and {}", k.display(), p.display());
             Ok(ExitCode::SUCCESS)
         }
@@ -949,16 +977,20 @@ fn history_cmd(c: HistoryCommand) -> Result<ExitCode> {
                 "json" => emit(&(serde_json::to_string_pretty(&rows)? + "\n"))?,
                 "table" => {
                     let mut t = comfy_table::Table::new();
-                    t.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED).set_header(vec![
-                        "Run", "Started", "Finished", "Accounts", "Score", "Fail", "Unknown", "Pass",
-                    ]);
+                    t.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED)
+                        .set_header(vec![
+                            "Run", "Started", "Finished", "Accounts", "Score", "Fail", "Unknown",
+                            "Pass",
+                        ]);
                     for r in &rows {
                         t.add_row(vec![
                             r.id.to_string(),
                             r.started.clone(),
                             r.finished.clone(),
                             r.accounts.to_string(),
-                            r.score.map(|s| s.to_string()).unwrap_or_else(|| "n/a".into()),
+                            r.score
+                                .map(|s| s.to_string())
+                                .unwrap_or_else(|| "n/a".into()),
                             r.fail.to_string(),
                             r.unknown.to_string(),
                             r.pass.to_string(),

@@ -189,7 +189,11 @@ impl Config {
             set(&mut c.tags.workload, t.workload, "workload")?;
             set(&mut c.tags.environment, t.environment, "environment")?;
             set(&mut c.tags.tenant, t.tenant, "tenant")?;
-            set(&mut c.tags.data_residency, t.data_residency, "data_residency")?;
+            set(
+                &mut c.tags.data_residency,
+                t.data_residency,
+                "data_residency",
+            )?;
         }
         if let Some(g) = raw.guardrails
             && let Some(types) = g.required_pii_types

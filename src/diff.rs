@@ -74,7 +74,8 @@ fn change(f: &Finding, before: Option<Status>, after: Option<Status>) -> Finding
 }
 
 pub fn diff(old: &Report, new: &Report) -> Diff {
-    let before: BTreeMap<&str, &Finding> = old.findings.iter().map(|f| (f.id.as_str(), f)).collect();
+    let before: BTreeMap<&str, &Finding> =
+        old.findings.iter().map(|f| (f.id.as_str(), f)).collect();
     let after: BTreeMap<&str, &Finding> = new.findings.iter().map(|f| (f.id.as_str(), f)).collect();
     let mut d = Diff {
         new: Vec::new(),
@@ -131,7 +132,11 @@ pub fn render_table(d: &Diff) -> String {
         );
     }
     let st = |s: Option<Status>| s.map(|s| s.as_str()).unwrap_or("absent");
-    for (title, list) in [("New", &d.new), ("Resolved", &d.resolved), ("Changed", &d.changed)] {
+    for (title, list) in [
+        ("New", &d.new),
+        ("Resolved", &d.resolved),
+        ("Changed", &d.changed),
+    ] {
         let _ = writeln!(out, "\n{title} ({})", list.len());
         for c in list {
             let _ = writeln!(
@@ -141,7 +146,10 @@ pub fn render_table(d: &Diff) -> String {
                 st(c.before),
                 st(c.after),
                 c.account,
-                c.region.as_deref().map(|r| format!("{r}  ")).unwrap_or_default(),
+                c.region
+                    .as_deref()
+                    .map(|r| format!("{r}  "))
+                    .unwrap_or_default(),
                 c.resource,
                 c.message
             );

@@ -130,10 +130,14 @@ pub fn build_pack(
 ) -> Vec<u8> {
     let mut files = pack_files(snapshot_bytes, report, html);
     let manifest = manifest_for(&files, report);
-    let manifest_bytes = (serde_json::to_string_pretty(&manifest).unwrap_or_default() + "\n").into_bytes();
+    let manifest_bytes =
+        (serde_json::to_string_pretty(&manifest).unwrap_or_default() + "\n").into_bytes();
     if let Some(k) = key {
         let sig = k.sign(&manifest_bytes);
-        files.insert(SIGNATURE.into(), (hex::encode(sig.to_bytes()) + "\n").into_bytes());
+        files.insert(
+            SIGNATURE.into(),
+            (hex::encode(sig.to_bytes()) + "\n").into_bytes(),
+        );
     }
     files.insert(MANIFEST.into(), manifest_bytes);
 
@@ -144,7 +148,13 @@ pub fn build_pack(
     tar.mode(tar::HeaderMode::Deterministic);
     // manifest first, then the rest in path order.
     let mut order: Vec<&String> = files.keys().collect();
-    order.sort_by_key(|p| (p.as_str() != MANIFEST, p.as_str() != SIGNATURE, p.to_string()));
+    order.sort_by_key(|p| {
+        (
+            p.as_str() != MANIFEST,
+            p.as_str() != SIGNATURE,
+            p.to_string(),
+        )
+    });
     for path in order {
         let bytes = &files[path];
         let mut h = tar::Header::new_gnu();
@@ -227,7 +237,10 @@ pub fn verify(
     let manifest: Manifest = serde_json::from_slice(manifest_bytes)
         .map_err(|e| not(format!("manifest.json is not a manifest ({e})")))?;
     if manifest.format != FORMAT {
-        return Err(not(format!("manifest format {:?} is not {FORMAT}", manifest.format)));
+        return Err(not(format!(
+            "manifest format {:?} is not {FORMAT}",
+            manifest.format
+        )));
     }
     let mut v = Verification {
         digest_ok: manifest_digest(&manifest) == manifest.digest,
@@ -235,8 +248,11 @@ pub fn verify(
         signed: files.contains_key(SIGNATURE),
         ..Verification::default()
     };
-    let listed: BTreeMap<&str, &FileEntry> =
-        manifest.files.iter().map(|f| (f.path.as_str(), f)).collect();
+    let listed: BTreeMap<&str, &FileEntry> = manifest
+        .files
+        .iter()
+        .map(|f| (f.path.as_str(), f))
+        .collect();
     for (p, entry) in &listed {
         match files.get(*p) {
             None => v.removed.push(p.to_string()),

@@ -26,7 +26,9 @@ pub enum GaadError {
         path: String,
         source: serde_json::Error,
     },
-    #[error("IAM dump {path} does not look like get-account-authorization-details output: {reason}")]
+    #[error(
+        "IAM dump {path} does not look like get-account-authorization-details output: {reason}"
+    )]
     Shape { path: String, reason: String },
 }
 
@@ -161,7 +163,9 @@ fn inline(list: Vec<NamedDoc>) -> Vec<InlinePolicy> {
 }
 
 fn account_of(arn: &str) -> Option<&str> {
-    arn.split(':').nth(4).filter(|a| !a.is_empty() && *a != "aws")
+    arn.split(':')
+        .nth(4)
+        .filter(|a| !a.is_empty() && *a != "aws")
 }
 
 /// Build a snapshot from the dump's text. `account_id` overrides the account taken from
@@ -180,14 +184,20 @@ pub fn snapshot_from_gaad(
         path: path.into(),
         reason: "the top level is not an object".into(),
     })?;
-    if !["UserDetailList", "GroupDetailList", "RoleDetailList", "Policies"]
-        .iter()
-        .any(|k| obj.contains_key(*k))
+    if ![
+        "UserDetailList",
+        "GroupDetailList",
+        "RoleDetailList",
+        "Policies",
+    ]
+    .iter()
+    .any(|k| obj.contains_key(*k))
     {
         return Err(GaadError::Shape {
             path: path.into(),
-            reason: "none of UserDetailList, GroupDetailList, RoleDetailList or Policies is present"
-                .into(),
+            reason:
+                "none of UserDetailList, GroupDetailList, RoleDetailList or Policies is present"
+                    .into(),
         });
     }
     let dump: Dump = serde_json::from_value(value).map_err(|e| GaadError::Shape {
@@ -226,7 +236,9 @@ pub fn snapshot_from_gaad(
             aws_managed: p.arn.contains(":iam::aws:policy/"),
             name,
             version_id: version.map(|v| v.version_id.clone()).unwrap_or_default(),
-            document: version.map(|v| document(v.document.clone())).unwrap_or(Value::Null),
+            document: version
+                .map(|v| document(v.document.clone()))
+                .unwrap_or(Value::Null),
             arn: p.arn,
         });
     }
@@ -250,7 +262,10 @@ pub fn snapshot_from_gaad(
                     .map(|a| a.policy_arn)
                     .collect(),
                 permissions_boundary: r.permissions_boundary.map(|b| b.permissions_boundary_arn),
-                last_used: r.role_last_used.as_ref().and_then(|l| l.last_used_date.clone()),
+                last_used: r
+                    .role_last_used
+                    .as_ref()
+                    .and_then(|l| l.last_used_date.clone()),
                 last_used_region: r.role_last_used.and_then(|l| l.region),
             })
             .collect(),

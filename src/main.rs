@@ -29,8 +29,12 @@ fn main() -> ExitCode {
         (false, 1) => "info",
         (false, _) => "debug",
     };
-    let filter = tracing_subscriber::EnvFilter::try_from_env("PERIMETER_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(format!("perimeter={level},warn")));
+    let filter =
+        tracing_subscriber::EnvFilter::try_from_env("PERIMETER_LOG").unwrap_or_else(|_| {
+            // The AWS SDK's own warnings (e.g. a missing config file) stay quiet unless -vv.
+            let others = if cli.verbose >= 2 { "info" } else { "error" };
+            tracing_subscriber::EnvFilter::new(format!("perimeter={level},{others}"))
+        });
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)

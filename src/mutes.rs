@@ -85,7 +85,12 @@ pub fn parse(path: &str, text: &str) -> Result<Vec<Mute>, MuteError> {
     let file: MuteFile = toml::from_str(text).map_err(|e| {
         let where_ = e
             .span()
-            .map(|s| format!(" line {}", text[..s.start.min(text.len())].matches('\n').count() + 1))
+            .map(|s| {
+                format!(
+                    " line {}",
+                    text[..s.start.min(text.len())].matches('\n').count() + 1
+                )
+            })
             .unwrap_or_default();
         invalid(where_, e.message().to_string())
     })?;
@@ -110,12 +115,10 @@ pub fn parse(path: &str, text: &str) -> Result<Vec<Mute>, MuteError> {
 fn matches(m: &Mute, f: &Finding) -> bool {
     m.check.eq_ignore_ascii_case(&f.check)
         && m.account.as_ref().is_none_or(|a| a == &f.account)
-        && m
-            .region
+        && m.region
             .as_ref()
             .is_none_or(|r| f.region.as_deref() == Some(r.as_str()))
-        && m
-            .resource
+        && m.resource
             .as_ref()
             .is_none_or(|p| wildcard_match(p, &f.resource))
 }

@@ -145,14 +145,14 @@ impl<'s> EvalContext<'s> {
         };
         PolicySet {
             identity: p.identity.iter().map(label).collect(),
-            permissions_boundary: p
-                .boundary
-                .as_ref()
-                .map(|b| b.iter().map(label).collect()),
+            permissions_boundary: p.boundary.as_ref().map(|b| b.iter().map(label).collect()),
             scp: if with_scps {
-                acct.scps
-                    .as_ref()
-                    .map(|levels| levels.iter().map(|l| l.iter().map(label).collect()).collect())
+                acct.scps.as_ref().map(|levels| {
+                    levels
+                        .iter()
+                        .map(|l| l.iter().map(label).collect())
+                        .collect()
+                })
             } else {
                 None
             },
@@ -230,7 +230,10 @@ impl<'s> EvalContext<'s> {
 
     /// True when a gap covers `service` for this account (and Region, if given).
     pub fn has_gap(&self, account: &str, region: Option<&str>, service: &str) -> bool {
-        self.snapshot.gaps_for(account, region, service).next().is_some()
+        self.snapshot
+            .gaps_for(account, region, service)
+            .next()
+            .is_some()
     }
 
     /// The gaps behind an `unknown`, as evidence.
@@ -261,7 +264,11 @@ pub fn allowed(d: &Decision) -> bool {
     d.effect == DecisionEffect::Allow
 }
 
-fn build_account<'s>(snapshot: &Snapshot, config: &Config, account: &'s Account) -> AccountView<'s> {
+fn build_account<'s>(
+    snapshot: &Snapshot,
+    config: &Config,
+    account: &'s Account,
+) -> AccountView<'s> {
     let caller_role = snapshot
         .meta
         .caller
@@ -282,7 +289,9 @@ fn build_account<'s>(snapshot: &Snapshot, config: &Config, account: &'s Account)
         for mp in &iam.policies {
             managed.insert(mp.arn.as_str(), parse_doc(&mp.document).map(Arc::new));
         }
-        let attach = |arns: &[String], out: &mut Vec<NamedPolicy>, bad: &mut Vec<(String, String)>| {
+        let attach = |arns: &[String],
+                      out: &mut Vec<NamedPolicy>,
+                      bad: &mut Vec<(String, String)>| {
             for arn in arns {
                 match managed.get(arn.as_str()) {
                     Some(Ok(p)) => out.push(NamedPolicy {
@@ -377,7 +386,10 @@ fn build_account<'s>(snapshot: &Snapshot, config: &Config, account: &'s Account)
                     .policies
                     .iter()
                     .filter_map(|p| {
-                        let label = format!("scp:{} ({}) at {} {}", p.id, p.name, level.kind, level.target_name);
+                        let label = format!(
+                            "scp:{} ({}) at {} {}",
+                            p.id, p.name, level.kind, level.target_name
+                        );
                         match parse_doc(&p.document) {
                             Ok(pol) => Some(NamedPolicy {
                                 label,
@@ -394,7 +406,9 @@ fn build_account<'s>(snapshot: &Snapshot, config: &Config, account: &'s Account)
             .collect()
     });
     let scps_known = account.scps.is_some()
-        || !snapshot.gaps_for(&account.id, None, "organizations").any(|_| true);
+        || !snapshot
+            .gaps_for(&account.id, None, "organizations")
+            .any(|_| true);
 
     let mut view = AccountView {
         account,
@@ -466,7 +480,13 @@ fn active_regions(config: &Config, view: &AccountView<'_>) -> BTreeMap<String, V
             && let Some(act) = ct.bedrock_activity.found()
             && act.events > 0
         {
-            add(region, format!("{} Bedrock API events in CloudTrail event history", act.events));
+            add(
+                region,
+                format!(
+                    "{} Bedrock API events in CloudTrail event history",
+                    act.events
+                ),
+            );
         }
         if let Some(b) = &data.bedrock {
             if b.logging.found().is_some() {
@@ -496,9 +516,15 @@ fn active_regions(config: &Config, view: &AccountView<'_>) -> BTreeMap<String, V
         }
     }
     // Identity policies naming a model or profile ARN in a concrete Region.
+    let in_scope = |r: &str| view.account.regions.contains_key(r);
     for p in &view.principals {
         for n in &p.identity {
             for region in named_bedrock_regions(&n.policy) {
+                // Regions outside the collection scope cannot be evaluated; they are not
+                // reported as active (and so never as unknown).
+                if !in_scope(&region) {
+                    continue;
+                }
                 let why = format!("{} names Bedrock resources in the Region", n.label);
                 let entry = out.entry(region).or_default();
                 if !entry.contains(&why) && entry.len() < 8 {

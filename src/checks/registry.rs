@@ -108,7 +108,11 @@ mod tests {
             let m = Metadata::parse(c.metadata_source())
                 .unwrap_or_else(|e| panic!("{}: {e}", c.code()));
             assert_eq!(m.code, c.code(), "metadata code differs from the check's");
-            assert!(!m.rationale.trim().is_empty(), "{}: empty rationale", c.code());
+            assert!(
+                !m.rationale.trim().is_empty(),
+                "{}: empty rationale",
+                c.code()
+            );
             assert!(
                 !m.remediation.console.trim().is_empty(),
                 "{}: empty remediation",

@@ -38,7 +38,11 @@ impl AccountPlan {
 }
 
 /// The Regions to read in an account.
-pub async fn resolve_regions(spec: &RegionSpec, clients: &Clients, cx: &CallContext) -> Vec<String> {
+pub async fn resolve_regions(
+    spec: &RegionSpec,
+    clients: &Clients,
+    cx: &CallContext,
+) -> Vec<String> {
     match spec {
         RegionSpec::Default => vec![clients.default_region.clone()],
         RegionSpec::List(list) => {
@@ -127,7 +131,11 @@ fn add_ref(map: &mut BTreeMap<String, Refs>, key: &str, region: &str, role: &str
 /// Read the buckets and log groups that invocation logging and trails write to, and
 /// place each in its own Region when that Region is in scope (else in the Region that
 /// referenced it).
-async fn attach_storage(clients: &Clients, cx: &CallContext, data: &mut BTreeMap<String, RegionData>) {
+async fn attach_storage(
+    clients: &Clients,
+    cx: &CallContext,
+    data: &mut BTreeMap<String, RegionData>,
+) {
     let mut buckets: BTreeMap<String, Refs> = BTreeMap::new();
     // (region, name) of log groups.
     let mut groups: BTreeMap<String, Refs> = BTreeMap::new();
@@ -158,7 +166,11 @@ async fn attach_storage(clients: &Clients, cx: &CallContext, data: &mut BTreeMap
                     .as_deref()
                     .and_then(super::decode::log_group_from_arn)
                 {
-                    let g_region = if g_region.is_empty() { region.clone() } else { g_region };
+                    let g_region = if g_region.is_empty() {
+                        region.clone()
+                    } else {
+                        g_region
+                    };
                     let key = format!("{g_region}\u{0}{name}");
                     add_ref(&mut groups, &key, region, "cloudtrail");
                     group_region.insert(key, g_region);
@@ -167,27 +179,33 @@ async fn attach_storage(clients: &Clients, cx: &CallContext, data: &mut BTreeMap
         }
     }
 
-    let bucket_results = futures::future::join_all(buckets.into_iter().map(|(name, refs)| async move {
-        let from = refs.from_region.clone();
-        let rcx = cx.in_region(&from);
-        let loc = s3::bucket_location(&clients.s3(&from), &rcx, &name).await;
-        let (region, bucket) = match loc {
-            Location::Region(r) => {
-                let bcx = cx.in_region(&r);
-                let b = s3::collect_bucket(&clients.s3(&r), &bcx, &name, &r, refs.roles).await;
-                (r, b)
-            }
-            Location::Unknown => {
-                let b = s3::collect_bucket(&clients.s3(&from), &rcx, &name, "", refs.roles).await;
-                (from.clone(), b)
-            }
-            Location::Missing => (from.clone(), s3::unreadable_bucket(&name, "", refs.roles)),
-        };
-        (region, from, bucket)
-    }))
-    .await;
+    let bucket_results =
+        futures::future::join_all(buckets.into_iter().map(|(name, refs)| async move {
+            let from = refs.from_region.clone();
+            let rcx = cx.in_region(&from);
+            let loc = s3::bucket_location(&clients.s3(&from), &rcx, &name).await;
+            let (region, bucket) = match loc {
+                Location::Region(r) => {
+                    let bcx = cx.in_region(&r);
+                    let b = s3::collect_bucket(&clients.s3(&r), &bcx, &name, &r, refs.roles).await;
+                    (r, b)
+                }
+                Location::Unknown => {
+                    let b =
+                        s3::collect_bucket(&clients.s3(&from), &rcx, &name, "", refs.roles).await;
+                    (from.clone(), b)
+                }
+                Location::Missing => (from.clone(), s3::unreadable_bucket(&name, "", refs.roles)),
+            };
+            (region, from, bucket)
+        }))
+        .await;
     for (region, from, bucket) in bucket_results {
-        let target = if data.contains_key(&region) { region } else { from };
+        let target = if data.contains_key(&region) {
+            region
+        } else {
+            from
+        };
         if let Some(rd) = data.get_mut(&target) {
             rd.s3.get_or_insert_with(S3::default).buckets.push(bucket);
         }
@@ -206,9 +224,16 @@ async fn attach_storage(clients: &Clients, cx: &CallContext, data: &mut BTreeMap
     .await;
     for (region, from, group) in group_results {
         let Some(group) = group else { continue };
-        let target = if data.contains_key(&region) { region } else { from };
+        let target = if data.contains_key(&region) {
+            region
+        } else {
+            from
+        };
         if let Some(rd) = data.get_mut(&target) {
-            rd.logs.get_or_insert_with(Logs::default).log_groups.push(group);
+            rd.logs
+                .get_or_insert_with(Logs::default)
+                .log_groups
+                .push(group);
         }
     }
     for rd in data.values_mut() {

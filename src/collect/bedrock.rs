@@ -95,7 +95,10 @@ async fn guardrails(client: &Client, cx: &CallContext) -> Option<Vec<Guardrail>>
                 SVC,
                 "ListGuardrails",
                 None,
-                client.list_guardrails().set_next_token(token.clone()).send(),
+                client
+                    .list_guardrails()
+                    .set_next_token(token.clone())
+                    .send(),
             )
             .await?;
         for g in page.guardrails() {
@@ -113,13 +116,14 @@ async fn guardrails(client: &Client, cx: &CallContext) -> Option<Vec<Guardrail>>
             _ => break,
         }
     }
-    let list = stream::iter(summaries)
-        .map(|(id, arn, name, status)| async move {
-            guardrail(client, cx, id, arn, name, status).await
-        })
-        .buffered(FAN_OUT)
-        .collect::<Vec<_>>()
-        .await;
+    let list =
+        stream::iter(summaries)
+            .map(|(id, arn, name, status)| async move {
+                guardrail(client, cx, id, arn, name, status).await
+            })
+            .buffered(FAN_OUT)
+            .collect::<Vec<_>>()
+            .await;
     Some(list)
 }
 
@@ -284,7 +288,10 @@ async fn tags(client: &Client, cx: &CallContext, arn: &str) -> Tags {
 
 async fn inference_profiles(client: &Client, cx: &CallContext) -> Option<Vec<InferenceProfile>> {
     let mut out = Vec::new();
-    for kind in [InferenceProfileType::SystemDefined, InferenceProfileType::Application] {
+    for kind in [
+        InferenceProfileType::SystemDefined,
+        InferenceProfileType::Application,
+    ] {
         let mut token: Option<String> = None;
         for _ in 0..MAX_PAGES {
             let page = cx
@@ -300,7 +307,10 @@ async fn inference_profiles(client: &Client, cx: &CallContext) -> Option<Vec<Inf
                 )
                 .await?;
             for p in page.inference_profile_summaries() {
-                if out.iter().any(|x: &InferenceProfile| x.arn == p.inference_profile_arn()) {
+                if out
+                    .iter()
+                    .any(|x: &InferenceProfile| x.arn == p.inference_profile_arn())
+                {
                     continue;
                 }
                 out.push(InferenceProfile {
@@ -334,7 +344,10 @@ async fn custom_models(client: &Client, cx: &CallContext) -> Option<Vec<CustomMo
                 SVC,
                 "ListCustomModels",
                 None,
-                client.list_custom_models().set_next_token(token.clone()).send(),
+                client
+                    .list_custom_models()
+                    .set_next_token(token.clone())
+                    .send(),
             )
             .await?;
         for m in page.model_summaries() {

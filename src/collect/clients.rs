@@ -70,7 +70,10 @@ pub fn endpoint_description(opts: &CollectOptions, conf: &SdkConfig, service_env
     if let Some(u) = &opts.endpoint_url {
         return u.clone();
     }
-    for var in [format!("AWS_ENDPOINT_URL_{service_env}"), "AWS_ENDPOINT_URL".to_string()] {
+    for var in [
+        format!("AWS_ENDPOINT_URL_{service_env}"),
+        "AWS_ENDPOINT_URL".to_string(),
+    ] {
         if let Ok(v) = std::env::var(&var)
             && !v.trim().is_empty()
         {

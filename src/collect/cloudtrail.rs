@@ -62,7 +62,11 @@ async fn trail(client: &Client, cx: &CallContext, t: &aws_sdk_cloudtrail::types:
     let name = t.name().unwrap_or_default().to_string();
     let arn = t.trail_arn().unwrap_or_default().to_string();
     // The ARN identifies trails of other accounts (organisation trails) too.
-    let ident = if arn.is_empty() { name.clone() } else { arn.clone() };
+    let ident = if arn.is_empty() {
+        name.clone()
+    } else {
+        arn.clone()
+    };
     let (status, selectors) = futures::join!(
         cx.call(
             SVC,

@@ -91,6 +91,17 @@ impl CallError {
                 DisplayErrorContext(err).to_string(),
             ),
         };
+        // Drop the Debug dump the SDK appends to dispatch and construction failures.
+        let message = [
+            "(DispatchFailure(",
+            "(ConstructionFailure(",
+            "(ResponseError(",
+        ]
+        .iter()
+        .filter_map(|m| message.find(m))
+        .min()
+        .map(|i| message[..i].trim_end().to_string())
+        .unwrap_or(message);
         CallError {
             code,
             message: one_line(&message),
@@ -157,13 +168,15 @@ impl AccountLog {
     pub fn take_calls(&self) -> Vec<ApiCallCount> {
         std::mem::take(&mut *lock(&self.calls))
             .into_iter()
-            .map(|((account, region, service, operation), count)| ApiCallCount {
-                account,
-                region,
-                service,
-                operation,
-                count,
-            })
+            .map(
+                |((account, region, service, operation), count)| ApiCallCount {
+                    account,
+                    region,
+                    service,
+                    operation,
+                    count,
+                },
+            )
             .collect()
     }
 }
@@ -270,13 +283,15 @@ impl CallContext {
     pub fn api_calls(&self) -> Vec<ApiCallCount> {
         lock(&self.log.calls)
             .iter()
-            .map(|((account, region, service, operation), count)| ApiCallCount {
-                account: account.clone(),
-                region: region.clone(),
-                service: service.clone(),
-                operation: operation.clone(),
-                count: *count,
-            })
+            .map(
+                |((account, region, service, operation), count)| ApiCallCount {
+                    account: account.clone(),
+                    region: region.clone(),
+                    service: service.clone(),
+                    operation: operation.clone(),
+                    count: *count,
+                },
+            )
             .collect()
     }
 

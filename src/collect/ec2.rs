@@ -194,22 +194,29 @@ fn normalise_state(s: &str) -> String {
 
 fn tags(list: &[aws_sdk_ec2::types::Tag]) -> Tags {
     list.iter()
-        .filter_map(|t| Some((t.key()?.to_string(), t.value().unwrap_or_default().to_string())))
+        .filter_map(|t| {
+            Some((
+                t.key()?.to_string(),
+                t.value().unwrap_or_default().to_string(),
+            ))
+        })
         .collect()
 }
 
 /// Regions enabled in the account (`DescribeRegions`, opted-in or not requiring opt-in).
 pub async fn enabled_regions(client: &Client, cx: &CallContext) -> Option<Vec<String>> {
     let out = cx
-        .call_or_gap(SVC, "DescribeRegions", None, client.describe_regions().send())
+        .call_or_gap(
+            SVC,
+            "DescribeRegions",
+            None,
+            client.describe_regions().send(),
+        )
         .await?;
     let mut regions: Vec<String> = out
         .regions()
         .iter()
-        .filter(|r| {
-            r.opt_in_status()
-                .is_none_or(|s| s != "not-opted-in")
-        })
+        .filter(|r| r.opt_in_status().is_none_or(|s| s != "not-opted-in"))
         .filter_map(|r| r.region_name().map(str::to_string))
         .collect();
     regions.sort();

@@ -174,7 +174,9 @@ fn convert_role(r: &aws_sdk_iam::types::RoleDetail, cx: &CallContext) -> Role {
             .permissions_boundary()
             .and_then(|b| b.permissions_boundary_arn())
             .map(str::to_string),
-        last_used: r.role_last_used().and_then(|u| opt_time(u.last_used_date())),
+        last_used: r
+            .role_last_used()
+            .and_then(|u| opt_time(u.last_used_date())),
         last_used_region: r
             .role_last_used()
             .and_then(|u| u.region())
@@ -219,7 +221,10 @@ fn name_from_arn(arn: &str) -> String {
     arn.rsplit('/').next().unwrap_or(arn).to_string()
 }
 
-fn convert_local_policy(p: &aws_sdk_iam::types::ManagedPolicyDetail, cx: &CallContext) -> ManagedPolicy {
+fn convert_local_policy(
+    p: &aws_sdk_iam::types::ManagedPolicyDetail,
+    cx: &CallContext,
+) -> ManagedPolicy {
     let arn = p.arn().unwrap_or_default().to_string();
     let name = p
         .policy_name()
@@ -227,10 +232,9 @@ fn convert_local_policy(p: &aws_sdk_iam::types::ManagedPolicyDetail, cx: &CallCo
         .map(str::to_string)
         .unwrap_or_else(|| name_from_arn(&arn));
     let default_id = p.default_version_id().map(str::to_string);
-    let version = p
-        .policy_version_list()
-        .iter()
-        .find(|v| v.is_default_version() || (default_id.is_some() && v.version_id() == default_id.as_deref()));
+    let version = p.policy_version_list().iter().find(|v| {
+        v.is_default_version() || (default_id.is_some() && v.version_id() == default_id.as_deref())
+    });
     let document = document(
         cx,
         version.and_then(|v| v.document()),
@@ -266,7 +270,11 @@ async fn aws_managed_policy(client: &Client, cx: &CallContext, arn: String) -> M
     let fetched = cell
         .get_or_try_init(|| async {
             let pol = cx
-                .call(SVC, "GetPolicy", client.get_policy().policy_arn(&arn).send())
+                .call(
+                    SVC,
+                    "GetPolicy",
+                    client.get_policy().policy_arn(&arn).send(),
+                )
                 .await
                 .map_err(|e| ("GetPolicy", e.to_string()))?;
             let version = pol

@@ -122,14 +122,28 @@ async fn key(
             .key_manager()
             .map(|k| k.as_str().to_string())
             .unwrap_or_else(|| "UNKNOWN".into());
-        key.state = m.key_state().map(|s| s.as_str().to_string()).unwrap_or_default();
+        key.state = m
+            .key_state()
+            .map(|s| s.as_str().to_string())
+            .unwrap_or_default();
         key.spec = m
             .key_spec()
             .map(|s| s.as_str().to_string())
             .unwrap_or_default();
-        key.usage = m.key_usage().map(|u| u.as_str().to_string()).unwrap_or_default();
-        key.origin = m.origin().map(|o| o.as_str().to_string()).unwrap_or_default();
+        key.usage = m
+            .key_usage()
+            .map(|u| u.as_str().to_string())
+            .unwrap_or_default();
+        key.origin = m
+            .origin()
+            .map(|o| o.as_str().to_string())
+            .unwrap_or_default();
     }
+    let resource = if key.arn.is_empty() {
+        id.clone()
+    } else {
+        key.arn.clone()
+    };
     // An `alias/aws/...` alias marks an AWS-managed key whatever KeyManager says.
     if key.aliases.iter().any(|a| a.starts_with("alias/aws/")) {
         key.manager = "AWS".into();
@@ -165,7 +179,11 @@ async fn key(
         .call(
             SVC,
             "GetKeyPolicy",
-            client.get_key_policy().key_id(&id).policy_name("default").send(),
+            client
+                .get_key_policy()
+                .key_id(&id)
+                .policy_name("default")
+                .send(),
         )
         .await
     {
@@ -173,7 +191,12 @@ async fn key(
             Some(text) => match policy_document(text) {
                 Ok(v) => Probe::Found(v),
                 Err(e) => {
-                    cx.gap(SVC, "GetKeyPolicy", format!("key policy: {e}"), Some(&resource));
+                    cx.gap(
+                        SVC,
+                        "GetKeyPolicy",
+                        format!("key policy: {e}"),
+                        Some(&resource),
+                    );
                     Probe::Unknown
                 }
             },

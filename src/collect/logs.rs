@@ -39,7 +39,10 @@ pub async fn collect_log_group(
             let arn = g
                 .log_group_arn()
                 .map(str::to_string)
-                .or_else(|| g.arn().map(|a| a.strip_suffix(":*").unwrap_or(a).to_string()))
+                .or_else(|| {
+                    g.arn()
+                        .map(|a| a.strip_suffix(":*").unwrap_or(a).to_string())
+                })
                 .unwrap_or_default();
             return Some(LogGroup {
                 name: name.to_string(),

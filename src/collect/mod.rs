@@ -154,10 +154,7 @@ async fn caller_identity(
 
 /// Collect into `out`: the caller's account, or with `opts.org` the organisation's
 /// accounts. Each account is pushed into `out` when it is complete.
-pub async fn collect(
-    opts: &CollectOptions,
-    out: Arc<Mutex<Snapshot>>,
-) -> Result<(), CollectError> {
+pub async fn collect(opts: &CollectOptions, out: Arc<Mutex<Snapshot>>) -> Result<(), CollectError> {
     let run = RunShared::new(opts.concurrency);
     let base = clients::load_base(opts).await;
     let path_style = clients::endpoint_overridden(opts, &base);
@@ -178,24 +175,29 @@ pub async fn collect(
     let membership = org::membership(&orgs, &ccx).await;
     let mut org_read: Option<OrgRead> = None;
     match (&membership, opts.org) {
-        (Ok(Membership::Member { id, arn, management }), true) => {
-            match org::read_organization(&orgs, &ccx, id, arn, management).await {
-                Ok(r) => org_read = Some(r),
-                Err(e) if e.is_access_denied() || e.is(&["AWSOrganizationsNotInUseException"]) => {
-                    return Err(CollectError::NotManagement {
-                        account: caller.account.clone(),
-                        organization: id.clone(),
-                        reason: e.to_string(),
-                    });
-                }
-                Err(e) => {
-                    return Err(CollectError::Organization {
-                        account: caller.account.clone(),
-                        reason: e.to_string(),
-                    });
-                }
+        (
+            Ok(Membership::Member {
+                id,
+                arn,
+                management,
+            }),
+            true,
+        ) => match org::read_organization(&orgs, &ccx, id, arn, management).await {
+            Ok(r) => org_read = Some(r),
+            Err(e) if e.is_access_denied() || e.is(&["AWSOrganizationsNotInUseException"]) => {
+                return Err(CollectError::NotManagement {
+                    account: caller.account.clone(),
+                    organization: id.clone(),
+                    reason: e.to_string(),
+                });
             }
-        }
+            Err(e) => {
+                return Err(CollectError::Organization {
+                    account: caller.account.clone(),
+                    reason: e.to_string(),
+                });
+            }
+        },
         (Ok(Membership::None), true) => {
             return Err(CollectError::NotInOrganization {
                 account: caller.account.clone(),
@@ -207,7 +209,14 @@ pub async fn collect(
                 reason: e.to_string(),
             });
         }
-        (Ok(Membership::Member { id, arn, management }), false) => {
+        (
+            Ok(Membership::Member {
+                id,
+                arn,
+                management,
+            }),
+            false,
+        ) => {
             if *management == caller.account {
                 match org::read_organization(&orgs, &ccx, id, arn, management).await {
                     Ok(r) => org_read = Some(r),
@@ -275,7 +284,11 @@ pub async fn collect(
                     format!(
                         "account {} is {} and was not audited",
                         a.id,
-                        if a.status.is_empty() { "of unknown status" } else { &a.status }
+                        if a.status.is_empty() {
+                            "of unknown status"
+                        } else {
+                            &a.status
+                        }
                     ),
                     Some(&a.id),
                 );
@@ -329,10 +342,8 @@ pub async fn collect(
                     plan.access = "caller".into();
                     audit(opts, &plan, &caller_clients, &cx).await
                 } else {
-                    let role_arn = format!(
-                        "arn:{partition}:iam::{}:role/{}",
-                        plan.id, opts.role_name
-                    );
+                    let role_arn =
+                        format!("arn:{partition}:iam::{}:role/{}", plan.id, opts.role_name);
                     match cx
                         .call(
                             "sts",
@@ -350,13 +361,19 @@ pub async fn collect(
                             Some(creds) => {
                                 plan.access = format!("assumed-role:{role_arn}");
                                 let conf = clients::with_credentials(&base, creds);
-                                let member =
-                                    Clients::new(conf, path_style, run.attempts.clone());
+                                let member = Clients::new(conf, path_style, run.attempts.clone());
                                 audit(opts, &plan, &member, &cx).await
                             }
                             None => {
-                                cx.gap("sts", "AssumeRole", "no credentials returned", Some(&role_arn));
-                                plan.access = format!("unreachable: cannot assume {role_arn}: no credentials returned");
+                                cx.gap(
+                                    "sts",
+                                    "AssumeRole",
+                                    "no credentials returned",
+                                    Some(&role_arn),
+                                );
+                                plan.access = format!(
+                                    "unreachable: cannot assume {role_arn}: no credentials returned"
+                                );
                                 plan.empty()
                             }
                         },
@@ -433,7 +450,9 @@ mod tests {
 
     #[test]
     fn shards_partition_accounts() {
-        let ids: Vec<String> = (0..200).map(|i| format!("{:012}", 111_111_111_111u64 + i * 7919)).collect();
+        let ids: Vec<String> = (0..200)
+            .map(|i| format!("{:012}", 111_111_111_111u64 + i * 7919))
+            .collect();
         for count in 1..6u32 {
             for id in &ids {
                 let hits = (0..count)

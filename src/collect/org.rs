@@ -347,12 +347,22 @@ async fn policy_content(client: &Client, cx: &CallContext, id: &str) -> Value {
         Some(text) => match policy_document(text) {
             Ok(v) => v,
             Err(e) => {
-                cx.gap(SVC, "DescribePolicy", format!("policy content: {e}"), Some(id));
+                cx.gap(
+                    SVC,
+                    "DescribePolicy",
+                    format!("policy content: {e}"),
+                    Some(id),
+                );
                 Value::Null
             }
         },
         None => {
-            cx.gap(SVC, "DescribePolicy", "no policy content returned", Some(id));
+            cx.gap(
+                SVC,
+                "DescribePolicy",
+                "no policy content returned",
+                Some(id),
+            );
             Value::Null
         }
     }

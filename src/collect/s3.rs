@@ -135,20 +135,22 @@ pub async fn collect_bucket(
             None => Probe::Absent,
         }
     });
-    let policy = probe(cx, "GetBucketPolicy", name, pol, NO_POLICY, |o| match o.policy() {
-        Some(text) if !text.trim().is_empty() => match policy_document(text) {
-            Ok(v) => Probe::Found(v),
-            Err(e) => {
-                cx.gap(
-                    SVC,
-                    "GetBucketPolicy",
-                    format!("bucket policy: {e}"),
-                    Some(&bucket_arn(name)),
-                );
-                Probe::Unknown
-            }
-        },
-        _ => Probe::Absent,
+    let policy = probe(cx, "GetBucketPolicy", name, pol, NO_POLICY, |o| {
+        match o.policy() {
+            Some(text) if !text.trim().is_empty() => match policy_document(text) {
+                Ok(v) => Probe::Found(v),
+                Err(e) => {
+                    cx.gap(
+                        SVC,
+                        "GetBucketPolicy",
+                        format!("bucket policy: {e}"),
+                        Some(&bucket_arn(name)),
+                    );
+                    Probe::Unknown
+                }
+            },
+            _ => Probe::Absent,
+        }
     });
     let object_lock = probe(cx, "GetObjectLockConfiguration", name, lock, NO_LOCK, |o| {
         match o.object_lock_configuration() {

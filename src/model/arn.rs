@@ -31,7 +31,9 @@ impl Arn {
         if parts.next() != Some("arn") {
             return Err(err("it does not start with `arn:`"));
         }
-        let partition = parts.next().ok_or_else(|| err("the partition is missing"))?;
+        let partition = parts
+            .next()
+            .ok_or_else(|| err("the partition is missing"))?;
         let service = parts.next().ok_or_else(|| err("the service is missing"))?;
         let region = parts.next().ok_or_else(|| err("the Region is missing"))?;
         let account = parts.next().ok_or_else(|| err("the account is missing"))?;

@@ -797,7 +797,9 @@ pub enum SnapshotError {
         path: String,
         source: serde_json::Error,
     },
-    #[error("snapshot {path} has schema version {found:?}; this perimeter reads version {expected}")]
+    #[error(
+        "snapshot {path} has schema version {found:?}; this perimeter reads version {expected}"
+    )]
     Version {
         path: String,
         found: String,
@@ -893,7 +895,10 @@ pub fn merge(snapshots: Vec<Snapshot>) -> Result<Snapshot, String> {
         }
         for a in s.accounts {
             if !seen.insert(a.id.clone()) {
-                return Err(format!("account {} appears in more than one snapshot", a.id));
+                return Err(format!(
+                    "account {} appears in more than one snapshot",
+                    a.id
+                ));
             }
             out.accounts.push(a);
         }

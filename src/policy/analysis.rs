@@ -14,7 +14,7 @@ use super::ast::Effect;
 use super::condition::Tri;
 use super::context::{Context, Request, UnknownKeys};
 use super::eval::{
-    Decision, DecisionEffect, Evaluator, Labeled, Layer, Layers, PolicySet, Reason, decide,
+    Decision, DecisionEffect, Evaluator, Labeled, Layers, PolicySet, Reason, decide,
     hit_reason_pub, missing_reasons, run,
 };
 
@@ -246,6 +246,3 @@ pub fn allowed_actions(
     }
     out
 }
-
-#[allow(dead_code)]
-fn _layer_used(_: Layer) {}

@@ -107,7 +107,11 @@ caller <code>{}</code> · {} → {} · accounts: {} · Regions: {} · perimeter 
         esc(&report.run.accounts.join(", ")),
         esc(&report.run.regions.join(", ")),
         esc(&report.tool.version),
-        if report.run.partial { " · PARTIAL snapshot" } else { "" }
+        if report.run.partial {
+            " · PARTIAL snapshot"
+        } else {
+            ""
+        }
     );
 
     // Scores.

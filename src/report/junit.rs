@@ -60,7 +60,10 @@ pub fn render(report: &Report) -> String {
                 "{} [{}{}]",
                 f.resource,
                 f.account,
-                f.region.as_deref().map(|r| format!(" {r}")).unwrap_or_default()
+                f.region
+                    .as_deref()
+                    .map(|r| format!(" {r}"))
+                    .unwrap_or_default()
             );
             let _ = write!(
                 out,

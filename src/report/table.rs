@@ -18,7 +18,8 @@ pub struct TableOptions {
 }
 
 fn score_text(s: Option<u32>) -> String {
-    s.map(|s| format!("{s}/100")).unwrap_or_else(|| "n/a".into())
+    s.map(|s| format!("{s}/100"))
+        .unwrap_or_else(|| "n/a".into())
 }
 
 pub fn render(report: &Report, opts: &TableOptions) -> String {
@@ -75,8 +76,12 @@ pub fn render(report: &Report, opts: &TableOptions) -> String {
     if !report.compliance.is_empty() {
         let _ = writeln!(out, "\nCompliance");
         let mut t = Table::new();
-        t.load_preset(UTF8_FULL_CONDENSED)
-            .set_header(vec!["Framework", "Met", "Not met", "Unknown"]);
+        t.load_preset(UTF8_FULL_CONDENSED).set_header(vec![
+            "Framework",
+            "Met",
+            "Not met",
+            "Unknown",
+        ]);
         for (fw, reqs) in &report.compliance {
             if let Some(only) = &opts.framework
                 && only != fw
@@ -85,7 +90,13 @@ pub fn render(report: &Report, opts: &TableOptions) -> String {
             }
             let count = |s: &str| {
                 reqs.iter()
-                    .filter(|r| serde_json::to_value(r.status).ok().and_then(|v| v.as_str().map(str::to_string)).as_deref() == Some(s))
+                    .filter(|r| {
+                        serde_json::to_value(r.status)
+                            .ok()
+                            .and_then(|v| v.as_str().map(str::to_string))
+                            .as_deref()
+                            == Some(s)
+                    })
                     .count()
             };
             t.add_row(vec![
@@ -117,7 +128,11 @@ pub fn render(report: &Report, opts: &TableOptions) -> String {
         s.muted,
         report.run.accounts.len(),
         report.run.regions.len(),
-        if report.run.partial { " (PARTIAL snapshot)" } else { "" }
+        if report.run.partial {
+            " (PARTIAL snapshot)"
+        } else {
+            ""
+        }
     );
     out
 }

@@ -25,7 +25,10 @@ fn unknown_flag() {
 
 #[test]
 fn bad_region() {
-    assert_usage_error(&perimeter(&["audit", "--regions", "eu-west-1,narnia"]), "narnia");
+    assert_usage_error(
+        &perimeter(&["audit", "--regions", "eu-west-1,narnia"]),
+        "narnia",
+    );
 }
 
 #[test]
@@ -39,9 +42,21 @@ fn malformed_snapshots() {
     let dir = tempfile::tempdir().unwrap();
     let cases = [
         ("notjson.json", "this is not json", "not valid JSON"),
-        ("truncated.json", "{\"schema_version\": \"1\", \"meta\": {", "not valid JSON"),
-        ("version.json", "{\"schema_version\": \"99\"}", "schema version"),
-        ("shape.json", "{\"schema_version\": \"1\", \"meta\": 5}", "snapshot shape"),
+        (
+            "truncated.json",
+            "{\"schema_version\": \"1\", \"meta\": {",
+            "not valid JSON",
+        ),
+        (
+            "version.json",
+            "{\"schema_version\": \"99\"}",
+            "schema version",
+        ),
+        (
+            "shape.json",
+            "{\"schema_version\": \"1\", \"meta\": 5}",
+            "snapshot shape",
+        ),
     ];
     for (name, body, needle) in cases {
         let p = dir.path().join(name);
@@ -50,7 +65,10 @@ fn malformed_snapshots() {
         assert_usage_error(&o, needle);
         assert_usage_error(&o, name);
     }
-    assert_usage_error(&perimeter(&["evaluate", "/nonexistent/snap.json"]), "/nonexistent/snap.json");
+    assert_usage_error(
+        &perimeter(&["evaluate", "/nonexistent/snap.json"]),
+        "/nonexistent/snap.json",
+    );
 }
 
 #[test]
@@ -65,7 +83,12 @@ fn bad_config_names_the_line() {
     std::fs::write(&cfg, "[logging]\nretention_days = \"long\"\n").unwrap();
     let snap = dir.path().join("s.json");
     std::fs::write(&snap, "{}").unwrap();
-    let o = perimeter(&["evaluate", snap.to_str().unwrap(), "--config", cfg.to_str().unwrap()]);
+    let o = perimeter(&[
+        "evaluate",
+        snap.to_str().unwrap(),
+        "--config",
+        cfg.to_str().unwrap(),
+    ]);
     assert_usage_error(&o, "line 2");
 }
 
@@ -74,10 +97,19 @@ fn checks_list_names_every_catalogue_code() {
     let o = perimeter(&["checks", "list", "--format", "json"]);
     assert!(o.status.success());
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    let codes: Vec<&str> = v.as_array().unwrap().iter().map(|c| c["code"].as_str().unwrap()).collect();
+    let codes: Vec<&str> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["code"].as_str().unwrap())
+        .collect();
     assert_eq!(codes.len(), 46, "{codes:?}");
     for c in v.as_array().unwrap() {
-        assert!(!c["frameworks"].as_array().unwrap().is_empty(), "{} maps to no framework", c["code"]);
+        assert!(
+            !c["frameworks"].as_array().unwrap().is_empty(),
+            "{} maps to no framework",
+            c["code"]
+        );
     }
 }
 

@@ -2,7 +2,9 @@
 //! policy decoding, missing optional fields, errors becoming gaps, "not configured"
 //! answers becoming `Absent`.
 
-use aws_smithy_mocks::{MockResponseInterceptor, Rule, RuleMode, create_mock_http_client, mock, mock_client};
+use aws_smithy_mocks::{
+    MockResponseInterceptor, Rule, RuleMode, create_mock_http_client, mock, mock_client,
+};
 use aws_smithy_types::error::ErrorMetadata;
 use perimeter::collect::CallContext;
 use perimeter::model::Probe;
@@ -69,7 +71,13 @@ mod iam {
                             .permissions_boundary_arn(LOCAL)
                             .build(),
                     )
-                    .tags(Tag::builder().key("workload").value("chat").build().unwrap())
+                    .tags(
+                        Tag::builder()
+                            .key("workload")
+                            .value("chat")
+                            .build()
+                            .unwrap(),
+                    )
                     .role_last_used(
                         RoleLastUsed::builder()
                             .last_used_date(DateTime::from_secs(1_710_000_000))
@@ -233,7 +241,10 @@ mod iam {
         let alice = &iam.users[0];
         assert_eq!(alice.groups, vec!["devs".to_string()]);
         assert!(alice.password_last_used.is_some());
-        let creds = alice.service_credentials.found().expect("credentials listed");
+        let creds = alice
+            .service_credentials
+            .found()
+            .expect("credentials listed");
         assert_eq!(creds.len(), 1);
         assert_eq!(creds[0].service_name, "bedrock.amazonaws.com");
         assert_eq!(creds[0].status, "Active");
@@ -244,7 +255,10 @@ mod iam {
         assert_eq!(local.name, "app-invoke");
         assert!(!local.aws_managed);
         assert_eq!(local.version_id, "v2");
-        assert_eq!(local.document["Statement"][0]["Action"], "bedrock:InvokeModel");
+        assert_eq!(
+            local.document["Statement"][0]["Action"],
+            "bedrock:InvokeModel"
+        );
         let full = iam.policies.iter().find(|p| p.arn == FULL).unwrap();
         assert!(full.aws_managed);
         assert_eq!(full.name, "AmazonBedrockFullAccess");
@@ -264,7 +278,11 @@ mod iam {
         assert_eq!(count("GetPolicy"), 1);
         assert_eq!(count("GetPolicyVersion"), 1);
         assert_eq!(count("ListServiceSpecificCredentials"), 1);
-        assert!(calls.iter().all(|c| c.account == ACCOUNT && c.region == "global" && c.service == "iam"));
+        assert!(
+            calls
+                .iter()
+                .all(|c| c.account == ACCOUNT && c.region == "global" && c.service == "iam")
+        );
     }
 
     #[tokio::test]
@@ -274,8 +292,14 @@ mod iam {
         let run = perimeter::collect::RunShared::new(8);
         for account in ["111111111111", "222222222222"] {
             let cx = CallContext::with_run(account, None, run.clone(), 4);
-            let iam = perimeter::collect::iam::collect_iam(&client, &cx).await.unwrap();
-            assert!(iam.policies.iter().any(|p| p.arn == FULL && !p.document.is_null()));
+            let iam = perimeter::collect::iam::collect_iam(&client, &cx)
+                .await
+                .unwrap();
+            assert!(
+                iam.policies
+                    .iter()
+                    .any(|p| p.arn == FULL && !p.document.is_null())
+            );
         }
         let get_policy = &rules[2];
         assert_eq!(get_policy.num_calls(), 1, "GetPolicy once for two accounts");
@@ -334,7 +358,7 @@ mod kms {
 
     #[tokio::test]
     async fn aws_managed_keys_are_recognised_by_alias() {
-        let rules = vec![
+        let rules = [
             mock!(Client::list_keys).then_output(|| {
                 ListKeysOutput::builder()
                     .keys(KeyListEntry::builder().key_id("k-aws").build())
@@ -360,10 +384,18 @@ mod kms {
             }),
             mock!(Client::describe_key)
                 .match_requests(|r| r.key_id() == Some("k-aws"))
-                .then_output(|| DescribeKeyOutput::builder().key_metadata(meta("k-aws")).build()),
+                .then_output(|| {
+                    DescribeKeyOutput::builder()
+                        .key_metadata(meta("k-aws"))
+                        .build()
+                }),
             mock!(Client::describe_key)
                 .match_requests(|r| r.key_id() == Some("k-app"))
-                .then_output(|| DescribeKeyOutput::builder().key_metadata(meta("k-app")).build()),
+                .then_output(|| {
+                    DescribeKeyOutput::builder()
+                        .key_metadata(meta("k-app"))
+                        .build()
+                }),
             mock!(Client::get_key_rotation_status)
                 .match_requests(|r| r.key_id() == Some("k-app"))
                 .then_output(|| {
@@ -383,13 +415,21 @@ mod kms {
                 .then_error(|| GetKeyPolicyError::generic(err_meta("AccessDeniedException", "no"))),
             mock!(Client::list_resource_tags).then_output(|| {
                 ListResourceTagsOutput::builder()
-                    .tags(Tag::builder().tag_key("environment").tag_value("prod").build().unwrap())
+                    .tags(
+                        Tag::builder()
+                            .tag_key("environment")
+                            .tag_value("prod")
+                            .build()
+                            .unwrap(),
+                    )
                     .build()
             }),
         ];
         let client = mock_client!(aws_sdk_kms, RuleMode::MatchAny, rules.iter());
         let cx = CallContext::new(ACCOUNT, Some("eu-west-1"));
-        let kms = perimeter::collect::kms::collect_kms(&client, &cx).await.unwrap();
+        let kms = perimeter::collect::kms::collect_kms(&client, &cx)
+            .await
+            .unwrap();
         assert_eq!(kms.keys.len(), 2);
         let aws = kms.keys.iter().find(|k| k.id == "k-aws").unwrap();
         assert_eq!(aws.manager, "AWS");
@@ -400,7 +440,10 @@ mod kms {
         assert!(app.is_customer_managed());
         assert_eq!(app.rotation_enabled, Probe::Found(true));
         assert_eq!(app.aliases, vec!["alias/app".to_string()]);
-        assert_eq!(app.tags.get("environment").map(String::as_str), Some("prod"));
+        assert_eq!(
+            app.tags.get("environment").map(String::as_str),
+            Some("prod")
+        );
         assert!(app.policy.found().is_some());
         assert_eq!(app.spec, "SYMMETRIC_DEFAULT");
 
@@ -423,7 +466,9 @@ mod kms {
 mod s3 {
     use super::*;
     use aws_sdk_s3::Client;
-    use aws_sdk_s3::operation::get_bucket_encryption::{GetBucketEncryptionError, GetBucketEncryptionOutput};
+    use aws_sdk_s3::operation::get_bucket_encryption::{
+        GetBucketEncryptionError, GetBucketEncryptionOutput,
+    };
     use aws_sdk_s3::operation::get_bucket_policy::GetBucketPolicyError;
     use aws_sdk_s3::operation::get_object_lock_configuration::{
         GetObjectLockConfigurationError, GetObjectLockConfigurationOutput,
@@ -437,7 +482,7 @@ mod s3 {
 
     #[tokio::test]
     async fn not_configured_answers_are_absent() {
-        let rules = vec![
+        let rules = [
             mock!(Client::get_bucket_encryption).then_error(|| {
                 GetBucketEncryptionError::generic(err_meta(
                     "ServerSideEncryptionConfigurationNotFoundError",
@@ -451,7 +496,10 @@ mod s3 {
                 ))
             }),
             mock!(Client::get_bucket_policy).then_error(|| {
-                GetBucketPolicyError::generic(err_meta("NoSuchBucketPolicy", "The bucket policy does not exist"))
+                GetBucketPolicyError::generic(err_meta(
+                    "NoSuchBucketPolicy",
+                    "The bucket policy does not exist",
+                ))
             }),
             mock!(Client::get_object_lock_configuration).then_error(|| {
                 GetObjectLockConfigurationError::generic(err_meta(
@@ -480,7 +528,7 @@ mod s3 {
 
     #[tokio::test]
     async fn configured_and_denied() {
-        let rules = vec![
+        let rules = [
             mock!(Client::get_bucket_encryption).then_output(|| {
                 GetBucketEncryptionOutput::builder()
                     .server_side_encryption_configuration(
@@ -490,7 +538,9 @@ mod s3 {
                                     .apply_server_side_encryption_by_default(
                                         ServerSideEncryptionByDefault::builder()
                                             .sse_algorithm(ServerSideEncryption::AwsKms)
-                                            .kms_master_key_id("arn:aws:kms:us-east-1:111122223333:key/k1")
+                                            .kms_master_key_id(
+                                                "arn:aws:kms:us-east-1:111122223333:key/k1",
+                                            )
                                             .build()
                                             .unwrap(),
                                     )
@@ -532,7 +582,14 @@ mod s3 {
         ];
         let client = mock_client!(aws_sdk_s3, RuleMode::MatchAny, rules.iter());
         let cx = CallContext::new(ACCOUNT, Some("us-east-1"));
-        let b = perimeter::collect::s3::collect_bucket(&client, &cx, "trail-bucket", "us-east-1", vec![]).await;
+        let b = perimeter::collect::s3::collect_bucket(
+            &client,
+            &cx,
+            "trail-bucket",
+            "us-east-1",
+            vec![],
+        )
+        .await;
         let enc = b.encryption.found().unwrap();
         assert_eq!(enc.algorithm, "aws:kms");
         assert!(enc.bucket_key_enabled);
@@ -547,7 +604,10 @@ mod s3 {
         assert_eq!(gaps[0].operation, "GetPublicAccessBlock");
         assert_eq!(gaps[0].service, "s3");
         assert_eq!(gaps[0].region.as_deref(), Some("us-east-1"));
-        assert_eq!(gaps[0].resource.as_deref(), Some("arn:aws:s3:::trail-bucket"));
+        assert_eq!(
+            gaps[0].resource.as_deref(),
+            Some("arn:aws:s3:::trail-bucket")
+        );
     }
 }
 
@@ -738,7 +798,9 @@ mod ec2 {
         let conf = aws_sdk_ec2::Config::builder()
             .behavior_version(aws_sdk_ec2::config::BehaviorVersion::latest())
             .region(aws_sdk_ec2::config::Region::new("us-east-1"))
-            .credentials_provider(aws_sdk_ec2::config::Credentials::new("a", "b", None, None, "test"))
+            .credentials_provider(aws_sdk_ec2::config::Credentials::new(
+                "a", "b", None, None, "test",
+            ))
             .http_client(create_mock_http_client())
             .interceptor(interceptor)
             .build();
@@ -747,11 +809,18 @@ mod ec2 {
 
     #[tokio::test]
     async fn lower_case_state_and_bedrock_filter() {
-        let policy = r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}]}"#;
+        let policy =
+            r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}]}"#;
         let rules = vec![
             mock!(Client::describe_vpcs).then_output(|| {
                 DescribeVpcsOutput::builder()
-                    .vpcs(Vpc::builder().vpc_id("vpc-1").cidr_block("10.0.0.0/16").is_default(false).build())
+                    .vpcs(
+                        Vpc::builder()
+                            .vpc_id("vpc-1")
+                            .cidr_block("10.0.0.0/16")
+                            .is_default(false)
+                            .build(),
+                    )
                     .build()
             }),
             mock!(Client::describe_vpc_endpoints).then_output(move || {
@@ -800,7 +869,9 @@ mod ec2 {
         ];
         let client = client(&rules);
         let cx = CallContext::new(ACCOUNT, Some("us-east-1"));
-        let ec2 = perimeter::collect::ec2::collect_ec2(&client, &cx).await.unwrap();
+        let ec2 = perimeter::collect::ec2::collect_ec2(&client, &cx)
+            .await
+            .unwrap();
         assert!(cx.gaps().is_empty(), "{:?}", cx.gaps());
         assert_eq!(ec2.vpcs.len(), 1);
         assert_eq!(ec2.endpoints.len(), 1, "only Bedrock endpoints are kept");
@@ -809,7 +880,10 @@ mod ec2 {
         assert_eq!(e.endpoint_type, "Interface");
         assert!(e.private_dns_enabled);
         assert_eq!(e.policy.as_ref().unwrap()["Statement"][0]["Principal"], "*");
-        assert_eq!(ec2.security_groups[0].ingress[0].ipv4_ranges, vec!["0.0.0.0/0".to_string()]);
+        assert_eq!(
+            ec2.security_groups[0].ingress[0].ipv4_ranges,
+            vec!["0.0.0.0/0".to_string()]
+        );
         assert_eq!(ec2.security_groups[0].ingress[0].from_port, Some(443));
     }
 }

@@ -54,8 +54,16 @@ fn audit_json() -> &'static (Value, Value, i32) {
         let dir = tempfile::tempdir().unwrap().keep();
         let snap = dir.join("snapshot.json");
         let mut c = perimeter();
-        c.args(["audit", "--quiet", "--regions", REGIONS, "--format", "json", "--snapshot-out"])
-            .arg(&snap);
+        c.args([
+            "audit",
+            "--quiet",
+            "--regions",
+            REGIONS,
+            "--format",
+            "json",
+            "--snapshot-out",
+        ])
+        .arg(&snap);
         let o = run(c);
         let report = stdout_json(&o);
         let snapshot: Value =
@@ -69,7 +77,15 @@ fn audit_json() -> &'static (Value, Value, i32) {
 fn audit_reports_every_control_with_documented_shape() {
     let (report, _, code) = audit_json();
     assert_eq!(*code, 1, "failing findings exit 1");
-    for key in ["schema_version", "tool", "run", "findings", "scores", "compliance", "gaps"] {
+    for key in [
+        "schema_version",
+        "tool",
+        "run",
+        "findings",
+        "scores",
+        "compliance",
+        "gaps",
+    ] {
         assert!(report.get(key).is_some(), "report lacks {key}");
     }
     assert_eq!(report["run"]["accounts"], serde_json::json!([MGMT]));
@@ -81,7 +97,10 @@ fn audit_reports_every_control_with_documented_shape() {
         .map(|f| f["control"].as_str().unwrap())
         .collect();
     for control in ["iam", "network", "kms", "logging", "guardrails"] {
-        assert!(failing.contains(control), "no failing finding for {control}: {failing:?}");
+        assert!(
+            failing.contains(control),
+            "no failing finding for {control}: {failing:?}"
+        );
     }
     let ids: Vec<&str> = report["findings"]
         .as_array()
@@ -98,11 +117,24 @@ fn audit_reports_every_control_with_documented_shape() {
 fn iam_findings_follow_the_seeded_roles() {
     let (report, _, _) = audit_json();
     let role = |n: &str| format!("arn:aws:iam::{MGMT}:role/{n}");
-    assert_eq!(status(report, "IAM-001", &role("batch-summariser")), Some("fail"));
-    assert_eq!(status(report, "IAM-001", &role("chat-inference")), Some("pass"));
-    assert_eq!(status(report, "IAM-003", &role("data-science")), Some("fail"));
     assert_eq!(
-        status(report, "IAM-004", &format!("arn:aws:iam::{MGMT}:user/dev-alice")),
+        status(report, "IAM-001", &role("batch-summariser")),
+        Some("fail")
+    );
+    assert_eq!(
+        status(report, "IAM-001", &role("chat-inference")),
+        Some("pass")
+    );
+    assert_eq!(
+        status(report, "IAM-003", &role("data-science")),
+        Some("fail")
+    );
+    assert_eq!(
+        status(
+            report,
+            "IAM-004",
+            &format!("arn:aws:iam::{MGMT}:user/dev-alice")
+        ),
         Some("fail")
     );
     // The administrator is not a workload principal.
@@ -125,12 +157,39 @@ fn kms_network_logging_guardrail_findings_follow_the_seed() {
 
     // ap-northeast-1 is Bedrock-active without logging or a guardrail; us-west-2 is unused.
     let log001 = statuses_of(report, "LOG-001");
-    assert!(log001.contains(&(&*format!("arn:aws:iam::{MGMT}:root"), "fail", Some("ap-northeast-1"))), "{log001:?}");
-    assert!(log001.iter().all(|(_, s, r)| !(*s == "fail" && *r == Some("us-west-2"))), "{log001:?}");
-    assert!(log001.iter().any(|(_, s, r)| *s == "pass" && *r == Some("eu-west-1")), "{log001:?}");
+    assert!(
+        log001.contains(&(
+            &*format!("arn:aws:iam::{MGMT}:root"),
+            "fail",
+            Some("ap-northeast-1")
+        )),
+        "{log001:?}"
+    );
+    assert!(
+        log001
+            .iter()
+            .all(|(_, s, r)| !(*s == "fail" && *r == Some("us-west-2"))),
+        "{log001:?}"
+    );
+    assert!(
+        log001
+            .iter()
+            .any(|(_, s, r)| *s == "pass" && *r == Some("eu-west-1")),
+        "{log001:?}"
+    );
     let grd001 = statuses_of(report, "GRD-001");
-    assert!(grd001.iter().any(|(_, s, r)| *s == "fail" && *r == Some("ap-northeast-1")), "{grd001:?}");
-    assert!(grd001.iter().all(|(_, s, r)| !(*s == "fail" && *r == Some("us-west-2"))), "{grd001:?}");
+    assert!(
+        grd001
+            .iter()
+            .any(|(_, s, r)| *s == "fail" && *r == Some("ap-northeast-1")),
+        "{grd001:?}"
+    );
+    assert!(
+        grd001
+            .iter()
+            .all(|(_, s, r)| !(*s == "fail" && *r == Some("us-west-2"))),
+        "{grd001:?}"
+    );
 }
 
 #[test]
@@ -145,7 +204,10 @@ fn evaluate_of_the_snapshot_gives_the_live_findings() {
     let o = run(c);
     assert_eq!(o.status.code(), Some(1));
     let offline = stdout_json(&o);
-    assert_eq!(offline["findings"], report["findings"], "offline findings differ from the live run");
+    assert_eq!(
+        offline["findings"], report["findings"],
+        "offline findings differ from the live run"
+    );
     assert_eq!(offline["scores"], report["scores"]);
 }
 
@@ -154,13 +216,25 @@ fn collect_then_evaluate_works_and_counts_calls() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("c.json");
     let mut c = perimeter();
-    c.args(["collect", "--quiet", "--regions", "us-east-1", "-o"]).arg(&path);
+    c.args(["collect", "--quiet", "--regions", "us-east-1", "-o"])
+        .arg(&path);
     let o = run(c);
-    assert!(o.status.success(), "collect failed: {}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        o.status.success(),
+        "collect failed: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     let snap: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
     assert_eq!(snap["meta"]["caller"]["account"], MGMT);
-    let calls = snap["meta"]["api_calls"].as_array().expect("api call counts");
-    assert!(calls.iter().any(|c| c["operation"] == "GetAccountAuthorizationDetails"), "{calls:?}");
+    let calls = snap["meta"]["api_calls"]
+        .as_array()
+        .expect("api call counts");
+    assert!(
+        calls
+            .iter()
+            .any(|c| c["operation"] == "GetAccountAuthorizationDetails"),
+        "{calls:?}"
+    );
     // No secret material in the snapshot.
     let text = std::fs::read_to_string(&path).unwrap();
     assert!(!text.contains("SecretAccessKey") && !text.contains("\"testing\""));
@@ -168,30 +242,54 @@ fn collect_then_evaluate_works_and_counts_calls() {
     c.arg("evaluate").arg(&path).args(["--format", "json"]);
     let o = run(c);
     assert!(matches!(o.status.code(), Some(0 | 1)));
-    assert!(stdout_json(&o)["findings"].as_array().is_some_and(|f| !f.is_empty()));
+    assert!(
+        stdout_json(&o)["findings"]
+            .as_array()
+            .is_some_and(|f| !f.is_empty())
+    );
 }
 
 #[test]
 fn unreachable_endpoint_is_a_clear_error() {
     // A port nothing listens on.
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let mut c = perimeter_at(&format!("http://127.0.0.1:{port}"));
-    c.args(["audit", "--quiet", "--regions", "us-east-1", "--format", "json"]);
+    c.args([
+        "audit",
+        "--quiet",
+        "--regions",
+        "us-east-1",
+        "--format",
+        "json",
+    ]);
     let o = run(c);
     assert_eq!(o.status.code(), Some(2));
     let err = String::from_utf8_lossy(&o.stderr);
-    assert!(err.contains(&format!("127.0.0.1:{port}")), "error does not name the endpoint: {err}");
+    assert!(
+        err.contains(&format!("127.0.0.1:{port}")),
+        "error does not name the endpoint: {err}"
+    );
     assert_eq!(err.trim().lines().count(), 1, "one line: {err}");
     assert!(!err.contains("panicked"));
 }
 
 fn chromium() -> &'static str {
-    for c in ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"] {
+    for c in [
+        "/usr/bin/chromium",
+        "/usr/bin/chromium-browser",
+        "/usr/bin/google-chrome",
+    ] {
         if Path::new(c).exists() {
             return c;
         }
     }
-    panic!("headless Chromium is needed for the HTML report test: install Debian's `chromium` package (scripts/test.sh does)");
+    panic!(
+        "headless Chromium is needed for the HTML report test: install Debian's `chromium` package (scripts/test.sh does)"
+    );
 }
 
 #[test]
@@ -207,11 +305,24 @@ fn html_report_renders_in_headless_chromium() {
         .args(["--format", "json,html,csv,ocsf,sarif,junit", "--output-dir"])
         .arg(&out);
     let o = run(c);
-    assert!(matches!(o.status.code(), Some(0 | 1)), "{}", String::from_utf8_lossy(&o.stderr));
-    for f in ["perimeter.json", "perimeter.html", "perimeter.csv", "perimeter.ocsf.jsonl", "perimeter.sarif", "perimeter.junit.xml"] {
+    assert!(
+        matches!(o.status.code(), Some(0 | 1)),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    for f in [
+        "perimeter.json",
+        "perimeter.html",
+        "perimeter.csv",
+        "perimeter.ocsf.jsonl",
+        "perimeter.sarif",
+        "perimeter.junit.xml",
+    ] {
         assert!(out.join(f).is_file(), "{f} not written");
     }
-    let report: Value = serde_json::from_str(&std::fs::read_to_string(out.join("perimeter.json")).unwrap()).unwrap();
+    let report: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("perimeter.json")).unwrap())
+            .unwrap();
     let total = report["findings"].as_array().unwrap().len();
     let html_path = out.join("perimeter.html");
     let html = std::fs::read_to_string(&html_path).unwrap();
@@ -246,7 +357,10 @@ fn html_report_renders_in_headless_chromium() {
         .lines()
         .filter(|l| l.contains(":CONSOLE") && (l.contains("Uncaught") || l.contains("Error")))
         .collect();
-    assert!(console_errors.is_empty(), "console errors: {console_errors:?}");
+    assert!(
+        console_errors.is_empty(),
+        "console errors: {console_errors:?}"
+    );
     // The filter script ran and counted every finding.
     assert!(
         dom_text.contains(&format!("<span id=\"shown\">{total}</span>")),
@@ -266,7 +380,10 @@ fn html_report_renders_in_headless_chromium() {
         .expect("run chromium");
     assert!(s.status.success(), "{}", String::from_utf8_lossy(&s.stderr));
     let png = std::fs::read(&shot).expect("a screenshot was written");
-    assert!(png.len() > 10_000 && png.starts_with(b"\x89PNG"), "screenshot looks empty");
+    assert!(
+        png.len() > 10_000 && png.starts_with(b"\x89PNG"),
+        "screenshot looks empty"
+    );
     if let Ok(keep) = std::env::var("PERIMETER_KEEP_SCREENSHOT") {
         let _ = std::fs::copy(&shot, keep);
     }

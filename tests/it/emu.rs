@@ -79,10 +79,9 @@ fn start() -> Emu {
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
-    let demo: Value = serde_json::from_str(
-        &std::fs::read_to_string(&manifest).expect("read the demo manifest"),
-    )
-    .expect("the demo manifest is JSON");
+    let demo: Value =
+        serde_json::from_str(&std::fs::read_to_string(&manifest).expect("read the demo manifest"))
+            .expect("the demo manifest is JSON");
     Emu {
         endpoint,
         state_dir,
@@ -108,8 +107,8 @@ pub fn perimeter_at(endpoint: &str) -> Command {
         .env("AWS_ACCESS_KEY_ID", "testing")
         .env("AWS_SECRET_ACCESS_KEY", "testing")
         .env("AWS_REGION", "us-east-1")
-        .env("AWS_CONFIG_FILE", "/nonexistent/perimeter-test-config")
-        .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/perimeter-test-credentials")
+        .env("AWS_CONFIG_FILE", "/dev/null")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
         .env("AWS_EC2_METADATA_DISABLED", "true")
         .stdin(Stdio::null());
     c
@@ -130,7 +129,10 @@ pub fn stdout_json(o: &Output) -> Value {
             "stdout is not JSON ({e}); exit {:?}\nstderr: {}\nstdout: {}",
             o.status.code(),
             String::from_utf8_lossy(&o.stderr),
-            String::from_utf8_lossy(&o.stdout).chars().take(2000).collect::<String>()
+            String::from_utf8_lossy(&o.stdout)
+                .chars()
+                .take(2000)
+                .collect::<String>()
         )
     })
 }

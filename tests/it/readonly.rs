@@ -7,7 +7,6 @@
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use super::emu::root;
 
@@ -25,36 +24,48 @@ fn is_read_only(op: &str) -> bool {
         || EXTRA_ALLOWED.contains(&op)
 }
 
-/// Every operation name (snake_case) of the aws-sdk-* crates this package depends on.
+/// Every operation name (snake_case) of the aws-sdk-* crates in Cargo.lock, read from the
+/// crates' sources in the cargo registry (no network needed).
 fn sdk_operations() -> BTreeSet<String> {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let out = Command::new(cargo)
-        .args(["metadata", "--format-version", "1", "--offline"])
-        .current_dir(root())
-        .output()
-        .expect("run cargo metadata");
-    assert!(out.status.success(), "cargo metadata failed: {}", String::from_utf8_lossy(&out.stderr));
-    let meta: serde_json::Value = serde_json::from_slice(&out.stdout).expect("metadata JSON");
-    let mut ops = BTreeSet::new();
-    let mut crates = 0;
-    for p in meta["packages"].as_array().expect("packages") {
-        let name = p["name"].as_str().unwrap_or("");
-        if !name.starts_with("aws-sdk-") {
-            continue;
+    let lock = std::fs::read_to_string(root().join("Cargo.lock")).expect("read Cargo.lock");
+    let mut crates = Vec::new();
+    let mut name = None;
+    for line in lock.lines() {
+        if let Some(n) = line.strip_prefix("name = ") {
+            name = Some(n.trim_matches('"').to_string());
+        } else if let Some(v) = line.strip_prefix("version = ")
+            && let Some(n) = name.take()
+            && n.starts_with("aws-sdk-")
+        {
+            crates.push(format!("{n}-{}", v.trim_matches('"')));
         }
-        let manifest = PathBuf::from(p["manifest_path"].as_str().expect("manifest path"));
-        let dir = manifest.parent().expect("crate dir").join("src/operation");
-        let Ok(entries) = std::fs::read_dir(&dir) else {
-            continue;
-        };
-        crates += 1;
-        for e in entries.flatten() {
+    }
+    assert!(
+        crates.len() >= 9,
+        "only {} aws-sdk crates in Cargo.lock",
+        crates.len()
+    );
+    let home = std::env::var("CARGO_HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| PathBuf::from(std::env::var("HOME").expect("HOME")).join(".cargo"));
+    let registries: Vec<PathBuf> = std::fs::read_dir(home.join("registry/src"))
+        .expect("cargo registry sources")
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    let mut ops = BTreeSet::new();
+    for c in &crates {
+        let dir = registries
+            .iter()
+            .map(|r| r.join(c).join("src/operation"))
+            .find(|d| d.is_dir())
+            .unwrap_or_else(|| panic!("sources of {c} not found in the cargo registry"));
+        for e in std::fs::read_dir(&dir).expect("operation folder").flatten() {
             if e.path().is_dir() {
                 ops.insert(e.file_name().to_string_lossy().into_owned());
             }
         }
     }
-    assert!(crates >= 9, "found only {crates} AWS SDK crates with operation folders");
     ops
 }
 
@@ -69,7 +80,7 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// `(line, operation)` for each `.operation(` call in `text` that is not read-only.
+/// `(line, operation)` for each `.operation()` call in `text` that is not read-only.
 fn violations(text: &str, ops: &BTreeSet<String>) -> Vec<(usize, String)> {
     let mut found = Vec::new();
     for (n, line) in text.lines().enumerate() {
@@ -82,7 +93,8 @@ fn violations(text: &str, ops: &BTreeSet<String>) -> Vec<(usize, String)> {
                 + code[start..]
                     .find(|c: char| !(c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'))
                     .unwrap_or(code.len() - start);
-            if end > start && bytes.get(end) == Some(&b'(') {
+            // SDK operations are fluent builders called with no arguments: `client.list_keys()`.
+            if end > start && bytes.get(end) == Some(&b'(') && bytes.get(end + 1) == Some(&b')') {
                 let name = &code[start..end];
                 if ops.contains(name) && !is_read_only(name) {
                     found.push((n + 1, name.to_string()));
@@ -97,7 +109,10 @@ fn violations(text: &str, ops: &BTreeSet<String>) -> Vec<(usize, String)> {
 #[test]
 fn only_read_only_aws_operations_are_called() {
     let ops = sdk_operations();
-    assert!(ops.contains("put_key_policy") && ops.contains("list_keys"), "unexpected SDK layout");
+    assert!(
+        ops.contains("put_key_policy") && ops.contains("list_keys"),
+        "unexpected SDK layout"
+    );
     let mut files = Vec::new();
     rust_files(&root().join("src"), &mut files);
     let mut bad = Vec::new();
@@ -107,13 +122,17 @@ fn only_read_only_aws_operations_are_called() {
             bad.push(format!("{}:{line}: {op}", f.display()));
         }
     }
-    assert!(bad.is_empty(), "non-read-only AWS operations called:\n{}", bad.join("\n"));
+    assert!(
+        bad.is_empty(),
+        "non-read-only AWS operations called:\n{}",
+        bad.join("\n")
+    );
 }
 
 #[test]
 fn the_scanner_catches_a_write_call() {
     let ops = sdk_operations();
-    let sample = "let r = kms.put_key_policy().key_id(k).send().await?;\nlet k = kms.list_keys().send().await?; // kms.delete_alias()\n";
+    let sample = "let r = kms.put_key_policy().key_id(k).send().await?;\nlet k = kms.list_keys().send().await?; // kms.delete_alias()\nlet s = key.sign(&bytes);\n";
     let v = violations(sample, &ops);
     assert_eq!(v, vec![(1, "put_key_policy".to_string())]);
 }
@@ -135,7 +154,7 @@ fn permissions_cover_every_operation_called() {
         for (n, line) in text.lines().enumerate() {
             let code = line.split("//").next().unwrap_or("");
             for name in ops.iter() {
-                if code.contains(&format!(".{name}(")) {
+                if code.contains(&format!(".{name}()")) {
                     let action: String = name.split('_').collect::<String>();
                     if !actions.contains(&action) && !actions.iter().any(|a| special(name, a)) {
                         missing.insert(format!("{name} ({}:{})", f.display(), n + 1));
@@ -144,7 +163,10 @@ fn permissions_cover_every_operation_called() {
             }
         }
     }
-    assert!(missing.is_empty(), "operations without an IAM action in READ_ACTIONS: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "operations without an IAM action in READ_ACTIONS: {missing:?}"
+    );
 }
 
 /// S3 operations whose IAM action name differs from the operation name.
@@ -153,6 +175,9 @@ fn special(op: &str, action: &str) -> bool {
         (op, action),
         ("get_bucket_encryption", "getencryptionconfiguration")
             | ("get_public_access_block", "getbucketpublicaccessblock")
-            | ("get_object_lock_configuration", "getbucketobjectlockconfiguration")
+            | (
+                "get_object_lock_configuration",
+                "getbucketobjectlockconfiguration"
+            )
     )
 }

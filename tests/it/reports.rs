@@ -39,9 +39,19 @@ fn report() -> Report {
         ..Meta::default()
     });
     let findings = vec![
-        finding("KMS-001", Status::Fail, "arn:aws:kms:us-east-1:111122223333:key/k1", &format!("Key {HOSTILE} rotation off")),
+        finding(
+            "KMS-001",
+            Status::Fail,
+            "arn:aws:kms:us-east-1:111122223333:key/k1",
+            &format!("Key {HOSTILE} rotation off"),
+        ),
         finding("KMS-002", Status::Pass, "=cmd|' /C calc'!A0", "+SUM(1,2)"),
-        finding("KMS-005", Status::Unknown, "arn:aws:bedrock:us-east-1:111122223333:guardrail/g1", "@unknown"),
+        finding(
+            "KMS-005",
+            Status::Unknown,
+            "arn:aws:bedrock:us-east-1:111122223333:guardrail/g1",
+            "@unknown",
+        ),
     ];
     Report::build(&snap, findings)
 }
@@ -51,7 +61,10 @@ fn html_escapes_everything_from_aws() {
     let html = perimeter::report::html::render(&report());
     assert!(!html.contains(HOSTILE), "raw markup leaked into the HTML");
     assert!(html.contains("&lt;img src=x onerror=alert(1)&gt;"));
-    assert!(!html.contains("http://") && !html.contains("https://") || !html.contains("src=\"http"), "no network fetches");
+    assert!(
+        !html.contains("http://") && !html.contains("https://") || !html.contains("src=\"http"),
+        "no network fetches"
+    );
     assert!(html.contains("id=\"count-fail\">1<"));
 }
 
@@ -61,8 +74,14 @@ fn csv_neutralises_formulas() {
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(lines.len(), 4);
     assert!(lines[0].starts_with("id,check,slug,control,status"));
-    assert!(csv.contains(",'+SUM(1,2)") || csv.contains(",\"'+SUM(1,2)\""), "{csv}");
-    assert!(csv.contains("\"'=cmd|' /C calc'!A0\"") || csv.contains(",'=cmd|"), "{csv}");
+    assert!(
+        csv.contains(",'+SUM(1,2)") || csv.contains(",\"'+SUM(1,2)\""),
+        "{csv}"
+    );
+    assert!(
+        csv.contains("\"'=cmd|' /C calc'!A0\"") || csv.contains(",'=cmd|"),
+        "{csv}"
+    );
     assert!(!csv.contains(",=cmd") && !csv.contains(",+SUM"), "{csv}");
     assert!(csv.contains(",'@unknown"), "{csv}");
 }
@@ -70,12 +89,16 @@ fn csv_neutralises_formulas() {
 #[test]
 fn machine_formats_have_their_shapes() {
     let r = report();
-    let sarif: serde_json::Value = serde_json::from_str(&perimeter::report::sarif::render(&r)).unwrap();
+    let sarif: serde_json::Value =
+        serde_json::from_str(&perimeter::report::sarif::render(&r)).unwrap();
     assert_eq!(sarif["version"], "2.1.0");
     assert_eq!(sarif["runs"][0]["results"].as_array().unwrap().len(), 3);
     assert_eq!(sarif["runs"][0]["results"][0]["level"], "error");
     let ocsf = perimeter::report::ocsf::render(&r);
-    let lines: Vec<serde_json::Value> = ocsf.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let lines: Vec<serde_json::Value> = ocsf
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert_eq!(lines.len(), 3);
     assert!(lines.iter().all(|l| l["class_uid"] == 2003));
     assert_eq!(lines[0]["compliance"]["status"], "Fail");
@@ -129,7 +152,10 @@ fn verify(pack: &Path, extra: &[&str]) -> (i32, String) {
         .args(extra)
         .output()
         .unwrap();
-    (o.status.code().unwrap(), String::from_utf8_lossy(&o.stdout).into_owned())
+    (
+        o.status.code().unwrap(),
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+    )
 }
 
 #[test]
@@ -139,17 +165,31 @@ fn evidence_pack_round_trip_and_tampering() {
     let pack = dir.path().join("pack.tar.gz");
     let pack2 = dir.path().join("pack2.tar.gz");
     for p in [&pack, &pack2] {
-        let o = perimeter_cmd().args(["evidence", "pack"]).arg(&snap).arg("-o").arg(p).output().unwrap();
+        let o = perimeter_cmd()
+            .args(["evidence", "pack"])
+            .arg(&snap)
+            .arg("-o")
+            .arg(p)
+            .output()
+            .unwrap();
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     }
-    assert_eq!(std::fs::read(&pack).unwrap(), std::fs::read(&pack2).unwrap(), "packs are deterministic");
+    assert_eq!(
+        std::fs::read(&pack).unwrap(),
+        std::fs::read(&pack2).unwrap(),
+        "packs are deterministic"
+    );
     let (code, out) = verify(&pack, &[]);
     assert_eq!(code, 0, "{out}");
     assert!(out.starts_with("INTACT"));
 
     let bytes = std::fs::read(&pack).unwrap();
     let files = perimeter::evidence::read_pack("p", &bytes).unwrap();
-    assert!(files.contains_key("snapshot.json") && files.contains_key("report.html") && files.contains_key("report.json"));
+    assert!(
+        files.contains_key("snapshot.json")
+            && files.contains_key("report.html")
+            && files.contains_key("report.json")
+    );
     assert!(files.keys().any(|k| k.starts_with("catalogue/checks/")));
     assert!(files.keys().any(|k| k.starts_with("catalogue/compliance/")));
 
@@ -179,7 +219,11 @@ fn evidence_pack_round_trip_and_tampering() {
     assert!(out.contains("added:   extra.txt"), "{out}");
     let (c, out) = tamper("manifest.tar.gz", &|m| {
         let text = String::from_utf8(m["manifest.json"].clone()).unwrap();
-        m.insert("manifest.json".into(), text.replacen("\"partial\": false", "\"partial\": true", 1).into_bytes());
+        m.insert(
+            "manifest.json".into(),
+            text.replacen("\"partial\": false", "\"partial\": true", 1)
+                .into_bytes(),
+        );
     });
     assert_eq!(c, 1);
     assert!(out.contains("does not match its digest"), "{out}");
@@ -192,7 +236,11 @@ fn signed_packs_verify_only_with_the_right_key() {
     let keys = dir.path().join("keys");
     let other = dir.path().join("other");
     for d in [&keys, &other] {
-        let o = perimeter_cmd().args(["evidence", "keygen", "--out-dir"]).arg(d).output().unwrap();
+        let o = perimeter_cmd()
+            .args(["evidence", "keygen", "--out-dir"])
+            .arg(d)
+            .output()
+            .unwrap();
         assert!(o.status.success());
     }
     let pack = dir.path().join("signed.tar.gz");
@@ -208,7 +256,10 @@ fn signed_packs_verify_only_with_the_right_key() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let good = keys.join("perimeter.pub");
     let bad = other.join("perimeter.pub");
-    assert_eq!(verify(&pack, &["--verify-key", good.to_str().unwrap()]).0, 0);
+    assert_eq!(
+        verify(&pack, &["--verify-key", good.to_str().unwrap()]).0,
+        0
+    );
     let (c, out) = verify(&pack, &["--verify-key", bad.to_str().unwrap()]);
     assert_eq!(c, 1, "{out}");
     assert!(out.contains("INVALID"));
@@ -245,12 +296,25 @@ expires = "2030-01-01"
     let out = perimeter::mutes::apply(&mut r.findings, &mutes, day);
     assert_eq!(out.muted, 1);
     assert_eq!(r.findings[0].status, Status::Muted);
-    assert_eq!(r.findings[0].mute.as_ref().unwrap()["reason"], "accepted until the key is retired");
-    assert_eq!(r.findings[2].status, Status::Unknown, "an expired mute mutes nothing");
+    assert_eq!(
+        r.findings[0].mute.as_ref().unwrap()["reason"],
+        "accepted until the key is retired"
+    );
+    assert_eq!(
+        r.findings[2].status,
+        Status::Unknown,
+        "an expired mute mutes nothing"
+    );
     assert_eq!(out.expired.len(), 1);
     assert_eq!(out.stale.len(), 1);
     assert_eq!(out.stale[0].check, "NET-001");
-    assert!(perimeter::mutes::parse("m.toml", "[[mute]]\ncheck = \"KMS-001\"\nreason = \"r\"\nowner = \"o\"\nexpires = \"soon\"\n").is_err());
+    assert!(
+        perimeter::mutes::parse(
+            "m.toml",
+            "[[mute]]\ncheck = \"KMS-001\"\nreason = \"r\"\nowner = \"o\"\nexpires = \"soon\"\n"
+        )
+        .is_err()
+    );
 }
 
 #[test]
@@ -259,7 +323,12 @@ fn diff_names_new_resolved_and_changed() {
     let mut newer = old.clone();
     newer.findings[0].status = Status::Pass; // resolved
     newer.findings[1].status = Status::Fail; // changed (regressed)
-    newer.findings.push(finding("KMS-003", Status::Fail, "arn:aws:kms:us-east-1:111122223333:key/k9", "new"));
+    newer.findings.push(finding(
+        "KMS-003",
+        Status::Fail,
+        "arn:aws:kms:us-east-1:111122223333:key/k9",
+        "new",
+    ));
     let d = perimeter::diff::diff(&old, &newer);
     assert_eq!(d.resolved.len(), 1);
     assert_eq!(d.resolved[0].check, "KMS-001");
