@@ -120,6 +120,14 @@ impl Check for ScpBlocksCris {
                     continue;
                 };
                 let hops = scp_hops(cx, acct, levels, prof, None);
+                // A profile whose source Region the SCP chain itself denies is not usable
+                // from there at all: that is an intended Region restriction, not the silent
+                // cross-Region failure this check is about.
+                if let Some(src) = region
+                    && hops.iter().any(|h| h.region == src && h.verdict.denied)
+                {
+                    continue;
+                }
                 let blocked: Vec<&Hop> = hops.iter().filter(|h| h.verdict.denied).collect();
                 let hops_json: Vec<Value> = hops.iter().map(Hop::to_json).collect();
                 if blocked.is_empty() {
