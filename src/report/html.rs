@@ -309,7 +309,7 @@ caller <code>{}</code> · {} → {} · accounts: {} · Regions: {} · perimeter 
         }
         h.push_str("</table></section>");
     }
-    let _ = write!(h, "</main><script>{SCRIPT}</script></body></html>\n");
+    let _ = writeln!(h, "</main><script>{SCRIPT}</script></body></html>");
     h
 }
 

@@ -5,7 +5,7 @@
 //! If the emulator cannot start, the tests that need it fail with the reason; they are
 //! never skipped.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::sync::OnceLock;
 
@@ -13,7 +13,6 @@ use serde_json::Value;
 
 pub struct Emu {
     pub endpoint: String,
-    pub state_dir: PathBuf,
     /// The seed script's manifest: accounts, OUs, SCPs and named resources.
     pub demo: Value,
 }
@@ -49,7 +48,9 @@ fn start() -> Emu {
         stop = root().join("localstack/stop.sh").display(),
         dir = state_dir.display()
     );
-    Command::new("setsid")
+    // The watchdog outlives this process on purpose; it is never waited for.
+    #[allow(clippy::zombie_processes)]
+    let _watchdog = Command::new("setsid")
         .args(["sh", "-c", &watchdog])
         .stdin(Stdio::null())
         .stdout(Stdio::null())
@@ -82,11 +83,7 @@ fn start() -> Emu {
     let demo: Value =
         serde_json::from_str(&std::fs::read_to_string(&manifest).expect("read the demo manifest"))
             .expect("the demo manifest is JSON");
-    Emu {
-        endpoint,
-        state_dir,
-        demo,
-    }
+    Emu { endpoint, demo }
 }
 
 /// The shared, seeded emulator (started on first use).

@@ -193,7 +193,8 @@ fn evidence_pack_round_trip_and_tampering() {
     assert!(files.keys().any(|k| k.starts_with("catalogue/checks/")));
     assert!(files.keys().any(|k| k.starts_with("catalogue/compliance/")));
 
-    let tamper = |name: &str, f: &dyn Fn(&mut std::collections::BTreeMap<String, Vec<u8>>)| {
+    type Files = std::collections::BTreeMap<String, Vec<u8>>;
+    let tamper = |name: &str, f: &dyn Fn(&mut Files)| {
         let mut copy = files.clone();
         f(&mut copy);
         let p = dir.path().join(name);
