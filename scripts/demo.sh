@@ -27,10 +27,10 @@ export AWS_ENDPOINT_URL="$ENDPOINT" AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_
   AWS_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true
 unset AWS_PROFILE AWS_SESSION_TOKEN
 
-echo "==> perimeter audit --regions $REGIONS" >&2
+echo "==> perimeter audit ${PERIMETER_DEMO_ARGS:---org} --regions $REGIONS" >&2
 mkdir -p "$OUT"
 set +e
-target/debug/perimeter audit ${PERIMETER_DEMO_ARGS:-} --regions "$REGIONS" \
+target/debug/perimeter audit ${PERIMETER_DEMO_ARGS:---org} --regions "$REGIONS" \
   --format table,json --output-dir "$OUT" --snapshot-out "$OUT/snapshot.json"
 code=$?
 set -e

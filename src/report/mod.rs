@@ -108,6 +108,9 @@ pub struct Scores {
     pub overall_detail: Score,
     pub by_control: BTreeMap<Control, Score>,
     pub by_account: BTreeMap<String, AccountScore>,
+    /// OU path (`Root/Workloads/Prod`) → score over the accounts at or below it.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub by_ou: BTreeMap<String, Score>,
 }
 
 pub fn score(findings: &[Finding]) -> Scores {
@@ -121,6 +124,31 @@ pub fn score(findings: &[Finding]) -> Scores {
     }
     s.overall = s.overall_detail.score;
     s
+}
+
+/// Scores per OU (including nested OUs' accounts), for organisation runs.
+pub fn ou_scores(snapshot: &Snapshot, findings: &[Finding]) -> BTreeMap<String, Score> {
+    let mut paths: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    for a in &snapshot.accounts {
+        let mut prefix = String::new();
+        for ou in &a.ou_path {
+            if !prefix.is_empty() {
+                prefix.push('/');
+            }
+            prefix.push_str(&ou.name);
+            paths.entry(a.id.as_str()).or_default().push(prefix.clone());
+        }
+    }
+    let mut out: BTreeMap<String, Score> = BTreeMap::new();
+    if paths.is_empty() {
+        return out;
+    }
+    for f in findings {
+        for p in paths.get(f.account.as_str()).into_iter().flatten() {
+            out.entry(p.clone()).or_default().add(f);
+        }
+    }
+    out
 }
 
 pub fn summarize(findings: &[Finding]) -> Summary {
@@ -160,7 +188,11 @@ impl Report {
                 partial: meta.partial,
             },
             summary: summarize(&findings),
-            scores: score(&findings),
+            scores: {
+                let mut s = score(&findings);
+                s.by_ou = ou_scores(snapshot, &findings);
+                s
+            },
             compliance: compliance::evaluate(&findings),
             gaps: snapshot.gaps.clone(),
             mutes: None,

@@ -73,6 +73,40 @@ pub fn render(report: &Report, opts: &TableOptions) -> String {
         let _ = writeln!(out, "{t}");
     }
 
+    if report.scores.by_account.len() > 1 {
+        let _ = writeln!(out, "\nAccounts × controls (score)");
+        let mut t = Table::new();
+        let mut header = vec!["Account".to_string(), "Overall".to_string()];
+        header.extend(Control::ALL.iter().map(|c| c.as_str().to_string()));
+        t.load_preset(UTF8_FULL_CONDENSED).set_header(header);
+        for (acct, a) in &report.scores.by_account {
+            let mut row = vec![acct.clone(), score_text(a.overall.score)];
+            row.extend(
+                Control::ALL
+                    .iter()
+                    .map(|c| score_text(a.by_control.get(c).and_then(|s| s.score))),
+            );
+            t.add_row(row);
+        }
+        let _ = writeln!(out, "{t}");
+    }
+    if !report.scores.by_ou.is_empty() {
+        let _ = writeln!(out, "\nOrganizational units (score over the accounts below)");
+        let mut t = Table::new();
+        t.load_preset(UTF8_FULL_CONDENSED)
+            .set_header(vec!["OU", "Score", "Fail", "Unknown", "Pass"]);
+        for (ou, sc) in &report.scores.by_ou {
+            t.add_row(vec![
+                ou.clone(),
+                score_text(sc.score),
+                sc.fail.to_string(),
+                sc.unknown.to_string(),
+                sc.pass.to_string(),
+            ]);
+        }
+        let _ = writeln!(out, "{t}");
+    }
+
     if !report.compliance.is_empty() {
         let _ = writeln!(out, "\nCompliance");
         let mut t = Table::new();

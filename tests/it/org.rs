@@ -1,0 +1,168 @@
+//! Organisation-wide audits against the seeded demo organisation: every reachable member
+//! through OrganizationAccountAccessRole, the unreachable one as a gap, SCP chains per
+//! account, and sharded collection merged back into the same findings.
+
+use std::collections::BTreeSet;
+
+use serde_json::Value;
+
+use super::emu::{emu, perimeter, run, stdout_json};
+
+const REGIONS: &str = "us-east-1,eu-west-1,ap-northeast-1,us-west-2";
+
+fn account_id(name: &str) -> String {
+    emu().demo["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["name"] == name)
+        .and_then(|a| a["id"].as_str())
+        .unwrap_or_else(|| panic!("no account {name} in the demo manifest"))
+        .to_string()
+}
+
+fn org_run() -> &'static (Value, Value, i32) {
+    static R: std::sync::OnceLock<(Value, Value, i32)> = std::sync::OnceLock::new();
+    R.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap().keep();
+        let snap = dir.join("org.json");
+        let mut c = perimeter();
+        c.args(["audit", "--quiet", "--org", "--regions", REGIONS, "--format", "json", "--snapshot-out"])
+            .arg(&snap);
+        let o = run(c);
+        let report = stdout_json(&o);
+        let snapshot = serde_json::from_str(&std::fs::read_to_string(&snap).unwrap()).unwrap();
+        (report, snapshot, o.status.code().unwrap_or(-1))
+    })
+}
+
+#[test]
+fn org_audit_covers_every_reachable_account_and_records_the_unreachable_one() {
+    let (report, snapshot, code) = org_run();
+    assert_eq!(*code, 1);
+    let expected: BTreeSet<String> = emu().demo["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["id"].as_str().unwrap().to_string())
+        .collect();
+    assert!(expected.len() >= 7, "the demo has a management account and 6 members");
+    let in_run: BTreeSet<String> = report["run"]["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a.as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(in_run, expected);
+    let legacy = account_id("legacy");
+    let gaps = report["gaps"].as_array().unwrap();
+    assert!(
+        gaps.iter().any(|g| g["account"] == legacy.as_str() && g["operation"] == "AssumeRole" && g["error"].as_str().unwrap().contains("AccessDenied")),
+        "the unreachable account is a gap: {gaps:?}"
+    );
+    // Every reachable account was collected (IAM read); the unreachable one was not.
+    for a in snapshot["accounts"].as_array().unwrap() {
+        let id = a["id"].as_str().unwrap();
+        assert_eq!(a["iam"].is_null(), id == legacy, "account {id}");
+    }
+    // Findings exist for every reachable member.
+    let with_findings: BTreeSet<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["account"].as_str().unwrap())
+        .collect();
+    for name in ["payments-prod", "ai-prod", "ai-dev", "sandbox-1", "sandbox-2"] {
+        assert!(with_findings.contains(account_id(name).as_str()), "no findings for {name}");
+    }
+    // The legacy account's IAM checks cannot be decided.
+    assert!(report["findings"].as_array().unwrap().iter().all(|f| !(f["account"] == legacy.as_str() && f["status"] == "pass" && f["control"] == "iam")));
+}
+
+#[test]
+fn scp_chains_follow_the_ou_tree() {
+    let (_, snapshot, _) = org_run();
+    let chain = |name: &str| -> Vec<(String, Vec<String>)> {
+        let id = account_id(name);
+        let a = snapshot["accounts"].as_array().unwrap().iter().find(|a| a["id"] == id.as_str()).unwrap();
+        a["scps"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{name} has no SCP chain"))
+            .iter()
+            .map(|l| {
+                (
+                    l["target_name"].as_str().unwrap().to_string(),
+                    l["policies"].as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap().to_string()).collect(),
+                )
+            })
+            .collect()
+    };
+    let pay = chain("payments-prod");
+    let names: Vec<&str> = pay.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, ["Root", "Workloads", "Prod", "Payments", "payments-prod"]);
+    assert!(pay[1].1.contains(&"DenyOutsideApprovedRegions".to_string()));
+    assert!(pay[2].1.contains(&"DenyBedrockBearerToken".to_string()));
+    let sb = chain("sandbox-1");
+    assert!(sb[1].1.iter().any(|p| p.starts_with("aws-guardrails-")));
+    // The management account is not governed by SCPs.
+    let mgmt = snapshot["accounts"].as_array().unwrap().iter().find(|a| a["id"] == "123456789012").unwrap();
+    assert!(mgmt["scps"].is_null() || mgmt["scps"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn cris_blocked_by_region_deny_names_the_scp() {
+    let (report, _, _) = org_run();
+    let ai_prod = account_id("ai-prod");
+    let f = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["check"] == "CRI-001" && f["account"] == ai_prod.as_str() && f["status"] == "fail" && f["resource"].as_str().unwrap().contains("inference-profile/us."))
+        .expect("a CRI-001 failure for a us. profile in ai-prod");
+    let ev = f["evidence"].to_string();
+    assert!(ev.contains("DenyOutsideApprovedRegions"), "{ev}");
+    assert!(ev.contains("us-east-2") || ev.contains("us-west-2"), "{ev}");
+    // Sandbox's Control Tower-style SCP gets the Control Tower remediation.
+    let sb = account_id("sandbox-1");
+    let ct = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["check"] == "CRI-001" && f["account"] == sb.as_str() && f["status"] == "fail")
+        .expect("a CRI-001 failure in sandbox-1");
+    assert!(ct["evidence"]["fix"].to_string().contains("Control Tower"), "{}", ct["evidence"]["fix"]);
+}
+
+#[test]
+fn shards_merge_into_the_unsharded_findings() {
+    let (report, _, _) = org_run();
+    let dir = tempfile::tempdir().unwrap();
+    let mut parts = Vec::new();
+    for k in 1..=3 {
+        let p = dir.path().join(format!("shard{k}.json"));
+        let mut c = perimeter();
+        c.args(["collect", "--quiet", "--org", "--regions", REGIONS, "--shard", &format!("{k}/3"), "-o"])
+            .arg(&p);
+        let o = run(c);
+        assert!(o.status.success(), "shard {k}: {}", String::from_utf8_lossy(&o.stderr));
+        parts.push(p);
+    }
+    let merged = dir.path().join("merged.json");
+    let mut c = perimeter();
+    c.arg("merge").args(&parts).arg("-o").arg(&merged);
+    let o = run(c);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let mut c = perimeter();
+    c.arg("evaluate").arg(&merged).args(["--format", "json"]);
+    let o = run(c);
+    let merged_report = stdout_json(&o);
+    let key = |r: &Value| -> BTreeSet<(String, String)> {
+        r["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| (f["id"].as_str().unwrap().to_string(), f["status"].as_str().unwrap().to_string()))
+            .collect()
+    };
+    assert_eq!(key(&merged_report), key(report), "sharded + merged findings differ from one run");
+}
