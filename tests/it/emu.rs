@@ -21,8 +21,30 @@ pub fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// Start and seed an emulator of its own (for tests that change AWS state).
+pub fn start_private(name: &str) -> Emu {
+    start_in(std::env::temp_dir().join(format!("perimeter-emu-{}-{name}", std::process::id())))
+}
+
 fn start() -> Emu {
-    let state_dir = std::env::temp_dir().join(format!("perimeter-emu-{}", std::process::id()));
+    start_in(std::env::temp_dir().join(format!("perimeter-emu-{}", std::process::id())))
+}
+
+/// Run boto3 code against an emulator (the seed's virtualenv): `aws(endpoint, script)`.
+pub fn boto3(endpoint: &str, script: &str) {
+    let out = Command::new(root().join("localstack/.venv/bin/python"))
+        .args(["-c", script, endpoint])
+        .stdin(Stdio::null())
+        .output()
+        .expect("run python");
+    assert!(
+        out.status.success(),
+        "boto3 script failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn start_in(state_dir: std::path::PathBuf) -> Emu {
     std::fs::create_dir_all(&state_dir).expect("create the emulator state folder");
     let out = Command::new("bash")
         .arg(root().join("localstack/start.sh"))

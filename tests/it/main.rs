@@ -11,6 +11,7 @@ mod cli;
 mod collect;
 mod e2e;
 mod emu;
+mod history;
 mod org;
 mod policy;
 mod policy_props;
