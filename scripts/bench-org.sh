@@ -10,7 +10,10 @@ export PERIMETER_EMU_STATE_DIR="$PWD/localstack/.run/bench"
 OUT="${PERIMETER_BENCH_OUT:-out/bench}"
 mkdir -p "$OUT"
 
-cargo build --release --quiet --bin perimeter
+# PERIMETER_BENCH_PROFILE=debug reuses the test build instead of a release build.
+PROFILE="${PERIMETER_BENCH_PROFILE:-release}"
+if [ "$PROFILE" = release ]; then cargo build --release --quiet --bin perimeter; else cargo build --quiet --bin perimeter; fi
+BIN="target/$PROFILE/perimeter"
 ENDPOINT="$(bash localstack/start.sh)"
 trap 'bash localstack/stop.sh "$PERIMETER_EMU_STATE_DIR" >/dev/null 2>&1 || true' EXIT
 localstack/.venv/bin/python localstack/seed_demo.py --endpoint "$ENDPOINT" --members "$MEMBERS" \
@@ -20,7 +23,7 @@ export AWS_ENDPOINT_URL="$ENDPOINT" AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_
   AWS_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true
 unset AWS_PROFILE AWS_SESSION_TOKEN
 
-/usr/bin/time -v target/release/perimeter collect --quiet --org --regions "$REGIONS" \
+/usr/bin/time -v "$BIN" collect --quiet --org --regions "$REGIONS" \
   -o "$OUT/org-snapshot.json" 2> "$OUT/time.txt" || { cat "$OUT/time.txt" >&2; exit 1; }
 EMU_PID="$(cat "$PERIMETER_EMU_STATE_DIR/emulator.pid")"
 
