@@ -23,7 +23,12 @@ fn score_text(s: Option<u32>) -> String {
 }
 
 pub fn render(report: &Report, opts: &TableOptions) -> String {
+    use std::io::IsTerminal;
     let mut out = String::new();
+    // Without a terminal to measure, wrap long messages at a readable width.
+    let width = opts
+        .width
+        .or_else(|| (!std::io::stdout().is_terminal()).then_some(180));
     for control in Control::ALL {
         let findings: Vec<_> = report
             .findings
@@ -56,7 +61,7 @@ pub fn render(report: &Report, opts: &TableOptions) -> String {
             .set_header(vec![
                 "Status", "Severity", "Check", "Account", "Region", "Resource", "Message",
             ]);
-        if let Some(w) = opts.width {
+        if let Some(w) = width {
             t.set_width(w);
         }
         for f in shown {

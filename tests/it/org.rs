@@ -166,3 +166,21 @@ fn shards_merge_into_the_unsharded_findings() {
     };
     assert_eq!(key(&merged_report), key(report), "sharded + merged findings differ from one run");
 }
+
+#[test]
+fn the_demo_organisation_fails_every_control() {
+    let (report, _, _) = org_run();
+    let failing: BTreeSet<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["status"] == "fail")
+        .map(|f| f["control"].as_str().unwrap())
+        .collect();
+    for c in ["iam", "network", "kms", "logging", "guardrails", "tenant", "cris"] {
+        assert!(failing.contains(c), "no failing finding for {c}");
+    }
+    // Per-OU scores cover the nested tree.
+    let ous = report["scores"]["by_ou"].as_object().expect("by_ou scores");
+    assert!(ous.contains_key("Root/Workloads/Prod/Payments"), "{:?}", ous.keys().collect::<Vec<_>>());
+}
