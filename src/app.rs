@@ -251,7 +251,12 @@ fn run_collect(opts: CollectOptions, keep: Option<&Path>) -> Result<Snapshot> {
     match outcome {
         Ok(()) => Ok(snapshot),
         Err(e) => {
-            if !snapshot.accounts.is_empty() || !snapshot.gaps.is_empty() {
+            // Once collection has started (the caller is known), whatever was read is
+            // kept, even if no account was complete yet.
+            if !snapshot.meta.caller.arn.is_empty()
+                || !snapshot.accounts.is_empty()
+                || !snapshot.gaps.is_empty()
+            {
                 snapshot.meta.partial = true;
                 let path = keep
                     .map(Path::to_path_buf)
