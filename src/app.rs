@@ -183,8 +183,8 @@ fn collect_options(src: &SourceArgs, quiet: bool) -> Result<CollectOptions> {
     if src.concurrency == 0 || src.account_concurrency == 0 {
         bail!("--concurrency and --account-concurrency must be at least 1");
     }
-    if src.call_timeout == 0 {
-        bail!("--call-timeout must be at least 1 second");
+    if src.call_timeout == 0 || src.account_timeout == 0 {
+        bail!("--call-timeout and --account-timeout must be at least 1 second");
     }
     Ok(CollectOptions {
         profile: src.profile.clone(),
@@ -200,6 +200,7 @@ fn collect_options(src: &SourceArgs, quiet: bool) -> Result<CollectOptions> {
         concurrency: src.concurrency,
         account_concurrency: src.account_concurrency,
         call_timeout: Duration::from_secs(src.call_timeout),
+        account_timeout: Duration::from_secs(src.account_timeout),
         progress: !quiet,
         ..CollectOptions::default()
     })
@@ -739,6 +740,7 @@ fn cris_cmd(c: CrisCommand, quiet: bool) -> Result<ExitCode> {
                 concurrency: 32,
                 account_concurrency: 8,
                 call_timeout: 30,
+                account_timeout: 900,
             };
             run_collect(collect_options(&src, quiet)?, None)?
         }

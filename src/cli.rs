@@ -194,6 +194,9 @@ pub struct SourceArgs {
     /// Timeout per AWS call, in seconds.
     #[arg(long, default_value_t = 30)]
     pub call_timeout: u64,
+    /// Timeout per account, in seconds (the account becomes a gap; the others go on).
+    #[arg(long, default_value_t = 900)]
+    pub account_timeout: u64,
 }
 
 #[derive(Debug, Args)]

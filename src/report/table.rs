@@ -96,7 +96,10 @@ pub fn render(report: &Report, opts: &TableOptions) -> String {
         let _ = writeln!(out, "{t}");
     }
     if !report.scores.by_ou.is_empty() {
-        let _ = writeln!(out, "\nOrganizational units (score over the accounts below)");
+        let _ = writeln!(
+            out,
+            "\nOrganizational units (score over the accounts below)"
+        );
         let mut t = Table::new();
         t.load_preset(UTF8_FULL_CONDENSED)
             .set_header(vec!["OU", "Score", "Fail", "Unknown", "Pass"]);

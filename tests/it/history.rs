@@ -15,13 +15,26 @@ fn diff_between_two_recorded_runs_names_the_fixes() {
     let db = dir.path().join("runs.db");
     let audit = |extra: &[&str]| {
         let mut c = perimeter_at(&emu.endpoint);
-        c.args(["audit", "--quiet", "--regions", "us-east-1", "--format", "json", "--history"])
-            .arg(&db)
-            .args(extra);
+        c.args([
+            "audit",
+            "--quiet",
+            "--regions",
+            "us-east-1",
+            "--format",
+            "json",
+            "--history",
+        ])
+        .arg(&db)
+        .args(extra);
         run(c)
     };
     let first = audit(&[]);
-    assert_eq!(first.status.code(), Some(1), "{}", String::from_utf8_lossy(&first.stderr));
+    assert_eq!(
+        first.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
 
     let key = emu.demo["resources"][MGMT]["kms_keys"]["us-east-1"]["shared-data"]["id"]
         .as_str()
@@ -50,15 +63,22 @@ for name in iam.list_role_policies(RoleName="batch-summariser")["PolicyNames"]:
     );
     let second = audit(&["--fail-on-new"]);
     // Nothing new fails, so --fail-on-new passes although old failures remain.
-    assert_eq!(second.status.code(), Some(0), "{}", String::from_utf8_lossy(&second.stderr));
+    assert_eq!(
+        second.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&second.stderr)
+    );
 
     let mut c = perimeter_at(&emu.endpoint);
-    c.args(["history", "list", "--format", "json", "--history"]).arg(&db);
+    c.args(["history", "list", "--format", "json", "--history"])
+        .arg(&db);
     let runs = stdout_json(&run(c));
     assert_eq!(runs.as_array().unwrap().len(), 2);
 
     let mut c = perimeter_at(&emu.endpoint);
-    c.args(["diff", "1", "2", "--format", "json", "--history"]).arg(&db);
+    c.args(["diff", "1", "2", "--format", "json", "--history"])
+        .arg(&db);
     let o = run(c);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let d = stdout_json(&o);
@@ -66,17 +86,31 @@ for name in iam.list_role_policies(RoleName="batch-summariser")["PolicyNames"]:
         .as_array()
         .unwrap()
         .iter()
-        .map(|c| (c["check"].as_str().unwrap().to_string(), c["resource"].as_str().unwrap().to_string()))
+        .map(|c| {
+            (
+                c["check"].as_str().unwrap().to_string(),
+                c["resource"].as_str().unwrap().to_string(),
+            )
+        })
         .collect();
     let key_arn = emu.demo["resources"][MGMT]["kms_keys"]["us-east-1"]["shared-data"]["arn"]
         .as_str()
         .unwrap()
         .to_string();
     let role = format!("arn:aws:iam::{MGMT}:role/batch-summariser");
-    assert!(resolved.contains(&("KMS-001".into(), key_arn.clone())), "{resolved:?}");
-    assert!(resolved.contains(&("IAM-001".into(), role.clone())), "{resolved:?}");
+    assert!(
+        resolved.contains(&("KMS-001".into(), key_arn.clone())),
+        "{resolved:?}"
+    );
+    assert!(
+        resolved.contains(&("IAM-001".into(), role.clone())),
+        "{resolved:?}"
+    );
     for (check, resource) in &resolved {
-        assert!(resource == &key_arn || resource == &role, "unexpected resolved finding {check} {resource}");
+        assert!(
+            resource == &key_arn || resource == &role,
+            "unexpected resolved finding {check} {resource}"
+        );
     }
     let news: Vec<&Value> = d["new"].as_array().unwrap().iter().collect();
     assert!(news.is_empty(), "no new findings expected: {news:?}");

@@ -27,8 +27,17 @@ fn org_run() -> &'static (Value, Value, i32) {
         let dir = tempfile::tempdir().unwrap().keep();
         let snap = dir.join("org.json");
         let mut c = perimeter();
-        c.args(["audit", "--quiet", "--org", "--regions", REGIONS, "--format", "json", "--snapshot-out"])
-            .arg(&snap);
+        c.args([
+            "audit",
+            "--quiet",
+            "--org",
+            "--regions",
+            REGIONS,
+            "--format",
+            "json",
+            "--snapshot-out",
+        ])
+        .arg(&snap);
         let o = run(c);
         let report = stdout_json(&o);
         let snapshot = serde_json::from_str(&std::fs::read_to_string(&snap).unwrap()).unwrap();
@@ -46,7 +55,10 @@ fn org_audit_covers_every_reachable_account_and_records_the_unreachable_one() {
         .iter()
         .map(|a| a["id"].as_str().unwrap().to_string())
         .collect();
-    assert!(expected.len() >= 7, "the demo has a management account and 6 members");
+    assert!(
+        expected.len() >= 7,
+        "the demo has a management account and 6 members"
+    );
     let in_run: BTreeSet<String> = report["run"]["accounts"]
         .as_array()
         .unwrap()
@@ -57,7 +69,9 @@ fn org_audit_covers_every_reachable_account_and_records_the_unreachable_one() {
     let legacy = account_id("legacy");
     let gaps = report["gaps"].as_array().unwrap();
     assert!(
-        gaps.iter().any(|g| g["account"] == legacy.as_str() && g["operation"] == "AssumeRole" && g["error"].as_str().unwrap().contains("AccessDenied")),
+        gaps.iter().any(|g| g["account"] == legacy.as_str()
+            && g["operation"] == "AssumeRole"
+            && g["error"].as_str().unwrap().contains("AccessDenied")),
         "the unreachable account is a gap: {gaps:?}"
     );
     // Every reachable account was collected (IAM read); the unreachable one was not.
@@ -72,11 +86,28 @@ fn org_audit_covers_every_reachable_account_and_records_the_unreachable_one() {
         .iter()
         .map(|f| f["account"].as_str().unwrap())
         .collect();
-    for name in ["payments-prod", "ai-prod", "ai-dev", "sandbox-1", "sandbox-2"] {
-        assert!(with_findings.contains(account_id(name).as_str()), "no findings for {name}");
+    for name in [
+        "payments-prod",
+        "ai-prod",
+        "ai-dev",
+        "sandbox-1",
+        "sandbox-2",
+    ] {
+        assert!(
+            with_findings.contains(account_id(name).as_str()),
+            "no findings for {name}"
+        );
     }
     // The legacy account's IAM checks cannot be decided.
-    assert!(report["findings"].as_array().unwrap().iter().all(|f| !(f["account"] == legacy.as_str() && f["status"] == "pass" && f["control"] == "iam")));
+    assert!(
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| !(f["account"] == legacy.as_str()
+                && f["status"] == "pass"
+                && f["control"] == "iam"))
+    );
 }
 
 #[test]
@@ -84,7 +115,12 @@ fn scp_chains_follow_the_ou_tree() {
     let (_, snapshot, _) = org_run();
     let chain = |name: &str| -> Vec<(String, Vec<String>)> {
         let id = account_id(name);
-        let a = snapshot["accounts"].as_array().unwrap().iter().find(|a| a["id"] == id.as_str()).unwrap();
+        let a = snapshot["accounts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["id"] == id.as_str())
+            .unwrap();
         a["scps"]
             .as_array()
             .unwrap_or_else(|| panic!("{name} has no SCP chain"))
@@ -92,20 +128,33 @@ fn scp_chains_follow_the_ou_tree() {
             .map(|l| {
                 (
                     l["target_name"].as_str().unwrap().to_string(),
-                    l["policies"].as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap().to_string()).collect(),
+                    l["policies"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .map(|p| p["name"].as_str().unwrap().to_string())
+                        .collect(),
                 )
             })
             .collect()
     };
     let pay = chain("payments-prod");
     let names: Vec<&str> = pay.iter().map(|(n, _)| n.as_str()).collect();
-    assert_eq!(names, ["Root", "Workloads", "Prod", "Payments", "payments-prod"]);
+    assert_eq!(
+        names,
+        ["Root", "Workloads", "Prod", "Payments", "payments-prod"]
+    );
     assert!(pay[1].1.contains(&"DenyOutsideApprovedRegions".to_string()));
     assert!(pay[2].1.contains(&"DenyBedrockBearerToken".to_string()));
     let sb = chain("sandbox-1");
     assert!(sb[1].1.iter().any(|p| p.starts_with("aws-guardrails-")));
     // The management account is not governed by SCPs.
-    let mgmt = snapshot["accounts"].as_array().unwrap().iter().find(|a| a["id"] == "123456789012").unwrap();
+    let mgmt = snapshot["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["id"] == "123456789012")
+        .unwrap();
     assert!(mgmt["scps"].is_null() || mgmt["scps"].as_array().unwrap().is_empty());
 }
 
@@ -117,7 +166,15 @@ fn cris_blocked_by_region_deny_names_the_scp() {
         .as_array()
         .unwrap()
         .iter()
-        .find(|f| f["check"] == "CRI-001" && f["account"] == ai_prod.as_str() && f["status"] == "fail" && f["resource"].as_str().unwrap().contains("inference-profile/us."))
+        .find(|f| {
+            f["check"] == "CRI-001"
+                && f["account"] == ai_prod.as_str()
+                && f["status"] == "fail"
+                && f["resource"]
+                    .as_str()
+                    .unwrap()
+                    .contains("inference-profile/us.")
+        })
         .expect("a CRI-001 failure for a us. profile in ai-prod");
     let ev = f["evidence"].to_string();
     assert!(ev.contains("DenyOutsideApprovedRegions"), "{ev}");
@@ -130,7 +187,11 @@ fn cris_blocked_by_region_deny_names_the_scp() {
         .iter()
         .find(|f| f["check"] == "CRI-001" && f["account"] == sb.as_str() && f["status"] == "fail")
         .expect("a CRI-001 failure in sandbox-1");
-    assert!(ct["evidence"]["fix"].to_string().contains("Control Tower"), "{}", ct["evidence"]["fix"]);
+    assert!(
+        ct["evidence"]["fix"].to_string().contains("Control Tower"),
+        "{}",
+        ct["evidence"]["fix"]
+    );
 }
 
 #[test]
@@ -141,10 +202,23 @@ fn shards_merge_into_the_unsharded_findings() {
     for k in 1..=3 {
         let p = dir.path().join(format!("shard{k}.json"));
         let mut c = perimeter();
-        c.args(["collect", "--quiet", "--org", "--regions", REGIONS, "--shard", &format!("{k}/3"), "-o"])
-            .arg(&p);
+        c.args([
+            "collect",
+            "--quiet",
+            "--org",
+            "--regions",
+            REGIONS,
+            "--shard",
+            &format!("{k}/3"),
+            "-o",
+        ])
+        .arg(&p);
         let o = run(c);
-        assert!(o.status.success(), "shard {k}: {}", String::from_utf8_lossy(&o.stderr));
+        assert!(
+            o.status.success(),
+            "shard {k}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
         parts.push(p);
     }
     let merged = dir.path().join("merged.json");
@@ -161,10 +235,19 @@ fn shards_merge_into_the_unsharded_findings() {
             .as_array()
             .unwrap()
             .iter()
-            .map(|f| (f["id"].as_str().unwrap().to_string(), f["status"].as_str().unwrap().to_string()))
+            .map(|f| {
+                (
+                    f["id"].as_str().unwrap().to_string(),
+                    f["status"].as_str().unwrap().to_string(),
+                )
+            })
             .collect()
     };
-    assert_eq!(key(&merged_report), key(report), "sharded + merged findings differ from one run");
+    assert_eq!(
+        key(&merged_report),
+        key(report),
+        "sharded + merged findings differ from one run"
+    );
 }
 
 #[test]
@@ -177,10 +260,22 @@ fn the_demo_organisation_fails_every_control() {
         .filter(|f| f["status"] == "fail")
         .map(|f| f["control"].as_str().unwrap())
         .collect();
-    for c in ["iam", "network", "kms", "logging", "guardrails", "tenant", "cris"] {
+    for c in [
+        "iam",
+        "network",
+        "kms",
+        "logging",
+        "guardrails",
+        "tenant",
+        "cris",
+    ] {
         assert!(failing.contains(c), "no failing finding for {c}");
     }
     // Per-OU scores cover the nested tree.
     let ous = report["scores"]["by_ou"].as_object().expect("by_ou scores");
-    assert!(ous.contains_key("Root/Workloads/Prod/Payments"), "{:?}", ous.keys().collect::<Vec<_>>());
+    assert!(
+        ous.contains_key("Root/Workloads/Prod/Payments"),
+        "{:?}",
+        ous.keys().collect::<Vec<_>>()
+    );
 }

@@ -359,7 +359,8 @@ fn golden_outputs() {
     let r = report();
     insta::assert_snapshot!("csv", perimeter::report::csv::render(&r));
     insta::assert_snapshot!("junit", perimeter::report::junit::render(&r));
-    let sarif: serde_json::Value = serde_json::from_str(&perimeter::report::sarif::render(&r)).unwrap();
+    let sarif: serde_json::Value =
+        serde_json::from_str(&perimeter::report::sarif::render(&r)).unwrap();
     // The rules block is the whole catalogue; the golden file keeps the results.
     insta::assert_json_snapshot!("sarif_results", sarif["runs"][0]["results"]);
     let ocsf: Vec<serde_json::Value> = perimeter::report::ocsf::render(&r)
@@ -367,6 +368,10 @@ fn golden_outputs() {
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
     insta::assert_json_snapshot!("ocsf", ocsf, {"[].finding_info.desc" => "[rationale]", "[].remediation.desc" => "[remediation]"});
-    let json: serde_json::Value = serde_json::from_str(&perimeter::report::json::render(&r)).unwrap();
-    insta::assert_json_snapshot!("json_summary", json!({"summary": json["summary"], "scores": json["scores"]}));
+    let json: serde_json::Value =
+        serde_json::from_str(&perimeter::report::json::render(&r)).unwrap();
+    insta::assert_json_snapshot!(
+        "json_summary",
+        json!({"summary": json["summary"], "scores": json["scores"]})
+    );
 }
