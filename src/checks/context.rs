@@ -139,27 +139,16 @@ impl<'s> EvalContext<'s> {
         p: &'a PrincipalView,
         with_scps: bool,
     ) -> PolicySet<'a> {
-        let label = |n: &'a NamedPolicy| Labeled {
-            label: n.label.clone(),
-            policy: &n.policy,
-        };
-        PolicySet {
-            identity: p.identity.iter().map(label).collect(),
-            permissions_boundary: p.boundary.as_ref().map(|b| b.iter().map(label).collect()),
-            scp: if with_scps {
-                acct.scps.as_ref().map(|levels| {
-                    levels
-                        .iter()
-                        .map(|l| l.iter().map(label).collect())
-                        .collect()
-                })
-            } else {
-                None
-            },
-            resource: Vec::new(),
-            vpc_endpoint: None,
-            semantics: None,
+        let mut set = identity_set(p);
+        if with_scps {
+            set.scp = acct.scps.as_ref().map(|levels| {
+                levels
+                    .iter()
+                    .map(|l| l.iter().map(labeled).collect())
+                    .collect()
+            });
         }
+        set
     }
 
     /// A request by `p`, with the context AWS would supply for it: principal ARN,
@@ -251,6 +240,22 @@ impl<'s> EvalContext<'s> {
         let now = self.now?;
         let then: jiff::Timestamp = when.parse().ok()?;
         Some((now.as_second() - then.as_second()) / 86_400)
+    }
+}
+
+fn labeled(n: &NamedPolicy) -> Labeled<'_> {
+    Labeled {
+        label: n.label.clone(),
+        policy: &n.policy,
+    }
+}
+
+/// A principal's identity policies and boundary, without SCPs or resource policies.
+fn identity_set(p: &PrincipalView) -> PolicySet<'_> {
+    PolicySet {
+        identity: p.identity.iter().map(labeled).collect(),
+        permissions_boundary: p.boundary.as_ref().map(|b| b.iter().map(labeled).collect()),
+        ..PolicySet::default()
     }
 }
 
@@ -430,28 +435,7 @@ fn mark_admins(view: &mut AccountView<'_>) {
     let probe_resource = "arn:aws:perimeterprobe:us-east-1:000000000000:probe/any";
     let mut admins = Vec::new();
     for p in &view.principals {
-        let set = PolicySet {
-            identity: p
-                .identity
-                .iter()
-                .map(|n| Labeled {
-                    label: n.label.clone(),
-                    policy: &n.policy,
-                })
-                .collect(),
-            permissions_boundary: p.boundary.as_ref().map(|b| {
-                b.iter()
-                    .map(|n| Labeled {
-                        label: n.label.clone(),
-                        policy: &n.policy,
-                    })
-                    .collect()
-            }),
-            scp: None,
-            resource: Vec::new(),
-            vpc_endpoint: None,
-            semantics: None,
-        };
+        let set = identity_set(p);
         let ask = |action: &str, resource: &str| {
             let mut r = Request::new(p.arn.clone(), action, resource);
             r.resource_account = Some(account.clone());
