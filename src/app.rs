@@ -378,6 +378,12 @@ fn build_report(snapshot: &Snapshot, config: &Config, mutes: Option<&Path>) -> R
                 m.check, m.reason, m.expires
             );
         }
+        for m in &o.stale {
+            eprintln!(
+                "perimeter: mute for {} ({}) matches no finding; it is stale",
+                m.check, m.reason
+            );
+        }
         report.mutes = Some(o);
     }
     Ok(report)
