@@ -520,31 +520,43 @@ fn active_regions(config: &Config, view: &AccountView<'_>) -> BTreeMap<String, V
     out
 }
 
-/// Regions named explicitly (no wildcard) by Bedrock foundation-model or inference-profile
-/// ARNs in a policy's Allow statements.
-pub fn named_bedrock_regions(policy: &Policy) -> Vec<String> {
-    fn resources(v: &Value, out: &mut Vec<String>) {
+/// The strings found at `path` (e.g. `["Resource"]`, `["Principal", "AWS"]`) in the Allow
+/// statements of a policy's normalised form. For choosing which concrete requests to put
+/// to the engine, never for deciding access.
+pub fn allow_statement_strings(policy: &Policy, path: &[&str]) -> Vec<String> {
+    fn strings(v: &Value, out: &mut Vec<String>) {
         match v {
             Value::String(s) => out.push(s.clone()),
-            Value::Array(a) => a.iter().for_each(|x| resources(x, out)),
+            Value::Array(a) => a.iter().for_each(|x| strings(x, out)),
             _ => {}
         }
     }
     let doc = policy.to_value();
-    let mut arns = Vec::new();
-    let stmts = match doc.get("Statement") {
-        Some(Value::Array(a)) => a.clone(),
-        Some(v @ Value::Object(_)) => vec![v.clone()],
+    let stmts: Vec<&Value> = match doc.get("Statement") {
+        Some(Value::Array(a)) => a.iter().collect(),
+        Some(v @ Value::Object(_)) => vec![v],
         _ => Vec::new(),
     };
-    for st in &stmts {
+    let mut out = Vec::new();
+    for st in stmts {
         if st.get("Effect").and_then(Value::as_str) != Some("Allow") {
             continue;
         }
-        if let Some(r) = st.get("Resource") {
-            resources(r, &mut arns);
+        let mut v = Some(st);
+        for key in path {
+            v = v.and_then(|x| x.get(*key));
+        }
+        if let Some(v) = v {
+            strings(v, &mut out);
         }
     }
+    out
+}
+
+/// Regions named explicitly (no wildcard) by Bedrock foundation-model or inference-profile
+/// ARNs in a policy's Allow statements.
+pub fn named_bedrock_regions(policy: &Policy) -> Vec<String> {
+    let arns = allow_statement_strings(policy, &["Resource"]);
     let mut regions: Vec<String> = arns
         .iter()
         .filter_map(|a| {

@@ -163,28 +163,7 @@ pub(crate) fn condition_keys(policy: &Policy) -> Vec<String> {
 
 /// Resource patterns of the Allow statements of a policy (raw strings).
 pub(crate) fn allowed_resource_patterns(policy: &Policy) -> Vec<String> {
-    fn strings(v: &Value, out: &mut Vec<String>) {
-        match v {
-            Value::String(s) => out.push(s.clone()),
-            Value::Array(a) => a.iter().for_each(|x| strings(x, out)),
-            _ => {}
-        }
-    }
-    let doc = policy.to_value();
-    let stmts = match doc.get("Statement") {
-        Some(Value::Array(a)) => a.clone(),
-        Some(v @ Value::Object(_)) => vec![v.clone()],
-        _ => Vec::new(),
-    };
-    let mut out = Vec::new();
-    for st in &stmts {
-        if st.get("Effect").and_then(Value::as_str) != Some("Allow") {
-            continue;
-        }
-        if let Some(r) = st.get("Resource") {
-            strings(r, &mut out);
-        }
-    }
+    let mut out = crate::checks::context::allow_statement_strings(policy, &["Resource"]);
     out.sort();
     out.dedup();
     out
@@ -358,28 +337,7 @@ pub(crate) fn is_principal_key(key: &str) -> bool {
 
 /// AWS principal ARNs named by the Allow statements of a policy (not `*`, not roots).
 pub(crate) fn named_aws_principals(policy: &Policy) -> Vec<String> {
-    fn strings(v: &Value, out: &mut Vec<String>) {
-        match v {
-            Value::String(s) => out.push(s.clone()),
-            Value::Array(a) => a.iter().for_each(|x| strings(x, out)),
-            _ => {}
-        }
-    }
-    let doc = policy.to_value();
-    let stmts = match doc.get("Statement") {
-        Some(Value::Array(a)) => a.clone(),
-        Some(v @ Value::Object(_)) => vec![v.clone()],
-        _ => Vec::new(),
-    };
-    let mut out = Vec::new();
-    for st in &stmts {
-        if st.get("Effect").and_then(Value::as_str) != Some("Allow") {
-            continue;
-        }
-        if let Some(aws) = st.get("Principal").and_then(|p| p.get("AWS")) {
-            strings(aws, &mut out);
-        }
-    }
+    let mut out = crate::checks::context::allow_statement_strings(policy, &["Principal", "AWS"]);
     out.retain(|p| p.starts_with("arn:") && !p.ends_with(":root"));
     out.sort();
     out.dedup();
