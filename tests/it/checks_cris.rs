@@ -1,17 +1,13 @@
 //! CRI checks over tests/fixtures/snapshots/cris.json.
 
-use perimeter::checks::{Control, run_checks};
+use perimeter::checks::Control;
+
+use super::fixtures::{fixture, fixture_findings};
 use perimeter::config::Config;
-use perimeter::model::Snapshot;
 
 #[test]
 fn cris_findings() {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/snapshots/cris.json"
-    );
-    let snap = Snapshot::load(path).expect("fixture loads");
-    let findings = run_checks(&snap, &Config::default(), &|m| m.control == Control::Cris);
+    let findings = fixture_findings("cris", Control::Cris);
     for code in ["CRI-001", "CRI-002", "CRI-003", "CRI-004", "CRI-005"] {
         for status in ["pass", "fail"] {
             assert!(
@@ -27,11 +23,7 @@ fn cris_findings() {
 
 #[test]
 fn cris_explain_text() {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/snapshots/cris.json"
-    );
-    let snap = Snapshot::load(path).expect("fixture loads");
+    let snap = fixture("cris");
     let v =
         perimeter::checks::cris::explain::explain(&snap, &Config::default(), "111122223333", None)
             .expect("account is in the fixture");

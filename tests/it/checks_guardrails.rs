@@ -1,19 +1,12 @@
 //! C5 Guardrails checks over tests/fixtures/snapshots/guardrails.json.
 
-use perimeter::checks::{Control, run_checks};
-use perimeter::config::Config;
-use perimeter::model::Snapshot;
+use perimeter::checks::Control;
+
+use super::fixtures::fixture_findings;
 
 #[test]
 fn guardrails_findings() {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/snapshots/guardrails.json"
-    );
-    let snap = Snapshot::load(path).expect("fixture loads");
-    let findings = run_checks(&snap, &Config::default(), &|m| {
-        m.control == Control::Guardrails
-    });
+    let findings = fixture_findings("guardrails", Control::Guardrails);
     for code in [
         "GRD-001", "GRD-002", "GRD-003", "GRD-004", "GRD-005", "GRD-006", "GRD-007",
     ] {

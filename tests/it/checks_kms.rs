@@ -1,17 +1,12 @@
 //! C3 KMS checks over tests/fixtures/snapshots/kms.json.
 
-use perimeter::checks::{Control, run_checks};
-use perimeter::config::Config;
-use perimeter::model::Snapshot;
+use perimeter::checks::Control;
+
+use super::fixtures::fixture_findings;
 
 #[test]
 fn kms_findings() {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/snapshots/kms.json"
-    );
-    let snap = Snapshot::load(path).expect("fixture loads");
-    let findings = run_checks(&snap, &Config::default(), &|m| m.control == Control::Kms);
+    let findings = fixture_findings("kms", Control::Kms);
     for code in [
         "KMS-001", "KMS-002", "KMS-003", "KMS-004", "KMS-005", "KMS-006", "KMS-007",
     ] {

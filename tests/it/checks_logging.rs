@@ -1,19 +1,12 @@
 //! C4 Logging checks over tests/fixtures/snapshots/logging.json.
 
-use perimeter::checks::{Control, run_checks};
-use perimeter::config::Config;
-use perimeter::model::Snapshot;
+use perimeter::checks::Control;
+
+use super::fixtures::fixture_findings;
 
 #[test]
 fn logging_findings() {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/snapshots/logging.json"
-    );
-    let snap = Snapshot::load(path).expect("fixture loads");
-    let findings = run_checks(&snap, &Config::default(), &|m| {
-        m.control == Control::Logging
-    });
+    let findings = fixture_findings("logging", Control::Logging);
     for code in [
         "LOG-001", "LOG-002", "LOG-003", "LOG-004", "LOG-005", "LOG-006", "LOG-007", "LOG-008",
         "LOG-009", "LOG-010",

@@ -1,19 +1,12 @@
 //! C2 Network checks over tests/fixtures/snapshots/network.json.
 
-use perimeter::checks::{Control, run_checks};
-use perimeter::config::Config;
-use perimeter::model::Snapshot;
+use perimeter::checks::Control;
+
+use super::fixtures::fixture_findings;
 
 #[test]
 fn network_findings() {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/snapshots/network.json"
-    );
-    let snap = Snapshot::load(path).expect("fixture loads");
-    let findings = run_checks(&snap, &Config::default(), &|m| {
-        m.control == Control::Network
-    });
+    let findings = fixture_findings("network", Control::Network);
     for code in [
         "NET-001", "NET-002", "NET-003", "NET-004", "NET-005", "NET-006",
     ] {

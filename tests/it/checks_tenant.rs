@@ -1,17 +1,12 @@
 //! TEN checks over tests/fixtures/snapshots/tenant.json.
 
-use perimeter::checks::{Control, run_checks};
-use perimeter::config::Config;
-use perimeter::model::Snapshot;
+use perimeter::checks::Control;
+
+use super::fixtures::fixture_findings;
 
 #[test]
 fn tenant_findings() {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/snapshots/tenant.json"
-    );
-    let snap = Snapshot::load(path).expect("fixture loads");
-    let findings = run_checks(&snap, &Config::default(), &|m| m.control == Control::Tenant);
+    let findings = fixture_findings("tenant", Control::Tenant);
     for code in ["TEN-001", "TEN-002", "TEN-003"] {
         for status in ["pass", "fail"] {
             assert!(

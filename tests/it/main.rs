@@ -11,6 +11,7 @@ mod cli;
 mod collect;
 mod e2e;
 mod emu;
+mod fixtures;
 mod history;
 mod org;
 mod policy;
