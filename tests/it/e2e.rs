@@ -7,7 +7,7 @@ use std::process::Command;
 
 use serde_json::Value;
 
-use super::emu::{emu, perimeter, perimeter_at, run, stdout_json};
+use super::emu::{audit_with_snapshot, emu, perimeter, perimeter_at, run, stdout_json};
 
 const MGMT: &str = "123456789012";
 const REGIONS: &str = "us-east-1,eu-west-1,ap-northeast-1,us-west-2";
@@ -50,27 +50,7 @@ fn statuses_of<'a>(report: &'a Value, check: &str) -> Vec<(&'a str, &'a str, Opt
 
 fn audit_json() -> &'static (Value, Value, i32) {
     static R: std::sync::OnceLock<(Value, Value, i32)> = std::sync::OnceLock::new();
-    R.get_or_init(|| {
-        let dir = tempfile::tempdir().unwrap().keep();
-        let snap = dir.join("snapshot.json");
-        let mut c = perimeter();
-        c.args([
-            "audit",
-            "--quiet",
-            "--regions",
-            REGIONS,
-            "--format",
-            "json",
-            "--snapshot-out",
-        ])
-        .arg(&snap);
-        let o = run(c);
-        let report = stdout_json(&o);
-        let snapshot: Value =
-            serde_json::from_str(&std::fs::read_to_string(&snap).expect("snapshot written"))
-                .unwrap();
-        (report, snapshot, o.status.code().unwrap_or(-1))
-    })
+    R.get_or_init(|| audit_with_snapshot(&["--regions", REGIONS]))
 }
 
 #[test]

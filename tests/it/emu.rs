@@ -155,3 +155,21 @@ pub fn stdout_json(o: &Output) -> Value {
         )
     })
 }
+
+/// `perimeter audit --quiet --format json --snapshot-out ...` with `args` against the
+/// shared emulator: (report, snapshot, exit code).
+pub fn audit_with_snapshot(args: &[&str]) -> (Value, Value, i32) {
+    let dir = tempfile::tempdir().unwrap().keep();
+    let snap = dir.join("snapshot.json");
+    let mut c = perimeter();
+    c.args(["audit", "--quiet", "--format", "json"])
+        .args(args)
+        .arg("--snapshot-out")
+        .arg(&snap);
+    let o = run(c);
+    let report = stdout_json(&o);
+    let snapshot: Value =
+        serde_json::from_str(&std::fs::read_to_string(&snap).expect("snapshot written"))
+            .expect("the snapshot is JSON");
+    (report, snapshot, o.status.code().unwrap_or(-1))
+}

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
-use super::emu::{emu, perimeter, run, stdout_json};
+use super::emu::{audit_with_snapshot, emu, perimeter, run, stdout_json};
 
 const REGIONS: &str = "us-east-1,eu-west-1,ap-northeast-1,us-west-2";
 
@@ -23,26 +23,7 @@ fn account_id(name: &str) -> String {
 
 fn org_run() -> &'static (Value, Value, i32) {
     static R: std::sync::OnceLock<(Value, Value, i32)> = std::sync::OnceLock::new();
-    R.get_or_init(|| {
-        let dir = tempfile::tempdir().unwrap().keep();
-        let snap = dir.join("org.json");
-        let mut c = perimeter();
-        c.args([
-            "audit",
-            "--quiet",
-            "--org",
-            "--regions",
-            REGIONS,
-            "--format",
-            "json",
-            "--snapshot-out",
-        ])
-        .arg(&snap);
-        let o = run(c);
-        let report = stdout_json(&o);
-        let snapshot = serde_json::from_str(&std::fs::read_to_string(&snap).unwrap()).unwrap();
-        (report, snapshot, o.status.code().unwrap_or(-1))
-    })
+    R.get_or_init(|| audit_with_snapshot(&["--org", "--regions", REGIONS]))
 }
 
 #[test]
