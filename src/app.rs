@@ -130,13 +130,14 @@ fn parse_severity(s: &str) -> Result<Severity> {
 }
 
 fn region_spec(regions: &[String]) -> Result<RegionSpec> {
-    let regions: Vec<String> = regions
-        .iter()
-        .map(|r| r.trim().to_string())
-        .filter(|r| !r.is_empty())
-        .collect();
+    // Not given at all: the configured Region. Given but empty (`--regions ""` or a
+    // list of blanks): an error, never a silent fallback.
     if regions.is_empty() {
         return Ok(RegionSpec::Default);
+    }
+    let regions: Vec<String> = regions.iter().map(|r| r.trim().to_string()).collect();
+    if regions.iter().any(String::is_empty) {
+        bail!("--regions: an empty Region name was given; name Regions (e.g. eu-west-1,us-east-1) or `all`");
     }
     if regions.len() == 1 && regions[0].eq_ignore_ascii_case("all") {
         return Ok(RegionSpec::All);
@@ -144,6 +145,9 @@ fn region_spec(regions: &[String]) -> Result<RegionSpec> {
     for r in &regions {
         if !config::is_region_name(r) {
             bail!("--regions: {r:?} is not an AWS Region name (e.g. eu-west-1)");
+        }
+        if !config::is_known_region(r) {
+            bail!("--regions: {r:?} is not an AWS Region (a Region newer than this perimeter is reached with --regions all)");
         }
     }
     Ok(RegionSpec::List(regions))
@@ -183,6 +187,9 @@ fn collect_options(src: &SourceArgs, quiet: bool) -> Result<CollectOptions> {
     if src.concurrency == 0 || src.account_concurrency == 0 {
         bail!("--concurrency and --account-concurrency must be at least 1");
     }
+    if src.max_attempts == Some(0) {
+        bail!("--max-attempts must be at least 1");
+    }
     if src.call_timeout == 0 || src.account_timeout == 0 {
         bail!("--call-timeout and --account-timeout must be at least 1 second");
     }
@@ -201,6 +208,8 @@ fn collect_options(src: &SourceArgs, quiet: bool) -> Result<CollectOptions> {
         account_concurrency: src.account_concurrency,
         call_timeout: Duration::from_secs(src.call_timeout),
         account_timeout: Duration::from_secs(src.account_timeout),
+        max_attempts: src.max_attempts,
+        retry_mode: src.retry_mode.clone(),
         progress: !quiet,
         ..CollectOptions::default()
     })
@@ -482,6 +491,22 @@ fn evaluate_cmd(a: EvaluateArgs) -> Result<ExitCode> {
         (Some(path), None) => Snapshot::load(&path.to_string_lossy())?,
         (None, None) => bail!("evaluate needs a snapshot file or --gaad FILE"),
     };
+    if snapshot.accounts.is_empty() {
+        let what = a
+            .snapshot
+            .as_ref()
+            .or(a.gaad.as_ref())
+            .map(|p| p.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        bail!(
+            "{what} holds no account{}; there is nothing to evaluate",
+            if snapshot.meta.partial {
+                " (it is a partial snapshot from an interrupted collection)"
+            } else {
+                ""
+            }
+        );
+    }
     let report = build_report(&snapshot, &config, a.output.mutes.as_deref())?;
     conclude(&report, &a.output, &out, fail_on)
 }
@@ -747,6 +772,8 @@ fn cris_cmd(c: CrisCommand, quiet: bool) -> Result<ExitCode> {
                 account_concurrency: 8,
                 call_timeout: 30,
                 account_timeout: 900,
+                max_attempts: None,
+                retry_mode: None,
             };
             run_collect(collect_options(&src, quiet)?, None)?
         }
@@ -834,7 +861,7 @@ fn load_run(spec: &str, history: Option<&Path>, config: &Config) -> Result<Repor
         let db = history.ok_or_else(|| {
             anyhow!("{spec:?} looks like a run id; pass --history DB to read it (or give a file)")
         })?;
-        let h = crate::history::History::open(&db.to_string_lossy())?;
+        let h = crate::history::History::open_existing(&db.to_string_lossy())?;
         return h
             .report(id)?
             .ok_or_else(|| anyhow!("run {id} is not in {}", db.display()));
@@ -926,7 +953,9 @@ fn evidence_cmd(c: EvidenceCommand) -> Result<ExitCode> {
                 let mut t = String::new();
                 t.push_str(if v.intact() { "INTACT" } else { "NOT INTACT" });
                 t.push_str(&format!(": {name}\n"));
-                if !v.digest_ok {
+                if let Some(why) = &v.damaged {
+                    t.push_str(&format!("  the archive is damaged: {why}\n"));
+                } else if !v.digest_ok {
                     t.push_str("  manifest.json does not match its digest (edited)\n");
                 }
                 for p in &v.changed {
@@ -984,7 +1013,7 @@ fn evidence_cmd(c: EvidenceCommand) -> Result<ExitCode> {
 fn history_cmd(c: HistoryCommand) -> Result<ExitCode> {
     match c {
         HistoryCommand::List { history, format } => {
-            let h = crate::history::History::open(&history.to_string_lossy())?;
+            let h = crate::history::History::open_existing(&history.to_string_lossy())?;
             let rows = h.list()?;
             match format.as_str() {
                 "json" => emit(&(serde_json::to_string_pretty(&rows)? + "\n"))?,
@@ -1020,7 +1049,7 @@ fn history_cmd(c: HistoryCommand) -> Result<ExitCode> {
             history,
             format,
         } => {
-            let h = crate::history::History::open(&history.to_string_lossy())?;
+            let h = crate::history::History::open_existing(&history.to_string_lossy())?;
             let r = h
                 .report(run)?
                 .ok_or_else(|| anyhow!("run {run} is not in {}", history.display()))?;

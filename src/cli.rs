@@ -106,7 +106,8 @@ pub enum EvidenceCommand {
         snapshot: PathBuf,
         #[arg(short = 'o', long = "output")]
         output: PathBuf,
-        /// Sign the manifest with this Ed25519 key (64 hex characters; see `evidence keygen`).
+        /// Sign the manifest with this Ed25519 secret key: a file holding 64 hex characters
+        /// (see `evidence keygen`), or the 64 hex characters themselves.
         #[arg(long)]
         sign: Option<PathBuf>,
         #[arg(long)]
@@ -118,7 +119,8 @@ pub enum EvidenceCommand {
     /// Check a pack: exit 0 only if every file and the manifest are intact.
     Verify {
         pack: PathBuf,
-        /// The signer's Ed25519 public key (64 hex characters); the signature must hold.
+        /// The signer's Ed25519 public key: a file holding 64 hex characters, or the hex
+        /// itself; the signature must hold.
         #[arg(long)]
         verify_key: Option<PathBuf>,
         /// text or json.
@@ -197,6 +199,14 @@ pub struct SourceArgs {
     /// Timeout per account, in seconds (the account becomes a gap; the others go on).
     #[arg(long, default_value_t = 900)]
     pub account_timeout: u64,
+    /// Most attempts per AWS call, retries included. Default: AWS_MAX_ATTEMPTS or the
+    /// profile's max_attempts, else 5.
+    #[arg(long)]
+    pub max_attempts: Option<u32>,
+    /// Retry mode: standard or adaptive. Default: AWS_RETRY_MODE or the profile's
+    /// retry_mode, else standard.
+    #[arg(long, value_parser = ["standard", "adaptive"])]
+    pub retry_mode: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -133,6 +133,56 @@ pub enum ConfigError {
 }
 
 /// True for names shaped like an AWS Region (`eu-west-1`, `us-gov-west-1`).
+/// The Regions AWS has opened, in every partition perimeter can audit (checked
+/// 2026-12-02). A well-formed name outside this list (`eu-west-9`) is a typo, caught before
+/// any call is made; a Region newer than this list is reached with `--regions all`.
+pub const KNOWN_REGIONS: &[&str] = &[
+    "af-south-1",
+    "ap-east-1",
+    "ap-east-2",
+    "ap-northeast-1",
+    "ap-northeast-2",
+    "ap-northeast-3",
+    "ap-south-1",
+    "ap-south-2",
+    "ap-southeast-1",
+    "ap-southeast-2",
+    "ap-southeast-3",
+    "ap-southeast-4",
+    "ap-southeast-5",
+    "ap-southeast-6",
+    "ap-southeast-7",
+    "ca-central-1",
+    "ca-west-1",
+    "cn-north-1",
+    "cn-northwest-1",
+    "eu-central-1",
+    "eu-central-2",
+    "eu-north-1",
+    "eu-south-1",
+    "eu-south-2",
+    "eu-west-1",
+    "eu-west-2",
+    "eu-west-3",
+    "il-central-1",
+    "me-central-1",
+    "me-south-1",
+    "mx-central-1",
+    "sa-east-1",
+    "us-east-1",
+    "us-east-2",
+    "us-gov-east-1",
+    "us-gov-west-1",
+    "us-west-1",
+    "us-west-2",
+];
+
+/// True for a Region AWS has opened (see [`KNOWN_REGIONS`]).
+pub fn is_known_region(s: &str) -> bool {
+    KNOWN_REGIONS.contains(&s)
+}
+
+/// True for a string shaped like a Region name (`xx-word-N`), known or not.
 pub fn is_region_name(s: &str) -> bool {
     let parts: Vec<&str> = s.split('-').collect();
     parts.len() >= 3
@@ -221,10 +271,10 @@ impl Config {
         }
         if let Some(regions) = raw.bedrock_regions {
             for r in &regions {
-                if !is_region_name(r) {
+                if !is_known_region(r) {
                     return Err(invalid(
                         String::new(),
-                        format!("bedrock_regions: {r:?} is not a Region name"),
+                        format!("bedrock_regions: {r:?} is not an AWS Region"),
                     ));
                 }
             }

@@ -54,7 +54,7 @@ pub enum EvidenceError {
     },
     #[error("{path} is not a perimeter evidence pack: {reason}")]
     NotAPack { path: String, reason: String },
-    #[error("key file {path}: {reason}")]
+    #[error("key {path}: {reason}")]
     Key { path: String, reason: String },
 }
 
@@ -184,11 +184,16 @@ pub struct Verification {
     pub signature_ok: Option<bool>,
     pub signed: bool,
     pub run: Value,
+    /// Why the archive itself could not be read to the end (a damaged gzip or tar
+    /// stream): the pack was tampered with or corrupted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub damaged: Option<String>,
 }
 
 impl Verification {
     pub fn intact(&self) -> bool {
-        self.digest_ok
+        self.damaged.is_none()
+            && self.digest_ok
             && self.changed.is_empty()
             && self.removed.is_empty()
             && self.added.is_empty()
@@ -226,7 +231,18 @@ pub fn verify(
     bytes: &[u8],
     key: Option<&VerifyingKey>,
 ) -> Result<Verification, EvidenceError> {
-    let files = read_pack(path, bytes)?;
+    let files = match read_pack(path, bytes) {
+        Ok(f) => f,
+        // A gzip stream that starts as one but cannot be read through is a damaged
+        // pack (tampering or corruption): a verdict, not a failure to run.
+        Err(EvidenceError::NotAPack { reason, .. }) if bytes.starts_with(&[0x1f, 0x8b]) => {
+            return Ok(Verification {
+                damaged: Some(reason),
+                ..Verification::default()
+            });
+        }
+        Err(e) => return Err(e),
+    };
     let not = |reason: String| EvidenceError::NotAPack {
         path: path.into(),
         reason,
@@ -280,17 +296,31 @@ pub fn verify(
     Ok(v)
 }
 
-fn read_hex32(path: &str) -> Result<[u8; 32], EvidenceError> {
-    let text = std::fs::read_to_string(path).map_err(|source| EvidenceError::Read {
-        path: path.into(),
-        source,
-    })?;
+/// A 32-byte key given as a file holding 64 hex characters, or as the hex itself.
+/// Errors name the file, or "the key given as hex", never the key material.
+fn read_hex32(arg: &str) -> Result<[u8; 32], EvidenceError> {
+    let looks_hex = !arg.is_empty() && arg.trim().bytes().all(|b| b.is_ascii_hexdigit());
+    let is_file = std::path::Path::new(arg).is_file();
+    let (label, text) = if is_file {
+        let text = std::fs::read_to_string(arg).map_err(|source| EvidenceError::Read {
+            path: arg.into(),
+            source,
+        })?;
+        (arg.to_string(), text)
+    } else if looks_hex {
+        ("(the key given as hex)".to_string(), arg.to_string())
+    } else {
+        return Err(EvidenceError::Key {
+            path: arg.into(),
+            reason: "no such file, and not a hexadecimal key".into(),
+        });
+    };
     let bytes = hex::decode(text.trim()).map_err(|_| EvidenceError::Key {
-        path: path.into(),
+        path: label.clone(),
         reason: "expected 64 hexadecimal characters".into(),
     })?;
     bytes.try_into().map_err(|_| EvidenceError::Key {
-        path: path.into(),
+        path: label,
         reason: "expected a 32-byte key (64 hexadecimal characters)".into(),
     })
 }

@@ -33,6 +33,19 @@ pub struct RunRow {
 }
 
 impl History {
+    /// Open a database that must already exist (for reading: `history list|show`, `diff`):
+    /// a mistyped path is an error, not a new empty database.
+    pub fn open_existing(path: &str) -> Result<History, HistoryError> {
+        if !std::path::Path::new(path).is_file() {
+            return Err(HistoryError {
+                path: path.into(),
+                message: "the history database does not exist".into(),
+            });
+        }
+        History::open(path)
+    }
+
+    /// Open the database, creating it if needed (for recording a run).
     pub fn open(path: &str) -> Result<History, HistoryError> {
         let err = |e: rusqlite::Error| HistoryError {
             path: path.into(),

@@ -101,8 +101,54 @@ fn parse_doc(v: &Value) -> Result<Policy, String> {
     }
 }
 
-fn partition_of(arn: &str) -> String {
-    arn.split(':').nth(1).unwrap_or("aws").to_string()
+/// The account's partition, from the data: its principals' ARNs, then the organisation's
+/// and the caller's ARNs, then the partition of its Regions' names. Never from a file name
+/// or any other string that is not an ARN.
+fn account_partition(snapshot: &Snapshot, account: &Account) -> String {
+    let from_arn = |s: &str| crate::model::Arn::parse(s).ok().map(|a| a.partition);
+    let iam_arns = account.iam.iter().flat_map(|i| {
+        i.roles
+            .iter()
+            .map(|r| r.arn.as_str())
+            .chain(i.users.iter().map(|u| u.arn.as_str()))
+            .chain(i.groups.iter().map(|g| g.arn.as_str()))
+    });
+    let org_arn = snapshot.organization.iter().map(|o| o.arn.as_str());
+    let caller = std::iter::once(snapshot.meta.caller.arn.as_str());
+    if let Some(p) = iam_arns.chain(org_arn).chain(caller).find_map(from_arn) {
+        return p;
+    }
+    account
+        .regions
+        .keys()
+        .chain(snapshot.meta.regions.iter())
+        .find_map(|r| region_partition(r))
+        .unwrap_or("aws")
+        .to_string()
+}
+
+/// The partition a Region name belongs to.
+pub fn region_partition(region: &str) -> Option<&'static str> {
+    if !crate::config::is_region_name(region) {
+        return None;
+    }
+    Some(if region.starts_with("cn-") {
+        "aws-cn"
+    } else if region.starts_with("us-gov-") {
+        "aws-us-gov"
+    } else if region.starts_with("us-iso-") {
+        "aws-iso"
+    } else if region.starts_with("us-isob-") {
+        "aws-iso-b"
+    } else if region.starts_with("eu-isoe-") {
+        "aws-iso-e"
+    } else if region.starts_with("us-isof-") {
+        "aws-iso-f"
+    } else if region.starts_with("eusc-") {
+        "aws-eusc"
+    } else {
+        "aws"
+    })
 }
 
 impl<'s> EvalContext<'s> {
@@ -282,11 +328,7 @@ fn build_account<'s>(
         .nth(1)
         .and_then(|s| s.split('/').next())
         .map(str::to_string);
-    let partition = if snapshot.meta.caller.arn.is_empty() {
-        "aws".to_string()
-    } else {
-        partition_of(&snapshot.meta.caller.arn)
-    };
+    let partition = account_partition(snapshot, account);
 
     let mut principals = Vec::new();
     if let Some(iam) = &account.iam {
@@ -410,10 +452,18 @@ fn build_account<'s>(
             })
             .collect()
     });
-    let scps_known = account.scps.is_some()
+    let mut scps_known = account.scps.is_some()
         || !snapshot
             .gaps_for(&account.id, None, "organizations")
-            .any(|_| true);
+            .any(|g| g.operation != "ListTagsForResource");
+    // A chain with a policy that cannot be read or parsed is not a chain without it: the
+    // missing policy may be the one that denies. The chain is then unknown.
+    let scps = if scp_errors.is_empty() {
+        scps
+    } else {
+        scps_known = false;
+        None
+    };
 
     let mut view = AccountView {
         account,

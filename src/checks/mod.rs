@@ -8,6 +8,7 @@
 //! catalogue data (slug, control, severity with config overrides) and a stable id.
 
 pub mod context;
+pub mod coverage;
 pub mod meta;
 pub mod registry;
 
@@ -293,6 +294,9 @@ pub trait Check: Sync {
     fn code(&self) -> &'static str;
     /// The check's metadata file (TOML), embedded with `include_str!`.
     fn metadata_source(&self) -> &'static str;
+    /// The data its verdicts rest on: the runner turns a verdict on data that was not
+    /// read into `unknown` and reports what the check could not look at (see [`coverage`]).
+    fn needs(&self) -> coverage::Needs;
     /// Evaluate the snapshot. Pure: no I/O, no clock (the context carries "now").
     fn run(&self, cx: &EvalContext<'_>) -> Vec<Draft>;
 }
@@ -315,7 +319,7 @@ pub fn run_checks(
             .get(meta.code.as_str())
             .copied()
             .unwrap_or(meta.severity);
-        for d in check.run(&cx) {
+        for d in coverage::enforce(&cx, check.needs(), check.run(&cx)) {
             findings.push(Finding {
                 id: finding_id(&meta.code, &d.account, d.region.as_deref(), &d.resource),
                 check: meta.code.clone(),

@@ -18,7 +18,18 @@ pub fn snapshot(accounts: Vec<Account>) -> Snapshot {
         },
         started: "2026-11-01T00:00:00Z".into(),
         finished: "2026-11-01T00:05:00Z".into(),
-        regions: vec!["us-east-1".into()],
+        regions: {
+            let mut r: Vec<String> = accounts
+                .iter()
+                .flat_map(|a| a.regions.keys().cloned())
+                .collect();
+            r.sort();
+            r.dedup();
+            if r.is_empty() {
+                r.push("us-east-1".into());
+            }
+            r
+        },
         accounts: accounts.iter().map(|a| a.id.clone()).collect(),
         source: "live".into(),
         partial: false,

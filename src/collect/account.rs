@@ -17,7 +17,10 @@ pub struct AccountPlan {
     pub name: Option<String>,
     pub ou_path: Vec<crate::model::OuRef>,
     pub tags: crate::model::Tags,
+    pub tags_unread: bool,
     pub scps: Option<Vec<crate::model::ScpLevel>>,
+    /// Why the SCP chain is not known (operation, reason), recorded as the account's gap.
+    pub scps_unknown: Option<(&'static str, String)>,
     pub access: String,
 }
 
@@ -29,6 +32,7 @@ impl AccountPlan {
             name: self.name.clone(),
             ou_path: self.ou_path.clone(),
             tags: self.tags.clone(),
+            tags_unread: self.tags_unread,
             scps: self.scps.clone(),
             access: self.access.clone(),
             iam: None,

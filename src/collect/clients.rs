@@ -16,7 +16,7 @@ use aws_smithy_types::retry::RetryConfig;
 use aws_smithy_types::timeout::TimeoutConfig;
 use aws_types::region::Region;
 
-use super::options::CollectOptions;
+use super::options::{CollectOptions, DEFAULT_MAX_ATTEMPTS};
 
 /// Region used when the configuration names none.
 pub const FALLBACK_REGION: &str = "us-east-1";
@@ -40,10 +40,83 @@ impl Intercept for AttemptCounter {
     }
 }
 
-/// Load the caller's configuration: profile, endpoint, adaptive retries, call timeout.
+/// The retry configuration, as every AWS tool decides it: the flags win, then
+/// `AWS_MAX_ATTEMPTS` / `AWS_RETRY_MODE`, then the profile's `max_attempts` / `retry_mode`
+/// (both read by the SDK's own provider), then perimeter's defaults (standard mode,
+/// [`DEFAULT_MAX_ATTEMPTS`] attempts). Standard mode retries throttling, server errors
+/// and dropped connections with jittered exponential backoff; only adaptive mode adds a
+/// client-side rate limiter, so it is never chosen for the user.
+pub async fn retry_config(opts: &CollectOptions) -> RetryConfig {
+    let env = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
+    let mut provider = aws_config::default_provider::retry_config::default_provider();
+    if let Some(p) = &opts.profile {
+        provider = provider.profile_name(p);
+    }
+    let loaded = provider.retry_config().await;
+    let env_or_profile_attempts =
+        env("AWS_MAX_ATTEMPTS").is_some() || profile_sets(opts, "max_attempts");
+    let env_or_profile_mode = env("AWS_RETRY_MODE").is_some() || profile_sets(opts, "retry_mode");
+    let adaptive = match opts.retry_mode.as_deref() {
+        Some(m) => m == "adaptive",
+        None if env_or_profile_mode => {
+            loaded.mode() == aws_smithy_types::retry::RetryMode::Adaptive
+        }
+        None => false,
+    };
+    let attempts = match opts.max_attempts {
+        Some(n) => n,
+        None if env_or_profile_attempts => loaded.max_attempts(),
+        None => DEFAULT_MAX_ATTEMPTS,
+    }
+    .max(1);
+    let base = if adaptive {
+        RetryConfig::adaptive()
+    } else {
+        RetryConfig::standard()
+    };
+    base.with_max_attempts(attempts)
+        .with_initial_backoff(loaded.initial_backoff())
+        .with_max_backoff(loaded.max_backoff())
+}
+
+/// True when the selected profile of the shared config file sets `key` (a cheap textual
+/// read: the SDK's provider has already parsed and validated the value).
+fn profile_sets(opts: &CollectOptions, key: &str) -> bool {
+    let profile = opts
+        .profile
+        .clone()
+        .or_else(|| std::env::var("AWS_PROFILE").ok())
+        .unwrap_or_else(|| "default".into());
+    let path = std::env::var("AWS_CONFIG_FILE").ok().or_else(|| {
+        std::env::var("HOME")
+            .ok()
+            .map(|h| format!("{h}/.aws/config"))
+    });
+    let Some(text) = path.and_then(|p| std::fs::read_to_string(p).ok()) else {
+        return false;
+    };
+    let wanted = [format!("[profile {profile}]"), format!("[{profile}]")];
+    let mut inside = false;
+    for line in text.lines() {
+        let t = line.trim();
+        if t.starts_with('[') {
+            inside = wanted.iter().any(|w| w == t);
+            continue;
+        }
+        if inside
+            && t.split_once('=')
+                .is_some_and(|(k, _)| k.trim().eq_ignore_ascii_case(key))
+        {
+            return true;
+        }
+    }
+    false
+}
+
+/// Load the caller's configuration: profile, endpoint, retries, call timeout.
 pub async fn load_base(opts: &CollectOptions) -> SdkConfig {
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
-        .retry_config(RetryConfig::adaptive().with_max_attempts(opts.max_attempts.max(1)))
+        .retry_config(retry_config(opts).await)
         .timeout_config(
             TimeoutConfig::builder()
                 .operation_timeout(opts.call_timeout)

@@ -190,7 +190,12 @@ pub async fn bedrock_activity(
             Ok(p) => p,
             Err(e) => {
                 cx.gap(SVC, "LookupEvents", &e, None);
-                return Probe::Unknown;
+                // Events already read are positive evidence of activity; none read is
+                // no evidence either way.
+                if activity.events == 0 {
+                    return Probe::Unknown;
+                }
+                break;
             }
         };
         for ev in page.events() {

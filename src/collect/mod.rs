@@ -65,6 +65,11 @@ pub enum CollectError {
     },
     #[error("cannot read the organization from account {account}: {reason}")]
     Organization { account: String, reason: String },
+    #[error("{filters} matched no active account of organization {organization}; nothing would be audited")]
+    EmptyScope {
+        filters: String,
+        organization: String,
+    },
 }
 
 /// FNV-1a (64-bit) of the account id: the stable hash behind `--shard`.
@@ -247,7 +252,9 @@ pub async fn collect(opts: &CollectOptions, out: Arc<Mutex<Snapshot>>) -> Result
             name: acct.map(|a| a.name.clone()),
             ou_path: r.map(|r| r.ou_path(id)).unwrap_or_default(),
             tags: acct.map(|a| a.tags.clone()).unwrap_or_default(),
+            tags_unread: acct.is_some_and(|a| a.tags_unread),
             scps: r.and_then(|r| r.scp_chain(id)),
+            scps_unknown: r.and_then(|r| r.scp_chain_unknown(id)),
             access: String::new(),
         }
     };
@@ -296,6 +303,28 @@ pub async fn collect(opts: &CollectOptions, out: Arc<Mutex<Snapshot>>) -> Result
             }
             plans.push(plan_for(&a.id, Some(r)));
         }
+        if plans.is_empty() {
+            let mut filters = Vec::new();
+            if !opts.accounts.is_empty() {
+                filters.push(format!("--accounts {}", opts.accounts.join(",")));
+            }
+            if !opts.exclude_accounts.is_empty() {
+                filters.push(format!("--exclude-accounts {}", opts.exclude_accounts.join(",")));
+            }
+            if !opts.ous.is_empty() {
+                filters.push(format!("--ous {}", opts.ous.join(",")));
+            }
+            if let Some(s) = opts.shard {
+                filters.push(format!("--shard {}/{}", s.index + 1, s.count));
+            }
+            if filters.is_empty() {
+                filters.push("--org".into());
+            }
+            return Err(CollectError::EmptyScope {
+                filters: filters.join(" "),
+                organization: r.org.id.clone(),
+            });
+        }
     } else {
         let mut p = plan_for(&caller.account, org_read.as_ref());
         if org_read.is_none() {
@@ -338,6 +367,17 @@ pub async fn collect(opts: &CollectOptions, out: Arc<Mutex<Snapshot>>) -> Result
                     run.clone(),
                     opts.account_concurrency,
                 );
+                if let Some((op, why)) = &plan.scps_unknown {
+                    cx.gap("organizations", op, why.as_str(), None);
+                }
+                if plan.tags_unread {
+                    cx.gap(
+                        "organizations",
+                        "ListTagsForResource",
+                        "the account's tags could not be read",
+                        Some(&plan.id),
+                    );
+                }
                 let account = if plan.id == caller_account {
                     plan.access = "caller".into();
                     audit(opts, &plan, &caller_clients, &cx).await

@@ -21,6 +21,9 @@ pub struct Shard {
     pub count: u32,
 }
 
+/// Attempts per call when neither a flag, the environment nor the profile says.
+pub const DEFAULT_MAX_ATTEMPTS: u32 = 5;
+
 #[derive(Debug, Clone)]
 pub struct CollectOptions {
     /// Named profile of the shared AWS config files (`--profile`).
@@ -46,8 +49,12 @@ pub struct CollectOptions {
     pub account_concurrency: usize,
     pub call_timeout: Duration,
     pub account_timeout: Duration,
-    /// Most attempts per call (adaptive retry on throttling).
-    pub max_attempts: u32,
+    /// Most attempts per call (`--max-attempts`); `None`: AWS_MAX_ATTEMPTS or the
+    /// profile's `max_attempts`, else [`DEFAULT_MAX_ATTEMPTS`].
+    pub max_attempts: Option<u32>,
+    /// `standard` or `adaptive` (`--retry-mode`); `None`: AWS_RETRY_MODE or the profile's
+    /// `retry_mode`, else standard.
+    pub retry_mode: Option<String>,
     /// Days of CloudTrail event history to search for Bedrock activity.
     pub activity_days: u32,
     /// Show a progress display on stderr (only if stderr is a terminal).
@@ -71,7 +78,8 @@ impl Default for CollectOptions {
             account_concurrency: 8,
             call_timeout: Duration::from_secs(30),
             account_timeout: Duration::from_secs(900),
-            max_attempts: 6,
+            max_attempts: None,
+            retry_mode: None,
             activity_days: 90,
             progress: true,
         }

@@ -130,13 +130,16 @@ pub async fn read_organization(
     accounts.sort_by(|a, b| a.id.cmp(&b.id));
 
     // Account tags.
-    let tags: Vec<Tags> = stream::iter(accounts.iter().map(|a| a.id.clone()))
+    let tags: Vec<Option<Tags>> = stream::iter(accounts.iter().map(|a| a.id.clone()))
         .map(|id| async move { resource_tags(client, cx, &id).await })
         .buffered(FAN_OUT)
         .collect()
         .await;
     for (a, t) in accounts.iter_mut().zip(tags) {
-        a.tags = t;
+        match t {
+            Some(t) => a.tags = t,
+            None => a.tags_unread = true,
+        }
     }
 
     // Policies with documents and attachments.
@@ -235,6 +238,7 @@ async fn children_accounts(
                 status,
                 parent_id: parent.to_string(),
                 tags: Tags::new(),
+                tags_unread: false,
             });
         }
         match page.next_token() {
@@ -245,7 +249,8 @@ async fn children_accounts(
     Ok(out)
 }
 
-async fn resource_tags(client: &Client, cx: &CallContext, id: &str) -> Tags {
+/// The account's tags; `None` (with a gap) when they could not be read in full.
+async fn resource_tags(client: &Client, cx: &CallContext, id: &str) -> Option<Tags> {
     let mut tags = Tags::new();
     let mut token: Option<String> = None;
     for _ in 0..MAX_PAGES {
@@ -262,7 +267,7 @@ async fn resource_tags(client: &Client, cx: &CallContext, id: &str) -> Tags {
             )
             .await
         else {
-            break;
+            return None;
         };
         for t in page.tags() {
             tags.insert(t.key().to_string(), t.value().to_string());
@@ -272,7 +277,7 @@ async fn resource_tags(client: &Client, cx: &CallContext, id: &str) -> Tags {
             _ => break,
         }
     }
-    tags
+    Some(tags)
 }
 
 async fn list_policies(
@@ -322,7 +327,8 @@ async fn list_policies(
                 kind: kind_name.to_string(),
                 aws_managed,
                 document: doc,
-                targets,
+                targets_unread: targets.is_none(),
+                targets: targets.unwrap_or_default(),
             }
         })
         .buffered(FAN_OUT)
@@ -368,7 +374,8 @@ async fn policy_content(client: &Client, cx: &CallContext, id: &str) -> Value {
     }
 }
 
-async fn policy_targets(client: &Client, cx: &CallContext, id: &str) -> Vec<String> {
+/// The policy's attachments; `None` (with a gap) when they could not be listed in full.
+async fn policy_targets(client: &Client, cx: &CallContext, id: &str) -> Option<Vec<String>> {
     let mut out = Vec::new();
     let mut token: Option<String> = None;
     for _ in 0..MAX_PAGES {
@@ -385,7 +392,7 @@ async fn policy_targets(client: &Client, cx: &CallContext, id: &str) -> Vec<Stri
             )
             .await
         else {
-            break;
+            return None;
         };
         out.extend(
             page.targets()
@@ -399,7 +406,7 @@ async fn policy_targets(client: &Client, cx: &CallContext, id: &str) -> Vec<Stri
     }
     out.sort();
     out.dedup();
-    out
+    Some(out)
 }
 
 impl OrgRead {
@@ -449,10 +456,57 @@ impl OrgRead {
             .collect()
     }
 
+    /// Why the account's SCP chain is not known, if it is not: the SCPs could not be
+    /// listed, a policy's attachments could not be listed (it may sit anywhere in the
+    /// chain), or the document of a policy attached in the chain could not be read.
+    pub fn scp_chain_unknown(&self, account: &str) -> Option<(&'static str, String)> {
+        if account == self.org.management_account_id || !self.scps_enabled {
+            return None;
+        }
+        if !self.scps_read {
+            return Some((
+                "ListPolicies",
+                "the organisation's SCPs could not be listed, so the account's SCP chain is not known".into(),
+            ));
+        }
+        if let Some(p) = self
+            .org
+            .policies
+            .iter()
+            .find(|p| p.kind == SCP && p.targets_unread)
+        {
+            return Some((
+                "ListTargetsForPolicy",
+                format!(
+                    "the attachments of SCP {} ({}) could not be listed, so whether it governs the account is not known",
+                    p.id, p.name
+                ),
+            ));
+        }
+        let mut in_chain = self.ancestry(account);
+        in_chain.push(account.to_string());
+        if let Some(p) = self.org.policies.iter().find(|p| {
+            p.kind == SCP && p.document.is_null() && p.targets.iter().any(|t| in_chain.contains(t))
+        }) {
+            return Some((
+                "DescribePolicy",
+                format!(
+                    "the document of SCP {} ({}), attached in the account's chain, could not be read",
+                    p.id, p.name
+                ),
+            ));
+        }
+        None
+    }
+
     /// The SCP chain root → OUs → account. `None` for the management account (never
-    /// governed by SCPs), when SCPs are disabled, or when they could not be read.
+    /// governed by SCPs), when SCPs are disabled, or when the chain is not known (see
+    /// [`OrgRead::scp_chain_unknown`]).
     pub fn scp_chain(&self, account: &str) -> Option<Vec<ScpLevel>> {
-        if account == self.org.management_account_id || !self.scps_enabled || !self.scps_read {
+        if account == self.org.management_account_id
+            || !self.scps_enabled
+            || self.scp_chain_unknown(account).is_some()
+        {
             return None;
         }
         let acct = self.org.accounts.iter().find(|a| a.id == account)?;

@@ -159,6 +159,9 @@ pub struct OrgAccount {
     pub parent_id: String,
     #[serde(default)]
     pub tags: Tags,
+    /// True when the account's tags could not be read.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub tags_unread: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -171,6 +174,10 @@ pub struct OrgPolicy {
     pub document: Value,
     /// Root, OU and account ids the policy is attached to.
     pub targets: Vec<String>,
+    /// True when the attachments could not be listed: `targets` is then incomplete, and
+    /// no SCP chain that could include the policy is known.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub targets_unread: bool,
 }
 
 // ---------------------------------------------------------------- account
@@ -186,6 +193,10 @@ pub struct Account {
     /// Account tags from Organizations (data residency and the like).
     #[serde(default)]
     pub tags: Tags,
+    /// True when the account's tags could not be read (a gap says why); `tags` is then
+    /// empty for want of data, not because the account has none.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub tags_unread: bool,
     /// The SCP chain root → OUs → account. `None`: not governed by SCPs (or not known,
     /// in which case a gap says so).
     #[serde(default)]
@@ -350,6 +361,21 @@ pub struct RegionData {
     pub logs: Option<Logs>,
 }
 
+impl RegionData {
+    /// A Region where every service was read and nothing was found (tests and fixtures
+    /// start from it; `Default` is the opposite: nothing read).
+    pub fn all_read() -> RegionData {
+        RegionData {
+            kms: Some(Kms::default()),
+            bedrock: Some(Bedrock::all_read()),
+            ec2: Some(Ec2::default()),
+            cloudtrail: Some(CloudTrail::all_read()),
+            s3: Some(S3::default()),
+            logs: Some(Logs::default()),
+        }
+    }
+}
+
 // KMS
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -386,9 +412,23 @@ pub struct KmsKey {
 }
 
 impl KmsKey {
+    /// True only for a key known to be customer managed.
     pub fn is_customer_managed(&self) -> bool {
-        self.manager.eq_ignore_ascii_case("CUSTOMER")
-            && !self.aliases.iter().any(|a| a.starts_with("alias/aws/"))
+        self.customer_managed() == Some(true)
+    }
+
+    /// `Some(true)` customer managed, `Some(false)` AWS managed, `None` when the key's
+    /// manager could not be read (DescribeKey failed): never guessed.
+    pub fn customer_managed(&self) -> Option<bool> {
+        if self.aliases.iter().any(|a| a.starts_with("alias/aws/")) {
+            Some(false)
+        } else if self.manager.eq_ignore_ascii_case("CUSTOMER") {
+            Some(true)
+        } else if self.manager.eq_ignore_ascii_case("AWS") {
+            Some(false)
+        } else {
+            None
+        }
     }
 }
 
@@ -408,6 +448,19 @@ pub struct Bedrock {
     /// Account-level enforced guardrail configurations.
     #[serde(default)]
     pub enforced_guardrails: Option<Vec<EnforcedGuardrail>>,
+}
+
+impl Bedrock {
+    /// Bedrock configuration read in full and empty.
+    pub fn all_read() -> Bedrock {
+        Bedrock {
+            logging: Probe::Absent,
+            guardrails: Some(Vec::new()),
+            inference_profiles: Some(Vec::new()),
+            custom_models: Some(Vec::new()),
+            enforced_guardrails: Some(Vec::new()),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -615,6 +668,16 @@ pub struct CloudTrail {
     /// Bedrock API activity in this Region from the event history (last 90 days).
     #[serde(default)]
     pub bedrock_activity: Probe<BedrockActivity>,
+}
+
+impl CloudTrail {
+    /// No trails, and no Bedrock activity in the event history (both read).
+    pub fn all_read() -> CloudTrail {
+        CloudTrail {
+            trails: Vec::new(),
+            bedrock_activity: Probe::Found(BedrockActivity::default()),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

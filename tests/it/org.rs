@@ -151,12 +151,29 @@ fn cris_blocked_by_region_deny_names_the_scp() {
             f["check"] == "CRI-001"
                 && f["account"] == ai_prod.as_str()
                 && f["status"] == "fail"
-                && f["resource"]
-                    .as_str()
-                    .unwrap()
+                && f["severity"] == "high"
+                && f["evidence"]["affected_profiles"]
+                    .to_string()
                     .contains("inference-profile/us.")
         })
-        .expect("a CRI-001 failure for a us. profile in ai-prod");
+        .expect("a CRI-001 failure naming a us. profile in ai-prod");
+    // One finding per deciding SCP: it points at the SCP, the thing to fix.
+    assert!(
+        f["resource"].as_str().unwrap().contains(":policy/o-"),
+        "{}",
+        f["resource"]
+    );
+    let per_scp = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|x| {
+            x["check"] == "CRI-001"
+                && x["account"] == ai_prod.as_str()
+                && x["resource"] == f["resource"]
+        })
+        .count();
+    assert_eq!(per_scp, 1, "one CRI-001 finding per account and SCP");
     let ev = f["evidence"].to_string();
     assert!(ev.contains("DenyOutsideApprovedRegions"), "{ev}");
     assert!(ev.contains("us-east-2") || ev.contains("us-west-2"), "{ev}");
@@ -258,5 +275,41 @@ fn the_demo_organisation_fails_every_control() {
         ous.contains_key("Root/Workloads/Prod/Payments"),
         "{:?}",
         ous.keys().collect::<Vec<_>>()
+    );
+}
+
+/// Every outcome the seed script's header intends (its manifest's `intended_outcomes`)
+/// comes out of the organisation audit: the demo cannot drift from its own description.
+#[test]
+fn the_demo_delivers_every_intended_outcome() {
+    let (report, _, _) = org_run();
+    let findings = report["findings"].as_array().unwrap();
+    let intended = emu().demo["intended_outcomes"]
+        .as_array()
+        .expect("the demo manifest lists its intended outcomes");
+    assert!(intended.len() > 50, "the intentions cover the demo");
+    let mut wrong = Vec::new();
+    for want in intended {
+        let hits: Vec<&Value> = findings
+            .iter()
+            .filter(|f| {
+                f["check"] == want["check"]
+                    && f["account"] == want["account"]
+                    && f["region"] == want["region"]
+                    && (want["resource"].is_null() || f["resource"] == want["resource"])
+            })
+            .collect();
+        if !hits.iter().any(|f| f["status"] == want["expect"]) {
+            let got: Vec<String> = hits
+                .iter()
+                .map(|f| format!("{} on {}", f["status"], f["resource"]))
+                .collect();
+            wrong.push(format!("{want}: got {got:?}"));
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "intended outcomes not met:\n{}",
+        wrong.join("\n")
     );
 }

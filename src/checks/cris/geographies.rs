@@ -1,13 +1,25 @@
 //! The shipped table: cross-Region inference geography (the profile-id prefix) →
 //! destination Regions.
 //!
-//! As of 2025-10-01, from the AWS documentation "Supported Regions and models for
-//! inference profiles" (https://docs.aws.amazon.com/bedrock/latest/userguide/inference-profiles-support.html):
-//! each row is the union of the destination Regions the documented system-defined
-//! profiles of that geography route to. A given model's profile may use fewer Regions;
-//! the per-profile `models[].modelArn` list the API returns is added to these.
-//! `global.` profiles route to every commercial Region, which no table can enumerate:
-//! a global call is authorised with `aws:RequestedRegion = "unspecified"` instead.
+//! Source: the AWS Bedrock User Guide, "Supported Regions and models for inference
+//! profiles" (https://docs.aws.amazon.com/bedrock/latest/userguide/inference-profiles-support.html).
+//! Checked on 2026-12-02 against the last version of that page that still carried the
+//! per-profile source → destination tables (it lists profiles up to about January 2026;
+//! the live page now sends readers to each model's own page). Each row is the union, over
+//! that geography's system-defined profiles and over their source Regions, of the
+//! destination Regions the page lists. Two facts from the page shape how the table is used:
+//! * "Don't rely on the geographic prefix in an inference profile ID alone to determine
+//!   where requests can be routed": a profile's own `models[]` list (from
+//!   `GetInferenceProfile`/`ListInferenceProfiles`) decides its destinations whenever the
+//!   API gives one; this table only fills in for a profile the API does not describe
+//!   (e.g. one named in a policy but not listed), and findings say when it did.
+//! * A geographic profile's destination list never changes; new Regions come with new
+//!   profiles. Rows can grow with newer profiles than the page above covers.
+//! Rows that differ from a naive reading of the prefix: `us` reaches Canada (ca-central-1,
+//! ca-west-1) for calls made from there; `eu` reaches eu-central-2, eu-west-2 and Israel
+//! (il-central-1); `apac` reaches ap-east-2, ap-southeast-3/5/7 and the UAE (me-central-1).
+//! `global.` profiles route to every commercial Region, which no table can enumerate: a
+//! global call is authorised with `aws:RequestedRegion = "unspecified"` instead.
 //! `perimeter.toml` can replace any row (`[cris.geographies]`).
 
 use std::collections::BTreeMap;
@@ -15,30 +27,44 @@ use std::collections::BTreeMap;
 use crate::config::Config;
 
 /// The date the shipped table was last checked against the AWS documentation.
-pub const TABLE_DATE: &str = "2025-10-01";
+pub const TABLE_DATE: &str = "2026-12-02";
 
 /// The geography of global profiles.
 pub const GLOBAL: &str = "global";
 
 /// The shipped table, in a stable order.
 pub const SHIPPED: &[(&str, &[&str])] = &[
-    ("us", &["us-east-1", "us-east-2", "us-west-1", "us-west-2"]),
+    (
+        "us",
+        &[
+            "ca-central-1",
+            "ca-west-1",
+            "us-east-1",
+            "us-east-2",
+            "us-west-1",
+            "us-west-2",
+        ],
+    ),
     ("us-gov", &["us-gov-east-1", "us-gov-west-1"]),
     ("ca", &["ca-central-1", "ca-west-1"]),
     (
         "eu",
         &[
             "eu-central-1",
+            "eu-central-2",
             "eu-north-1",
             "eu-south-1",
             "eu-south-2",
             "eu-west-1",
+            "eu-west-2",
             "eu-west-3",
+            "il-central-1",
         ],
     ),
     (
         "apac",
         &[
+            "ap-east-2",
             "ap-northeast-1",
             "ap-northeast-2",
             "ap-northeast-3",
@@ -46,7 +72,11 @@ pub const SHIPPED: &[(&str, &[&str])] = &[
             "ap-south-2",
             "ap-southeast-1",
             "ap-southeast-2",
+            "ap-southeast-3",
             "ap-southeast-4",
+            "ap-southeast-5",
+            "ap-southeast-7",
+            "me-central-1",
         ],
     ),
     ("au", &["ap-southeast-2", "ap-southeast-4"]),
@@ -101,30 +131,30 @@ impl Geographies {
         }
     }
 
-    /// True when `region` lies inside geography `geo`: listed in its row, or (for the
-    /// broad geographies whose row is not overridden) named with the geography's Region
-    /// prefix (`eu-*` for `eu`, `ap-*` for `apac`, ...).
+    /// True when `region` lies inside geography `geo` as a data-residency boundary. For
+    /// the broad geographies (not overridden in the config) that is the Region's own name
+    /// (`eu-*` for `eu`, `ap-*` for `apac`, ...), not the CRIS row: the `us` row reaches
+    /// Canada and the `eu` row Israel, which is exactly what a residency check must see.
+    /// Other geographies (`au`, `jp`, overridden rows) are their rows.
     pub fn contains(&self, geo: &str, region: &str) -> bool {
         if geo == GLOBAL {
             return true;
         }
-        if self
-            .rows
-            .get(geo)
-            .is_some_and(|rs| rs.iter().any(|r| r == region))
-        {
-            return true;
-        }
-        if self.overridden.iter().any(|g| g == geo) {
-            return false;
-        }
-        match geo {
-            "us" => region.starts_with("us-") && !region.starts_with("us-gov-"),
-            "us-gov" => region.starts_with("us-gov-"),
-            "eu" => region.starts_with("eu-"),
-            "ca" => region.starts_with("ca-"),
-            "apac" => region.starts_with("ap-"),
-            _ => false,
+        let overridden = self.overridden.iter().any(|g| g == geo);
+        let by_name = match geo {
+            "us" => Some(region.starts_with("us-") && !region.starts_with("us-gov-")),
+            "us-gov" => Some(region.starts_with("us-gov-")),
+            "eu" => Some(region.starts_with("eu-")),
+            "ca" => Some(region.starts_with("ca-")),
+            "apac" => Some(region.starts_with("ap-")),
+            _ => None,
+        };
+        match by_name {
+            Some(inside) if !overridden => inside,
+            _ => self
+                .rows
+                .get(geo)
+                .is_some_and(|rs| rs.iter().any(|r| r == region)),
         }
     }
 }

@@ -4,6 +4,7 @@
 use serde_json::json;
 
 use super::{Geographies, residency};
+use crate::checks::coverage::{Data, Needs, Per};
 use crate::checks::iam::root_arn;
 use crate::checks::{Check, Draft, EvalContext};
 
@@ -12,6 +13,9 @@ pub struct GuardrailTierCrossRegion;
 impl Check for GuardrailTierCrossRegion {
     fn code(&self) -> &'static str {
         "CRI-005"
+    }
+    fn needs(&self) -> Needs {
+        Needs::both(&[Data::Bedrock, Data::AccountTags], Per::Region)
     }
     fn metadata_source(&self) -> &'static str {
         include_str!("../../../checks/cris/CRI-005.toml")
@@ -122,14 +126,14 @@ mod tests {
                     ]),
                     ..Bedrock::default()
                 }),
-                ..RegionData::default()
+                ..RegionData::all_read()
             },
         );
         a.regions.insert(
             "eu-central-1".into(),
             RegionData {
                 bedrock: Some(Bedrock::default()),
-                ..RegionData::default()
+                ..RegionData::all_read()
             },
         );
         let snap = snapshot(vec![a]);

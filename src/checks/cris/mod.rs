@@ -207,8 +207,10 @@ pub fn usable_profiles(cx: &EvalContext<'_>, acct: &AccountView<'_>) -> Vec<Usab
     by_arn.into_values().collect()
 }
 
-/// Destination Regions of a profile: the Regions of its `models[]` ARNs plus the
-/// geography table's row. Empty for global profiles (they use `unspecified`).
+/// Destination Regions of a profile: the Regions of its `models[]` ARNs where the API
+/// lists them (they decide), else the geography table's row (each destination then says
+/// it came from the table), else the profile's own Region. Empty for global profiles
+/// (they use `unspecified`).
 pub fn destinations(geos: &Geographies, p: &UsableProfile) -> Vec<Destination> {
     let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
     if p.is_global() {
@@ -221,7 +223,8 @@ pub fn destinations(geos: &Geographies, p: &UsableProfile) -> Vec<Destination> {
                 .push("models[] of the profile".to_string());
         }
     }
-    if let Some(g) = &p.geography
+    if out.is_empty()
+        && let Some(g) = &p.geography
         && let Some(rs) = geos.regions(g)
     {
         for r in rs {
@@ -594,7 +597,7 @@ pub(crate) mod testkit {
                     inference_profiles: Some(profiles),
                     ..Bedrock::default()
                 }),
-                ..RegionData::default()
+                ..RegionData::all_read()
             },
         );
         a
@@ -628,7 +631,13 @@ mod tests {
         let us = ps.iter().find(|p| p.id.starts_with("us.")).unwrap();
         let d = destinations(&Geographies::new(&cfg), us);
         let rs: Vec<&str> = d.iter().map(|d| d.region.as_str()).collect();
-        assert_eq!(rs, ["us-east-1", "us-east-2", "us-west-1", "us-west-2"]);
+        // The API's models[] list decides; the table is not added to it.
+        assert_eq!(rs, ["us-east-1", "us-east-2", "us-west-2"]);
+        assert!(d.iter().all(|x| x.sources == ["models[] of the profile"]));
+        // A profile the API does not describe takes the table's row, and says so.
+        let named = destinations(&Geographies::new(&cfg), eu);
+        assert!(named.iter().any(|x| x.region == "il-central-1"));
+        assert!(named.iter().all(|x| x.sources[0].contains("table")));
     }
 
     #[test]

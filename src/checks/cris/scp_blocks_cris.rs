@@ -5,6 +5,7 @@ use serde_json::{Value, json};
 
 use super::{Hop, UsableProfile, fix_for, scp_hops, scp_levels, usable_profiles};
 use crate::checks::context::AccountView;
+use crate::checks::coverage::{Data, Needs, Per};
 use crate::checks::iam::is_management;
 use crate::checks::iam::root_arn;
 use crate::checks::{Check, Draft, EvalContext};
@@ -57,9 +58,49 @@ pub fn blockers_json(blocked: &[&Hop]) -> Vec<Value> {
     out
 }
 
+/// Profiles blocked by one SCP (at one level of the chain).
+struct Group {
+    key: (String, usize),
+    blocker: super::Blocker,
+    statements: Vec<Value>,
+    regions: Vec<String>,
+    /// Profiles some principal can use (the failure is real).
+    used: Vec<Value>,
+    /// Profiles no principal can use today.
+    unused: Vec<Value>,
+    hops: Vec<Hop>,
+}
+
+/// The SCP's ARN (the thing to fix).
+fn scp_arn(cx: &EvalContext<'_>, scp_id: &str) -> String {
+    match &cx.snapshot.organization {
+        Some(o) => {
+            let partition = crate::model::Arn::parse(&o.arn)
+                .map(|a| a.partition)
+                .unwrap_or_else(|_| "aws".into());
+            if scp_id == "p-FullAWSAccess" {
+                format!("arn:{partition}:organizations::aws:policy/service_control_policy/{scp_id}")
+            } else {
+                format!(
+                    "arn:{partition}:organizations::{}:policy/{}/service_control_policy/{scp_id}",
+                    o.management_account_id, o.id
+                )
+            }
+        }
+        None => format!("scp:{scp_id}"),
+    }
+}
+
 impl Check for ScpBlocksCris {
     fn code(&self) -> &'static str {
         "CRI-001"
+    }
+    fn needs(&self) -> Needs {
+        Needs {
+            pass: &[Data::Iam, Data::Scps, Data::Bedrock],
+            fail: &[Data::Iam, Data::Scps],
+            per: Per::Account,
+        }
     }
     fn metadata_source(&self) -> &'static str {
         include_str!("../../../checks/cris/CRI-001.toml")
@@ -68,6 +109,7 @@ impl Check for ScpBlocksCris {
         let mut out = Vec::new();
         for acct in &cx.accounts {
             let id = acct.account.id.as_str();
+            let root = root_arn(acct);
             for (region, data) in &acct.account.regions {
                 if data
                     .bedrock
@@ -78,7 +120,7 @@ impl Check for ScpBlocksCris {
                         Draft::unknown(
                             id,
                             Some(region),
-                            root_arn(acct),
+                            &root,
                             format!("Account {id}: the inference profiles of {region} could not be listed, so CRIS profiles there were not checked."),
                         )
                         .evidence(cx.gap_evidence(id, Some(region), "bedrock")),
@@ -86,40 +128,39 @@ impl Check for ScpBlocksCris {
                 }
             }
             let profiles = usable_profiles(cx, acct);
-            let levels = scp_levels(cx, acct);
+            if profiles.is_empty() {
+                continue;
+            }
+            let ids: Vec<&str> = profiles.iter().map(|p| p.id.as_str()).collect();
+            let Some(levels) = scp_levels(cx, acct) else {
+                let (status_pass, why) = if is_management(cx, id) {
+                    (true, "SCPs do not apply to the management account")
+                } else if acct.scps_known {
+                    (true, "the account is not governed by SCPs")
+                } else {
+                    (false, "the SCP chain could not be read")
+                };
+                let ev = json!({"profiles": ids, "note": why});
+                out.push(if status_pass {
+                    Draft::pass(id, None, &root, format!(
+                        "No SCP restricts the {} inference profile(s) account {id} can use: {why}.", profiles.len()))
+                    .evidence(ev)
+                } else {
+                    let mut ev = ev;
+                    ev["gaps"] = cx.gap_evidence(id, None, "organizations")["gaps"].clone();
+                    Draft::unknown(id, None, &root, format!(
+                        "Whether an SCP blocks the {} inference profile(s) account {id} can use is unknown: {why}.", profiles.len()))
+                    .evidence(ev)
+                });
+                continue;
+            };
+            // Blocked profiles grouped by the SCP that decides, so one finding names one fix.
+            let mut groups: Vec<Group> = Vec::new();
+            let mut clear: Vec<Value> = Vec::new();
+            let mut exempted: Vec<Value> = Vec::new();
             for prof in &profiles {
                 let region = prof.source_region.as_deref();
-                let base = json!({"profile": profile_json(prof)});
-                let with = |extra: Value| {
-                    let mut e = base.clone();
-                    if let (Some(m), Some(x)) = (e.as_object_mut(), extra.as_object()) {
-                        m.extend(x.clone());
-                    }
-                    e
-                };
-                let Some(levels) = &levels else {
-                    if is_management(cx, id) {
-                        out.push(
-                            Draft::pass(id, region, &prof.arn, format!(
-                                "Inference profile {} is not restricted by SCPs in account {id}: SCPs do not apply to the management account.", prof.id))
-                            .evidence(with(json!({"note": "management account: SCPs do not apply"}))),
-                        );
-                    } else if acct.scps_known {
-                        out.push(
-                            Draft::pass(id, region, &prof.arn, format!(
-                                "Inference profile {} is not restricted by SCPs in account {id}: the account is not governed by SCPs.", prof.id))
-                            .evidence(with(json!({"note": "not governed by SCPs"}))),
-                        );
-                    } else {
-                        out.push(
-                            Draft::unknown(id, region, &prof.arn, format!(
-                                "Whether an SCP blocks inference profile {} in account {id} is unknown: the SCP chain could not be read.", prof.id))
-                            .evidence(with(cx.gap_evidence(id, None, "organizations"))),
-                        );
-                    }
-                    continue;
-                };
-                let hops = scp_hops(cx, acct, levels, prof, None);
+                let hops = scp_hops(cx, acct, &levels, prof, None);
                 // A profile whose source Region the SCP chain itself denies is not usable
                 // from there at all: that is an intended Region restriction, not the silent
                 // cross-Region failure this check is about.
@@ -129,16 +170,8 @@ impl Check for ScpBlocksCris {
                     continue;
                 }
                 let blocked: Vec<&Hop> = hops.iter().filter(|h| h.verdict.denied).collect();
-                let hops_json: Vec<Value> = hops.iter().map(Hop::to_json).collect();
                 if blocked.is_empty() {
-                    let regs: Vec<String> =
-                        hops.iter().map(|h| super::hop_label(&h.region)).collect();
-                    out.push(
-                        Draft::pass(id, region, &prof.arn, format!(
-                            "The SCP chain of account {id} allows inference profile {} in every destination Region ({}).",
-                            prof.id, regs.join(", ")))
-                        .evidence(with(json!({"destinations": hops_json}))),
-                    );
+                    clear.push(profile_json(prof));
                     continue;
                 }
                 // Principals an SCP exemption (e.g. an exempted role) lets through.
@@ -146,161 +179,107 @@ impl Check for ScpBlocksCris {
                 let mut exempt = Vec::new();
                 let mut still_blocked = Vec::new();
                 for p in &invokers {
-                    let ph = scp_hops(cx, acct, levels, prof, Some(p));
+                    let ph = scp_hops(cx, acct, &levels, prof, Some(p));
                     if ph.iter().any(|h| h.verdict.denied) {
                         still_blocked.push(p.arn.clone());
                     } else {
                         exempt.push(p.arn.clone());
                     }
                 }
-                let regs: Vec<String> = blocked
-                    .iter()
-                    .map(|h| super::hop_label(&h.region))
-                    .collect();
-                let blocked_regions: Vec<&str> =
-                    blocked.iter().map(|h| h.region.as_str()).collect();
-                let fix = fix_for(&blocked, prof.is_global());
-                let first = blocked
-                    .iter()
-                    .find_map(|h| h.blocker.as_ref())
-                    .map(|b| b.describe())
-                    .unwrap_or_else(|| "the SCP chain".to_string());
-                let evidence = with(json!({
+                let blocked_regions: Vec<String> =
+                    blocked.iter().map(|h| h.region.clone()).collect();
+                let entry = json!({
+                    "profile": profile_json(prof),
                     "blocked_regions": blocked_regions,
-                    "blocked_by": blockers_json(&blocked),
-                    "destinations": hops_json,
-                    "invokers_exempted_by_scp": exempt,
+                    "destinations": hops.iter().map(Hop::to_json).collect::<Vec<_>>(),
                     "invokers_blocked": still_blocked,
-                    "fix": fix,
-                }));
+                    "invokers_exempted_by_scp": exempt,
+                });
                 if !invokers.is_empty() && still_blocked.is_empty() {
+                    exempted.push(entry);
+                    continue;
+                }
+                let Some(blocker) = blocked.iter().find_map(|h| h.blocker.clone()) else {
+                    continue;
+                };
+                let key = (blocker.scp_id.clone(), blocker.level);
+                let g = match groups.iter_mut().position(|g| g.key == key) {
+                    Some(i) => &mut groups[i],
+                    None => {
+                        groups.push(Group {
+                            key,
+                            blocker: blocker.clone(),
+                            statements: Vec::new(),
+                            regions: Vec::new(),
+                            used: Vec::new(),
+                            unused: Vec::new(),
+                            hops: Vec::new(),
+                        });
+                        let last = groups.len() - 1;
+                        &mut groups[last]
+                    }
+                };
+                for h in &blocked {
+                    if let Some(b) = &h.blocker {
+                        let st =
+                            json!({"statement": b.statement, "sid": b.sid, "effect": b.effect});
+                        if !g.statements.contains(&st) {
+                            g.statements.push(st);
+                        }
+                    }
+                    if !g.regions.contains(&h.region) {
+                        g.regions.push(h.region.clone());
+                    }
+                }
+                g.hops.extend(blocked.iter().copied().cloned());
+                if still_blocked.is_empty() {
+                    g.unused.push(entry);
+                } else {
+                    g.used.push(entry);
+                }
+            }
+            for g in &mut groups {
+                g.regions.sort();
+                let hops: Vec<&Hop> = g.hops.iter().collect();
+                let fix = fix_for(&hops, false);
+                let resource = scp_arn(cx, &g.blocker.scp_id);
+                let regs: Vec<String> = g.regions.iter().map(|r| super::hop_label(r)).collect();
+                let evidence = json!({
+                    "blocked_by": g.blocker.to_json(),
+                    "statements": g.statements,
+                    "blocked_regions": g.regions,
+                    "affected_profiles": g.used,
+                    "unused_profiles": g.unused,
+                    "fix": fix,
+                });
+                let who = g.blocker.describe();
+                if g.used.is_empty() {
                     out.push(
-                        Draft::pass(id, region, &prof.arn, format!(
-                            "{first} denies inference profile {} in {} for most principals, but every principal that can invoke it is exempted.",
-                            prof.id, regs.join(", ")))
-                        .evidence(evidence),
+                        Draft::fail(id, None, &resource, format!(
+                            "{who} denies bedrock:InvokeModel in {} for {} inference profile(s) of account {id}; no principal can use them today, so nothing fails yet.",
+                            regs.join(", "), g.unused.len()))
+                        .evidence(evidence)
+                        .severity(crate::checks::Severity::Info),
                     );
                 } else {
                     out.push(
-                        Draft::fail(id, region, &prof.arn, format!(
-                            "Inference profile {} fails with AccessDenied in account {id}: {first} denies bedrock:InvokeModel in destination Region(s) {}.",
-                            prof.id, regs.join(", ")))
+                        Draft::fail(id, None, &resource, format!(
+                            "{who} denies bedrock:InvokeModel in destination Region(s) {}, so {} inference profile(s) that principals of account {id} can use fail with AccessDenied.",
+                            regs.join(", "), g.used.len()))
                         .evidence(evidence),
                     );
                 }
             }
+            if groups.is_empty() {
+                out.push(
+                    Draft::pass(id, None, &root, format!(
+                        "The SCP chain of account {id} lets every usable inference profile ({}) reach all of its destination Regions{}.",
+                        clear.len() + exempted.len(),
+                        if exempted.is_empty() { "" } else { " (for some, only through an SCP exemption that covers every principal using them)" }))
+                    .evidence(json!({"profiles": clear, "exempted": exempted})),
+                );
+            }
         }
         out
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use crate::checks::Status;
-    use crate::checks::cris::testkit::*;
-    use crate::checks::testutil::*;
-    use serde_json::json;
-
-    fn invoke_all() -> serde_json::Value {
-        json!({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"bedrock:InvokeModel*","Resource":"*"}]})
-    }
-
-    #[test]
-    fn control_tower_region_deny_fails_with_ct_fix() {
-        let mut a = with_profiles(
-            with_roles(vec![role("app", invoke_all())]),
-            "us-east-1",
-            vec![us_profile()],
-        );
-        a.scps = Some(scp_chain(vec![(
-            "p-ct1",
-            "aws-guardrails-RegionDeny",
-            region_deny("GRREGIONDENY", &["us-east-1", "us-west-2"]),
-        )]));
-        let f = run("CRI-001", &snapshot(vec![a]));
-        assert_eq!(f.len(), 1);
-        let x = &f[0];
-        assert_eq!(x.status, Status::Fail);
-        assert_eq!(x.resource, us_profile().arn);
-        assert!(x.message.contains("us-east-2"), "{}", x.message);
-        assert!(
-            x.message.contains("aws-guardrails-RegionDeny"),
-            "{}",
-            x.message
-        );
-        assert!(x.message.contains("Workloads"), "{}", x.message);
-        assert_eq!(x.evidence["blocked_by"][0]["sid"], "GRREGIONDENY");
-        assert!(
-            x.evidence["fix"]
-                .as_str()
-                .unwrap()
-                .contains("CT.MULTISERVICE.PV.1")
-        );
-    }
-
-    #[test]
-    fn custom_region_deny_gets_documented_fix_and_exemption_passes() {
-        let mut a = with_profiles(
-            with_roles(vec![role("app", invoke_all())]),
-            "us-east-1",
-            vec![us_profile()],
-        );
-        a.scps = Some(scp_chain(vec![(
-            "p-rd",
-            "region-deny",
-            region_deny("DenyOthers", &["us-east-1"]),
-        )]));
-        let f = run("CRI-001", &snapshot(vec![a]));
-        assert_eq!(f[0].status, Status::Fail);
-        assert!(
-            f[0].evidence["fix"]
-                .as_str()
-                .unwrap()
-                .contains("ArnNotLike bedrock:InferenceProfileArn")
-        );
-
-        let mut doc = region_deny("DenyOthers", &["us-east-1"]);
-        doc["Statement"][0]["Condition"]["ArnNotLike"] =
-            json!({"bedrock:InferenceProfileArn": ["arn:aws:bedrock:*:*:inference-profile/*"]});
-        let mut a = with_profiles(
-            with_roles(vec![role("app", invoke_all())]),
-            "us-east-1",
-            vec![us_profile()],
-        );
-        a.scps = Some(scp_chain(vec![("p-rd", "region-deny", doc)]));
-        let f = run("CRI-001", &snapshot(vec![a]));
-        assert_eq!(f[0].status, Status::Pass, "{:?}", f[0]);
-    }
-
-    #[test]
-    fn ungoverned_passes_and_unknown_chain_is_unknown() {
-        let a = with_profiles(with_roles(vec![]), "us-east-1", vec![us_profile()]);
-        let f = run("CRI-001", &snapshot(vec![a.clone()]));
-        assert_eq!(f[0].status, Status::Pass);
-        assert!(f[0].message.contains("not governed"));
-        let mut snap = snapshot(vec![a]);
-        snap.gaps.push(crate::model::Gap {
-            account: ACCOUNT.into(),
-            region: None,
-            service: "organizations".into(),
-            operation: "ListPoliciesForTarget".into(),
-            error: "AccessDenied".into(),
-            resource: None,
-        });
-        let f = run("CRI-001", &snap);
-        assert_eq!(f[0].status, Status::Unknown);
-    }
-
-    #[test]
-    fn global_profile_blocked_by_region_list() {
-        let mut a = with_profiles(with_roles(vec![]), "us-east-1", vec![global_profile()]);
-        a.scps = Some(scp_chain(vec![(
-            "p-rd",
-            "region-deny",
-            region_deny("DenyOthers", &["us-east-1"]),
-        )]));
-        let f = run("CRI-001", &snapshot(vec![a]));
-        assert_eq!(f[0].status, Status::Fail);
-        assert_eq!(f[0].evidence["blocked_regions"][0], "unspecified");
     }
 }

@@ -3,6 +3,7 @@
 use serde_json::json;
 
 use super::{guardrail_ref, per_guardrail};
+use crate::checks::coverage::{Data, Needs, Per};
 use crate::checks::{Check, Draft, EvalContext};
 
 pub struct GuardrailDeniedTopicsMissing;
@@ -10,6 +11,9 @@ pub struct GuardrailDeniedTopicsMissing;
 impl Check for GuardrailDeniedTopicsMissing {
     fn code(&self) -> &'static str {
         "GRD-004"
+    }
+    fn needs(&self) -> Needs {
+        Needs::both(&[Data::Bedrock, Data::Activity], Per::Region)
     }
     fn metadata_source(&self) -> &'static str {
         include_str!("../../../checks/guardrails/GRD-004.toml")

@@ -4,6 +4,7 @@
 use serde_json::json;
 
 use super::{guardrail_ref, per_guardrail};
+use crate::checks::coverage::{Data, Needs, Per};
 use crate::checks::{Check, Draft, EvalContext};
 
 pub struct GuardrailPromptAttackWeak;
@@ -11,6 +12,9 @@ pub struct GuardrailPromptAttackWeak;
 impl Check for GuardrailPromptAttackWeak {
     fn code(&self) -> &'static str {
         "GRD-003"
+    }
+    fn needs(&self) -> Needs {
+        Needs::both(&[Data::Bedrock], Per::Region)
     }
     fn metadata_source(&self) -> &'static str {
         include_str!("../../../checks/guardrails/GRD-003.toml")

@@ -3,6 +3,7 @@
 use serde_json::{Value, json};
 
 use super::{can_invoke, iam_gap, is_management, root_arn, scope_regions, scp_levels};
+use crate::checks::coverage::{Data, Needs, Per};
 use crate::checks::{Check, Draft, EvalContext};
 use crate::policy::{DecisionEffect, Request, evaluate_scp};
 
@@ -14,6 +15,13 @@ const TOKEN_TYPES: [&str; 2] = ["LONG_TERM", "SHORT_TERM"];
 impl Check for BearerTokenUnrestricted {
     fn code(&self) -> &'static str {
         "IAM-006"
+    }
+    fn needs(&self) -> Needs {
+        Needs {
+            pass: &[Data::Iam],
+            fail: &[Data::Iam, Data::Scps],
+            per: Per::Account,
+        }
     }
     fn metadata_source(&self) -> &'static str {
         include_str!("../../../checks/iam/IAM-006.toml")
@@ -90,7 +98,19 @@ impl Check for BearerTokenUnrestricted {
                 "scp_chain": super::scp_note(acct),
                 "management_account": is_management(cx, id),
             });
-            if !invokers.is_empty() && open.is_empty() {
+            if invokers.is_empty() {
+                out.push(
+                    Draft::pass(
+                        id,
+                        None,
+                        &root,
+                        format!(
+                            "Account {id}: no principal can invoke models, so a Bedrock API key would give access to nothing today (nothing denies bedrock:CallWithBearerToken either)."
+                        ),
+                    )
+                    .evidence(evidence),
+                );
+            } else if open.is_empty() {
                 out.push(
                     Draft::pass(
                         id,

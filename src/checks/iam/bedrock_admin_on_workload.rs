@@ -7,6 +7,7 @@ use super::{
     PROBE_MODEL_ID, can_invoke, fm_arn, iam_gap, open_effect_str, principal_json, probe_invoke,
     scope_regions,
 };
+use crate::checks::coverage::{Data, Needs, Per};
 use crate::checks::{Check, Draft, EvalContext};
 
 pub struct BedrockAdminOnWorkload;
@@ -21,6 +22,9 @@ const ADMIN_ACTIONS: [&str; 2] = [
 impl Check for BedrockAdminOnWorkload {
     fn code(&self) -> &'static str {
         "IAM-003"
+    }
+    fn needs(&self) -> Needs {
+        Needs::both(&[Data::Iam], Per::Account)
     }
     fn metadata_source(&self) -> &'static str {
         include_str!("../../../checks/iam/IAM-003.toml")

@@ -3,6 +3,7 @@
 use serde_json::json;
 
 use super::iam_gap;
+use crate::checks::coverage::{Data, Needs, Per};
 use crate::checks::{Check, Draft, EvalContext};
 use crate::model::Probe;
 
@@ -11,6 +12,9 @@ pub struct BedrockLongTermApiKey;
 impl Check for BedrockLongTermApiKey {
     fn code(&self) -> &'static str {
         "IAM-005"
+    }
+    fn needs(&self) -> Needs {
+        Needs::both(&[Data::Iam], Per::Account)
     }
     fn metadata_source(&self) -> &'static str {
         include_str!("../../../checks/iam/IAM-005.toml")

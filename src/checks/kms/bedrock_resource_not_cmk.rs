@@ -8,6 +8,7 @@
 use serde_json::json;
 
 use super::cmk_draft;
+use crate::checks::coverage::{Data, Needs, Per};
 use crate::checks::network::account_root;
 use crate::checks::{Check, Draft, EvalContext};
 
@@ -18,6 +19,9 @@ const NOT_COLLECTED: &str = "agents, knowledge bases and prompts are not collect
 impl Check for BedrockResourceNotCmk {
     fn code(&self) -> &'static str {
         "KMS-006"
+    }
+    fn needs(&self) -> Needs {
+        Needs::both(&[Data::Bedrock], Per::Region)
     }
     fn metadata_source(&self) -> &'static str {
         include_str!("../../../checks/kms/KMS-006.toml")
@@ -102,7 +106,7 @@ mod tests {
                     }]),
                     ..Bedrock::default()
                 }),
-                ..RegionData::default()
+                ..RegionData::all_read()
             },
         );
         snapshot(vec![a])

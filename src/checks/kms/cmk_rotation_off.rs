@@ -3,6 +3,7 @@
 use serde_json::json;
 
 use super::all_keys;
+use crate::checks::coverage::{Data, Needs, Per};
 use crate::checks::{Check, Draft, EvalContext};
 use crate::model::{KmsKey, Probe};
 
@@ -22,12 +23,19 @@ impl Check for CmkRotationOff {
     fn code(&self) -> &'static str {
         "KMS-001"
     }
+    fn needs(&self) -> Needs {
+        Needs::both(&[Data::Kms], Per::Region)
+    }
     fn metadata_source(&self) -> &'static str {
         include_str!("../../../checks/kms/KMS-001.toml")
     }
     fn run(&self, cx: &EvalContext<'_>) -> Vec<Draft> {
         let mut out = Vec::new();
         for (account, region, key) in all_keys(cx) {
+            if key.customer_managed().is_none() {
+                out.push(super::manager_unknown(cx, account, region, key));
+                continue;
+            }
             if !rotatable(key) {
                 continue;
             }
@@ -111,7 +119,7 @@ mod tests {
             "us-east-1".into(),
             RegionData {
                 kms: Some(Kms { keys }),
-                ..Default::default()
+                ..RegionData::all_read()
             },
         );
         snapshot(vec![a])

@@ -3,6 +3,7 @@
 use serde_json::json;
 
 use super::cmk_draft;
+use crate::checks::coverage::{Data, Needs, Per};
 use crate::checks::network::account_root;
 use crate::checks::{Check, Draft, EvalContext};
 
@@ -11,6 +12,9 @@ pub struct GuardrailNotCmk;
 impl Check for GuardrailNotCmk {
     fn code(&self) -> &'static str {
         "KMS-005"
+    }
+    fn needs(&self) -> Needs {
+        Needs::both(&[Data::Bedrock], Per::Region)
     }
     fn metadata_source(&self) -> &'static str {
         include_str!("../../../checks/kms/KMS-005.toml")
@@ -116,7 +120,7 @@ mod tests {
                     guardrails,
                     ..Bedrock::default()
                 }),
-                ..RegionData::default()
+                ..RegionData::all_read()
             },
         );
         snapshot(vec![a])

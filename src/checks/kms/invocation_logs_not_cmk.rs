@@ -4,6 +4,7 @@
 use serde_json::json;
 
 use super::resolve;
+use crate::checks::coverage::{Data, Needs, Per};
 use crate::checks::{Check, Draft, EvalContext};
 use crate::model::Probe;
 
@@ -29,6 +30,9 @@ pub(crate) fn log_group_arn(
 impl Check for InvocationLogsNotCmk {
     fn code(&self) -> &'static str {
         "KMS-004"
+    }
+    fn needs(&self) -> Needs {
+        Needs::both(&[Data::Bedrock, Data::Storage], Per::Region)
     }
     fn metadata_source(&self) -> &'static str {
         include_str!("../../../checks/kms/KMS-004.toml")
@@ -270,7 +274,7 @@ mod tests {
                         roles: vec!["invocation-logs".into()],
                     }],
                 }),
-                ..RegionData::default()
+                ..RegionData::all_read()
             },
         );
         snapshot(vec![a])

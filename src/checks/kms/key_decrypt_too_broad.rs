@@ -11,6 +11,7 @@ use serde_json::{Value, json};
 
 use super::key_policy_wildcard::key_decision;
 use super::{all_keys, key_policy, key_policy_label};
+use crate::checks::coverage::{Data, Needs, Per};
 use crate::checks::network::{account_root, open_json};
 use crate::checks::{Check, Draft, EvalContext};
 use crate::policy::{Labeled, Policy, ServiceSemantics};
@@ -21,12 +22,19 @@ impl Check for KeyDecryptTooBroad {
     fn code(&self) -> &'static str {
         "KMS-007"
     }
+    fn needs(&self) -> Needs {
+        Needs::both(&[Data::Kms, Data::Iam], Per::Region)
+    }
     fn metadata_source(&self) -> &'static str {
         include_str!("../../../checks/kms/KMS-007.toml")
     }
     fn run(&self, cx: &EvalContext<'_>) -> Vec<Draft> {
         let mut out = Vec::new();
         for (account, region, key) in all_keys(cx) {
+            if key.customer_managed().is_none() {
+                out.push(super::manager_unknown(cx, account, region, key));
+                continue;
+            }
             if !key.is_customer_managed() || key.state.eq_ignore_ascii_case("PendingDeletion") {
                 continue;
             }

@@ -13,6 +13,7 @@
 use serde_json::{Value, json};
 
 use super::{all_keys, key_policy, key_policy_label};
+use crate::checks::coverage::{Data, Needs, Per};
 use crate::checks::network::{
     ALLOW_ALL_LABEL, allow_all_identity, named_aws_principals, open_json, outsider_arn,
 };
@@ -63,6 +64,9 @@ impl Check for KeyPolicyWildcard {
     fn code(&self) -> &'static str {
         "KMS-002"
     }
+    fn needs(&self) -> Needs {
+        Needs::both(&[Data::Kms], Per::Region)
+    }
     fn metadata_source(&self) -> &'static str {
         include_str!("../../../checks/kms/KMS-002.toml")
     }
@@ -70,6 +74,10 @@ impl Check for KeyPolicyWildcard {
         let allow_all = allow_all_identity();
         let mut out = Vec::new();
         for (account, region, key) in all_keys(cx) {
+            if key.customer_managed().is_none() {
+                out.push(super::manager_unknown(cx, account, region, key));
+                continue;
+            }
             if !key.is_customer_managed() || key.state.eq_ignore_ascii_case("PendingDeletion") {
                 continue;
             }
@@ -238,7 +246,7 @@ pub(crate) mod tests {
                         ..KmsKey::default()
                     }],
                 }),
-                ..RegionData::default()
+                ..RegionData::all_read()
             },
         );
         snapshot(vec![a])

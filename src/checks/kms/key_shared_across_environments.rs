@@ -18,6 +18,7 @@ use std::collections::BTreeMap;
 use serde_json::{Value, json};
 
 use super::{KeyRef, resolve};
+use crate::checks::coverage::{Data, Needs, Per};
 use crate::checks::{Check, Draft, EvalContext};
 use crate::model::Tags;
 
@@ -76,6 +77,13 @@ fn arn_region_account(arn: &str) -> (String, String) {
 impl Check for KeySharedAcrossEnvironments {
     fn code(&self) -> &'static str {
         "KMS-003"
+    }
+    fn needs(&self) -> Needs {
+        Needs {
+            pass: &[Data::Kms, Data::Bedrock, Data::CloudTrail, Data::Storage],
+            fail: &[Data::Kms],
+            per: Per::Region,
+        }
     }
     fn metadata_source(&self) -> &'static str {
         include_str!("../../../checks/kms/KMS-003.toml")
@@ -292,7 +300,7 @@ mod tests {
                     guardrails: Some(vec![g("g1", g1_env), g("g2", g2_env)]),
                     ..Bedrock::default()
                 }),
-                ..RegionData::default()
+                ..RegionData::all_read()
             },
         );
         snapshot(vec![a])

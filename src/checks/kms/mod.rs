@@ -40,7 +40,7 @@ impl KeyRef<'_> {
     /// `Some(true)` customer managed, `Some(false)` AWS managed, `None` not known.
     pub(crate) fn customer_managed(&self) -> Option<bool> {
         match self {
-            KeyRef::Collected { key, .. } => Some(key.is_customer_managed()),
+            KeyRef::Collected { key, .. } => key.customer_managed(),
             KeyRef::AwsManagedAlias(_) => Some(false),
             KeyRef::OtherAccount(_) => Some(true),
             KeyRef::Unresolved { .. } => None,
@@ -190,6 +190,28 @@ pub(crate) fn key_policy(key: &KmsKey) -> Result<Policy, String> {
         crate::model::Probe::Absent => Err("the key has no policy recorded".into()),
         crate::model::Probe::Unknown => Err("the key policy could not be read".into()),
     }
+}
+
+/// The finding for a key whose manager (customer or AWS) could not be read: whether a
+/// key-level check applies to it at all is then unknown.
+pub(crate) fn manager_unknown(
+    cx: &EvalContext<'_>,
+    account: &str,
+    region: &str,
+    key: &KmsKey,
+) -> crate::checks::Draft {
+    let mut ev = cx.gap_evidence(account, Some(region), "kms");
+    ev["key_id"] = json!(key.id);
+    crate::checks::Draft::unknown(
+        account,
+        Some(region),
+        &key.arn,
+        format!(
+            "Key {} could not be described, so whether it is customer managed (and the check applies) is not known.",
+            key.id
+        ),
+    )
+    .evidence(ev)
 }
 
 /// The label of a key policy in evidence.

@@ -8,7 +8,8 @@
 
 use serde_json::json;
 
-use super::{cloudtrail_gap_draft, find_bucket, s3_gap, trail_region, trails};
+use super::{find_bucket, s3_gap, trail_region, trails};
+use crate::checks::coverage::{Data, Needs, Per};
 use crate::checks::{Check, Draft, EvalContext};
 use crate::model::Probe;
 
@@ -17,6 +18,9 @@ pub struct CloudtrailBucketUnlocked;
 impl Check for CloudtrailBucketUnlocked {
     fn code(&self) -> &'static str {
         "LOG-006"
+    }
+    fn needs(&self) -> Needs {
+        Needs::both(&[Data::CloudTrail], Per::Region)
     }
     fn metadata_source(&self) -> &'static str {
         include_str!("../../../checks/logging/LOG-006.toml")
@@ -132,7 +136,6 @@ impl Check for CloudtrailBucketUnlocked {
                 };
                 out.push(d);
             }
-            out.extend(cloudtrail_gap_draft(cx, acct, "trail buckets"));
         }
         out
     }

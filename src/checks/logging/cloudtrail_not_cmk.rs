@@ -2,7 +2,8 @@
 
 use serde_json::json;
 
-use super::{cloudtrail_gap_draft, resolve_key, trail_region, trails};
+use super::{resolve_key, trail_region, trails};
+use crate::checks::coverage::{Data, Needs, Per};
 use crate::checks::{Check, Draft, EvalContext};
 
 pub struct CloudtrailNotCmk;
@@ -10,6 +11,9 @@ pub struct CloudtrailNotCmk;
 impl Check for CloudtrailNotCmk {
     fn code(&self) -> &'static str {
         "LOG-005"
+    }
+    fn needs(&self) -> Needs {
+        Needs::both(&[Data::CloudTrail], Per::Region)
     }
     fn metadata_source(&self) -> &'static str {
         include_str!("../../../checks/logging/LOG-005.toml")
@@ -74,7 +78,6 @@ impl Check for CloudtrailNotCmk {
                 };
                 out.push(d);
             }
-            out.extend(cloudtrail_gap_draft(cx, acct, "trail encryption"));
         }
         out
     }

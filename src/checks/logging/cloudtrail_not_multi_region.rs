@@ -3,6 +3,7 @@
 use serde_json::{Value, json};
 
 use super::{records_management_events, regions_without_cloudtrail, root_arn, trails};
+use crate::checks::coverage::{Data, Needs, Per};
 use crate::checks::{Check, Draft, EvalContext};
 use crate::model::{Probe, Trail};
 
@@ -44,6 +45,9 @@ fn judge(t: &Trail) -> (Verdict, Value) {
 impl Check for CloudtrailNotMultiRegion {
     fn code(&self) -> &'static str {
         "LOG-003"
+    }
+    fn needs(&self) -> Needs {
+        Needs::both(&[Data::CloudTrail], Per::Account)
     }
     fn metadata_source(&self) -> &'static str {
         include_str!("../../../checks/logging/LOG-003.toml")
@@ -140,7 +144,7 @@ mod tests {
         let mut a = account(ACCOUNT);
         region(&mut a, REGION).cloudtrail = Some(CloudTrail {
             trails,
-            ..Default::default()
+            ..CloudTrail::all_read()
         });
         snapshot(vec![a])
     }

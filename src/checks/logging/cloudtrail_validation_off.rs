@@ -2,7 +2,8 @@
 
 use serde_json::json;
 
-use super::{cloudtrail_gap_draft, trail_region, trails};
+use super::{trail_region, trails};
+use crate::checks::coverage::{Data, Needs, Per};
 use crate::checks::{Check, Draft, EvalContext};
 
 pub struct CloudtrailValidationOff;
@@ -10,6 +11,9 @@ pub struct CloudtrailValidationOff;
 impl Check for CloudtrailValidationOff {
     fn code(&self) -> &'static str {
         "LOG-004"
+    }
+    fn needs(&self) -> Needs {
+        Needs::both(&[Data::CloudTrail], Per::Region)
     }
     fn metadata_source(&self) -> &'static str {
         include_str!("../../../checks/logging/LOG-004.toml")
@@ -49,7 +53,6 @@ impl Check for CloudtrailValidationOff {
                 };
                 out.push(d.evidence(ev));
             }
-            out.extend(cloudtrail_gap_draft(cx, acct, "log file validation"));
         }
         out
     }
@@ -89,6 +92,7 @@ mod tests {
         let f = run("LOG-004", &snapshot(vec![a]));
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].status, Status::Unknown);
-        assert_eq!(f[0].evidence["regions"][0], "eu-west-1");
+        assert_eq!(f[0].region.as_deref(), Some("eu-west-1"));
+        assert_eq!(f[0].evidence["unread"][0], "CloudTrail");
     }
 }

@@ -3,6 +3,7 @@
 use serde_json::json;
 
 use super::{active_reasons, root_arn};
+use crate::checks::coverage::{Data, Needs, Per};
 use crate::checks::{Check, Draft, EvalContext};
 use crate::model::Probe;
 
@@ -11,6 +12,9 @@ pub struct InvocationLoggingOff;
 impl Check for InvocationLoggingOff {
     fn code(&self) -> &'static str {
         "LOG-001"
+    }
+    fn needs(&self) -> Needs {
+        Needs::both(&[Data::Bedrock, Data::Activity], Per::Region)
     }
     fn metadata_source(&self) -> &'static str {
         include_str!("../../../checks/logging/LOG-001.toml")
@@ -98,13 +102,13 @@ mod tests {
             } else {
                 vec![]
             }),
-            ..Default::default()
+            ..Bedrock::all_read()
         };
         a.regions.insert(
             "us-east-1".into(),
             RegionData {
                 bedrock: Some(bedrock),
-                ..Default::default()
+                ..RegionData::all_read()
             },
         );
         snapshot(vec![a])

@@ -19,7 +19,6 @@ use std::collections::BTreeSet;
 
 use serde_json::{Value, json};
 
-use crate::checks::EvalContext;
 use crate::checks::context::AccountView;
 use crate::model::{
     Account, AdvancedSelector, Bucket, EventSelectors, InvocationLogging, KmsKey, LogGroup, Probe,
@@ -79,35 +78,6 @@ pub fn trail_region<'a>(listed_in: &'a str, t: &'a Trail) -> &'a str {
     } else {
         &t.home_region
     }
-}
-
-/// One `unknown` per account for the trail-level checks when some Region's trails
-/// could not be listed (there is no trail to point at).
-pub fn cloudtrail_gap_draft(
-    cx: &EvalContext<'_>,
-    acct: &AccountView<'_>,
-    what: &str,
-) -> Option<crate::checks::Draft> {
-    let missing = regions_without_cloudtrail(acct.account);
-    if missing.is_empty() {
-        return None;
-    }
-    let id = &acct.account.id;
-    Some(
-        crate::checks::Draft::unknown(
-            id,
-            None,
-            root_arn(acct),
-            format!(
-                "Trails could not be listed in {} of account {id}, so {what} could not be checked there.",
-                missing.join(", ")
-            ),
-        )
-        .evidence(json!({
-            "regions": missing,
-            "gaps": cx.gap_evidence(id, None, "cloudtrail")["gaps"],
-        })),
-    )
 }
 
 /// A bucket by name among everything collected for the account (any Region).
@@ -305,7 +275,9 @@ pub(crate) mod fixtures {
 
     /// The Region's data, created if missing.
     pub fn region<'a>(a: &'a mut Account, r: &str) -> &'a mut RegionData {
-        a.regions.entry(r.to_string()).or_default()
+        a.regions
+            .entry(r.to_string())
+            .or_insert_with(RegionData::all_read)
     }
 
     /// Bedrock data of the Region (empty lists), created if missing.

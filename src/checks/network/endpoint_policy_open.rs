@@ -6,6 +6,7 @@ use super::{
     ec2_by_region, endpoint_arn, endpoint_evidence, endpoint_policy, endpoint_policy_label,
     is_runtime_endpoint, open_json, outsider_arn, probe_model_arn, through_endpoint,
 };
+use crate::checks::coverage::{Data, Needs, Per};
 use crate::checks::{Check, Draft, EvalContext};
 
 pub struct EndpointPolicyOpen;
@@ -13,6 +14,9 @@ pub struct EndpointPolicyOpen;
 impl Check for EndpointPolicyOpen {
     fn code(&self) -> &'static str {
         "NET-003"
+    }
+    fn needs(&self) -> Needs {
+        Needs::both(&[Data::Ec2], Per::Region)
     }
     fn metadata_source(&self) -> &'static str {
         include_str!("../../../checks/network/NET-003.toml")
@@ -126,7 +130,7 @@ pub(crate) mod tests {
                     }],
                     security_groups: Vec::new(),
                 }),
-                ..Default::default()
+                ..RegionData::all_read()
             },
         );
         snapshot(vec![a])

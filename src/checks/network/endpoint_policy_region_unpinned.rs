@@ -15,6 +15,7 @@ use super::{
     is_runtime_endpoint, named_aws_principals, open_json, outsider_arn, probe_model_arn,
     through_endpoint,
 };
+use crate::checks::coverage::{Data, Needs, Per};
 use crate::checks::{Check, Draft, EvalContext};
 use crate::policy::UnknownKeys;
 
@@ -32,6 +33,9 @@ pub(crate) fn foreign_region(region: &str) -> &'static str {
 impl Check for EndpointPolicyRegionUnpinned {
     fn code(&self) -> &'static str {
         "NET-004"
+    }
+    fn needs(&self) -> Needs {
+        Needs::both(&[Data::Ec2], Per::Region)
     }
     fn metadata_source(&self) -> &'static str {
         include_str!("../../../checks/network/NET-004.toml")

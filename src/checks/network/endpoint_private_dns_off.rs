@@ -1,6 +1,7 @@
 //! NET-002: a Bedrock interface endpoint has private DNS disabled.
 
 use super::{ec2_by_region, endpoint_arn, endpoint_evidence, is_bedrock_endpoint};
+use crate::checks::coverage::{Data, Needs, Per};
 use crate::checks::{Check, Draft, EvalContext};
 
 pub struct EndpointPrivateDnsOff;
@@ -8,6 +9,9 @@ pub struct EndpointPrivateDnsOff;
 impl Check for EndpointPrivateDnsOff {
     fn code(&self) -> &'static str {
         "NET-002"
+    }
+    fn needs(&self) -> Needs {
+        Needs::both(&[Data::Ec2], Per::Region)
     }
     fn metadata_source(&self) -> &'static str {
         include_str!("../../../checks/network/NET-002.toml")
@@ -79,7 +83,7 @@ mod tests {
             "us-east-1".into(),
             RegionData {
                 ec2,
-                ..Default::default()
+                ..RegionData::all_read()
             },
         );
         snapshot(vec![a])

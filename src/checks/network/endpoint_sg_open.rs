@@ -3,6 +3,7 @@
 use serde_json::{Value, json};
 
 use super::{ec2_by_region, endpoint_arn, endpoint_evidence, is_bedrock_endpoint};
+use crate::checks::coverage::{Data, Needs, Per};
 use crate::checks::{Check, Draft, EvalContext};
 use crate::model::SgRule;
 
@@ -29,6 +30,9 @@ fn rule_json(rule: &SgRule) -> Value {
 impl Check for EndpointSgOpen {
     fn code(&self) -> &'static str {
         "NET-006"
+    }
+    fn needs(&self) -> Needs {
+        Needs::both(&[Data::Ec2], Per::Region)
     }
     fn metadata_source(&self) -> &'static str {
         include_str!("../../../checks/network/NET-006.toml")
@@ -171,7 +175,7 @@ mod tests {
                     }],
                     security_groups: if collected { vec![sg] } else { Vec::new() },
                 }),
-                ..Default::default()
+                ..RegionData::all_read()
             },
         );
         snapshot(vec![a])

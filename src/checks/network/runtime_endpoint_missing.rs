@@ -3,6 +3,7 @@
 use serde_json::json;
 
 use super::{account_root, is_runtime_endpoint, is_usable, vpc_arn};
+use crate::checks::coverage::{Data, Needs, Per};
 use crate::checks::{Check, Draft, EvalContext};
 
 pub struct RuntimeEndpointMissing;
@@ -10,6 +11,9 @@ pub struct RuntimeEndpointMissing;
 impl Check for RuntimeEndpointMissing {
     fn code(&self) -> &'static str {
         "NET-001"
+    }
+    fn needs(&self) -> Needs {
+        Needs::both(&[Data::Ec2, Data::Activity], Per::Region)
     }
     fn metadata_source(&self) -> &'static str {
         include_str!("../../../checks/network/NET-001.toml")
@@ -128,7 +132,7 @@ mod tests {
                         id: "g".into(),
                         ..Default::default()
                     }]),
-                    ..Default::default()
+                    ..crate::model::Bedrock::all_read()
                 });
         }
         s
@@ -139,7 +143,7 @@ mod tests {
         let s = snap(
             RegionData {
                 ec2: Some(ec2(false)),
-                ..Default::default()
+                ..RegionData::all_read()
             },
             true,
         );
@@ -161,7 +165,7 @@ mod tests {
         let s = snap(
             RegionData {
                 ec2: Some(ec2(true)),
-                ..Default::default()
+                ..RegionData::all_read()
             },
             false,
         );
@@ -177,7 +181,7 @@ mod tests {
         let s = snap(
             RegionData {
                 ec2: Some(ec2(false)),
-                ..Default::default()
+                ..RegionData::all_read()
             },
             false,
         );

@@ -4,6 +4,7 @@
 use serde_json::{Value, json};
 
 use super::{is_active, keys, tenants_of};
+use crate::checks::coverage::{Data, Needs, Per};
 use crate::checks::iam::{open_effect_str, principal_json};
 use crate::checks::{Check, Draft, EvalContext};
 use crate::model::Probe;
@@ -21,6 +22,9 @@ fn parse(v: &Value) -> Result<Policy, String> {
 impl Check for CrossTenantAccess {
     fn code(&self) -> &'static str {
         "TEN-001"
+    }
+    fn needs(&self) -> Needs {
+        Needs::both(&[Data::Iam, Data::Kms], Per::Account)
     }
     fn metadata_source(&self) -> &'static str {
         include_str!("../../../checks/tenant/TEN-001.toml")
@@ -220,7 +224,7 @@ mod tests {
                         key("ka", "a", Probe::Found(root_delegation())),
                     ],
                 }),
-                ..RegionData::default()
+                ..RegionData::all_read()
             },
         );
         let f = run("TEN-001", &snapshot(vec![acct]));
@@ -248,7 +252,7 @@ mod tests {
                 kms: Some(Kms {
                     keys: vec![key("kb", "b", Probe::Unknown)],
                 }),
-                ..RegionData::default()
+                ..RegionData::all_read()
             },
         );
         let f = run("TEN-001", &snapshot(vec![acct]));

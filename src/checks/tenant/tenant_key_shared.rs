@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 use serde_json::json;
 
 use super::{all_tenants, is_active, keys, refers_to, tenants_of};
+use crate::checks::coverage::{Data, Needs, Per};
 use crate::checks::iam::root_arn;
 use crate::checks::{Check, Draft, EvalContext};
 
@@ -14,6 +15,9 @@ pub struct TenantKeyShared;
 impl Check for TenantKeyShared {
     fn code(&self) -> &'static str {
         "TEN-002"
+    }
+    fn needs(&self) -> Needs {
+        Needs::both(&[Data::Kms], Per::Account)
     }
     fn metadata_source(&self) -> &'static str {
         include_str!("../../../checks/tenant/TEN-002.toml")
@@ -176,7 +180,7 @@ mod tests {
                     guardrails: Some(vec![g]),
                     ..Bedrock::default()
                 }),
-                ..RegionData::default()
+                ..RegionData::all_read()
             },
         );
         let f = run("TEN-002", &snapshot(vec![acct]));

@@ -1,0 +1,496 @@
+//! What a check reads, and the rule that keeps a verdict honest about it.
+//!
+//! Every check declares the snapshot data its verdicts rest on ([`Needs`]). The runner
+//! applies one rule to every check, so no check can turn data that was never read into
+//! "nothing there":
+//!
+//! * a `pass` or `fail` about an account, or a Region of it, whose needed data was not
+//!   read becomes `unknown`, with the gaps and the verdict it would have had as evidence;
+//!   for an account-wide verdict built from per-Region data, a `fail` needs every Region
+//!   read (the missing one may hold what would pass) and a `pass` at least one;
+//! * an account (or, for per-Region checks, a Region) whose needed data was not read and
+//!   about which the check said nothing gets one `unknown` finding, so a failed call never
+//!   makes a finding vanish.
+//!
+//! "Read" is the snapshot's own three-way distinction: `None` / `Probe::Unknown` is a gap,
+//! an empty list is an answer.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::{Value, json};
+
+use super::context::{AccountView, EvalContext};
+use super::{Draft, Status};
+use crate::model::{Account, Arn, Probe};
+
+/// A piece of snapshot data a check can depend on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Data {
+    /// The account's IAM principals and policies.
+    Iam,
+    /// The SCP chain that governs the account (the management account and accounts outside
+    /// an organisation have nothing to read).
+    Scps,
+    /// The account's tags from Organizations (data residency).
+    AccountTags,
+    /// Per Region: KMS keys.
+    Kms,
+    /// Per Region: Bedrock configuration (logging, guardrails, profiles, models).
+    Bedrock,
+    /// Per Region: VPCs, Bedrock endpoints and their security groups.
+    Ec2,
+    /// Per Region: trails and the Bedrock activity in the event history.
+    CloudTrail,
+    /// Per Region: the buckets and log groups that logging and trails write to.
+    Storage,
+    /// Per Region: whether the Region is Bedrock-active (every signal read, or one positive).
+    Activity,
+}
+
+impl Data {
+    fn regional(self) -> bool {
+        !matches!(self, Data::Iam | Data::Scps | Data::AccountTags)
+    }
+
+    fn as_str(self) -> &'static str {
+        match self {
+            Data::Iam => "IAM",
+            Data::Scps => "the SCP chain",
+            Data::AccountTags => "the account's tags",
+            Data::Kms => "KMS keys",
+            Data::Bedrock => "Bedrock configuration",
+            Data::Ec2 => "VPCs and endpoints",
+            Data::CloudTrail => "CloudTrail",
+            Data::Storage => "log buckets and log groups",
+            Data::Activity => "Bedrock activity",
+        }
+    }
+
+    /// The collector services whose gaps explain this data's absence.
+    fn services(self) -> &'static [&'static str] {
+        match self {
+            Data::Iam => &["iam"],
+            Data::Scps | Data::AccountTags => &["organizations"],
+            Data::Kms => &["kms"],
+            Data::Bedrock => &["bedrock"],
+            Data::Ec2 => &["ec2"],
+            Data::CloudTrail => &["cloudtrail"],
+            Data::Storage => &["s3", "logs"],
+            Data::Activity => &["cloudtrail", "bedrock", "ec2"],
+        }
+    }
+}
+
+/// How a check's findings are laid out: one per account-wide fact or principal, or per
+/// Region (and per resource in a Region).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Per {
+    Account,
+    Region,
+}
+
+/// The data a check's verdicts rest on.
+#[derive(Debug, Clone, Copy)]
+pub struct Needs {
+    /// Needed for a `pass`.
+    pub pass: &'static [Data],
+    /// Needed for a `fail`.
+    pub fail: &'static [Data],
+    pub per: Per,
+}
+
+impl Needs {
+    /// The same data decides a pass and a fail.
+    pub const fn both(data: &'static [Data], per: Per) -> Needs {
+        Needs {
+            pass: data,
+            fail: data,
+            per,
+        }
+    }
+
+    fn all(&self) -> BTreeSet<Data> {
+        self.pass.iter().chain(self.fail).copied().collect()
+    }
+}
+
+/// What of one account was read, per kind of data.
+struct Coverage {
+    /// Account-level data not read.
+    missing: BTreeSet<Data>,
+    /// Region → regional data not read there.
+    missing_in: BTreeMap<String, BTreeSet<Data>>,
+    /// Regions in scope.
+    regions: Vec<String>,
+    /// Nothing at all was read (the account could not be entered).
+    nothing: bool,
+}
+
+impl Coverage {
+    fn of(cx: &EvalContext<'_>, acct: &AccountView<'_>) -> Coverage {
+        let a = acct.account;
+        let mut missing = BTreeSet::new();
+        if a.iam.is_none() {
+            missing.insert(Data::Iam);
+        }
+        let management = cx
+            .snapshot
+            .organization
+            .as_ref()
+            .is_some_and(|o| o.management_account_id == a.id);
+        if !management && a.scps.is_none() && !acct.scps_known {
+            missing.insert(Data::Scps);
+        }
+        if a.tags_unread {
+            missing.insert(Data::AccountTags);
+        }
+        let mut regions: BTreeSet<String> = cx
+            .snapshot
+            .meta
+            .regions
+            .iter()
+            .filter(|r| crate::config::is_region_name(r))
+            .cloned()
+            .collect();
+        regions.extend(a.regions.keys().cloned());
+        let mut missing_in = BTreeMap::new();
+        for r in &regions {
+            let m = regional_missing(acct, a, r);
+            if !m.is_empty() {
+                missing_in.insert(r.clone(), m);
+            }
+        }
+        Coverage {
+            missing,
+            missing_in,
+            regions: regions.into_iter().collect(),
+            nothing: a.iam.is_none() && a.regions.is_empty(),
+        }
+    }
+
+    /// Data of `needs` not read for a verdict about `region` (`None`: the whole account).
+    /// For an account-wide verdict, regional data counts as missing when it is missing in
+    /// `any` Region (`true`) or in every Region (`false`).
+    fn unread(&self, needs: &[Data], region: Option<&str>, any: bool) -> Vec<Data> {
+        let mut out = Vec::new();
+        for &d in needs {
+            let gone = if !d.regional() {
+                self.missing.contains(&d)
+            } else if let Some(r) = region {
+                self.missing_in.get(r).is_some_and(|m| m.contains(&d))
+                    || !self.regions.iter().any(|x| x == r)
+            } else if self.regions.is_empty() {
+                true
+            } else {
+                let hit = |r: &String| self.missing_in.get(r).is_some_and(|m| m.contains(&d));
+                if any {
+                    self.regions.iter().any(hit)
+                } else {
+                    self.regions.iter().all(hit)
+                }
+            };
+            if gone {
+                out.push(d);
+            }
+        }
+        out
+    }
+}
+
+fn regional_missing(acct: &AccountView<'_>, a: &Account, region: &str) -> BTreeSet<Data> {
+    let mut m = BTreeSet::new();
+    let Some(rd) = a.regions.get(region) else {
+        m.extend([
+            Data::Kms,
+            Data::Bedrock,
+            Data::Ec2,
+            Data::CloudTrail,
+            Data::Storage,
+        ]);
+        if !acct.is_active(region) {
+            m.insert(Data::Activity);
+        }
+        return m;
+    };
+    if rd.kms.is_none() {
+        m.insert(Data::Kms);
+    }
+    if rd.bedrock.is_none() {
+        m.insert(Data::Bedrock);
+    }
+    if rd.ec2.is_none() {
+        m.insert(Data::Ec2);
+    }
+    if rd.cloudtrail.is_none() {
+        m.insert(Data::CloudTrail);
+    }
+    if rd.s3.is_none() || rd.logs.is_none() {
+        m.insert(Data::Storage);
+    }
+    // Activity: one positive signal decides; "inactive" needs every signal read.
+    if !acct.is_active(region) {
+        let trail_read = rd
+            .cloudtrail
+            .as_ref()
+            .is_some_and(|c| !c.bedrock_activity.is_unknown());
+        let bedrock_read = rd.bedrock.as_ref().is_some_and(|b| {
+            !matches!(b.logging, Probe::Unknown)
+                && b.guardrails.is_some()
+                && b.inference_profiles.is_some()
+                && b.custom_models.is_some()
+        });
+        // Identity policies naming the Region are a signal too, but a weak one: an IAM
+        // gap is reported by every IAM check and does not make Regions unknown here.
+        if !trail_read || !bedrock_read || rd.ec2.is_none() {
+            m.insert(Data::Activity);
+        }
+    }
+    m
+}
+
+fn names(data: &[Data]) -> String {
+    let v: Vec<&str> = data.iter().map(|d| d.as_str()).collect();
+    v.join(", ")
+}
+
+fn gaps_json(cx: &EvalContext<'_>, account: &str, region: Option<&str>, data: &[Data]) -> Value {
+    let services: BTreeSet<&str> = data
+        .iter()
+        .flat_map(|d| d.services().iter().copied())
+        .chain(["sts", "perimeter"])
+        .collect();
+    let gaps: Vec<Value> = cx
+        .snapshot
+        .gaps
+        .iter()
+        .filter(|g| {
+            g.account == account
+                && services.contains(g.service.as_str())
+                && (region.is_none() || g.region.is_none() || g.region.as_deref() == region)
+        })
+        .take(20)
+        .map(|g| json!({"service": g.service, "operation": g.operation, "region": g.region, "error": g.error}))
+        .collect();
+    Value::Array(gaps)
+}
+
+fn where_(account: &str, region: Option<&str>) -> String {
+    match region {
+        Some(r) => format!("account {account} in {r}"),
+        None => format!("account {account}"),
+    }
+}
+
+/// Apply the rule to one check's drafts.
+pub(crate) fn enforce(cx: &EvalContext<'_>, needs: Needs, drafts: Vec<Draft>) -> Vec<Draft> {
+    let all_needs: Vec<Data> = needs.all().into_iter().collect();
+    let mut by_account: BTreeMap<String, Vec<Draft>> = BTreeMap::new();
+    let mut order: Vec<String> = Vec::new();
+    for d in drafts {
+        if !by_account.contains_key(&d.account) {
+            order.push(d.account.clone());
+        }
+        by_account.entry(d.account.clone()).or_default().push(d);
+    }
+    let mut out = Vec::new();
+    for acct in &cx.accounts {
+        let id = acct.account.id.as_str();
+        let cov = Coverage::of(cx, acct);
+        let mut mine = by_account.remove(id).unwrap_or_default();
+        for d in &mut mine {
+            let (list, any) = match d.status {
+                Status::Pass => (needs.pass, false),
+                Status::Fail => (needs.fail, true),
+                _ => continue,
+            };
+            let unread = cov.unread(list, d.region.as_deref(), any);
+            if unread.is_empty() {
+                continue;
+            }
+            let was = d.status;
+            d.status = Status::Unknown;
+            let original = std::mem::take(&mut d.message);
+            d.message = format!(
+                "Not decided: {} of {} could not be read; on what was read: {original}",
+                names(&unread),
+                where_(id, d.region.as_deref()),
+            );
+            let prior = std::mem::take(&mut d.evidence);
+            d.evidence = json!({
+                "undecided": {
+                    "would_be": was.as_str(),
+                    "unread": unread.iter().map(|x| x.as_str()).collect::<Vec<_>>(),
+                    "gaps": gaps_json(cx, id, d.region.as_deref(), &unread),
+                },
+                "evidence": prior,
+            });
+        }
+        let root = Arn::account_root(&acct.partition, id);
+        let per_region = needs.per == Per::Region && !cov.nothing && !cov.regions.is_empty();
+        if mine.is_empty() && !per_region {
+            let unread = cov.unread(&all_needs, None, true);
+            if !unread.is_empty() {
+                mine.push(
+                    Draft::unknown(
+                        id,
+                        None,
+                        &root,
+                        format!(
+                            "Not evaluated: {} of {} could not be read.",
+                            names(&unread),
+                            where_(id, None)
+                        ),
+                    )
+                    .evidence(json!({
+                        "unread": unread.iter().map(|x| x.as_str()).collect::<Vec<_>>(),
+                        "gaps": gaps_json(cx, id, None, &unread),
+                    })),
+                );
+            }
+        } else if per_region {
+            let seen: BTreeSet<Option<String>> = mine.iter().map(|d| d.region.clone()).collect();
+            for r in &cov.regions {
+                if seen.contains(&Some(r.clone())) {
+                    continue;
+                }
+                let unread = cov.unread(&all_needs, Some(r), true);
+                if unread.is_empty() {
+                    continue;
+                }
+                mine.push(
+                    Draft::unknown(
+                        id,
+                        Some(r),
+                        &root,
+                        format!(
+                            "Not evaluated: {} of {} could not be read.",
+                            names(&unread),
+                            where_(id, Some(r))
+                        ),
+                    )
+                    .evidence(json!({
+                        "unread": unread.iter().map(|x| x.as_str()).collect::<Vec<_>>(),
+                        "gaps": gaps_json(cx, id, Some(r), &unread),
+                    })),
+                );
+            }
+        }
+        out.extend(mine);
+    }
+    // Drafts about accounts outside the snapshot's list (none expected) pass through.
+    for a in order {
+        if let Some(rest) = by_account.remove(&a) {
+            out.extend(rest);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::testutil::{account, snapshot};
+    use crate::checks::{registry, run_checks};
+    use crate::config::Config;
+    use crate::model::{Gap, RegionData};
+
+    fn gap(account: &str, region: Option<&str>, service: &str, op: &str) -> Gap {
+        Gap {
+            account: account.into(),
+            region: region.map(str::to_string),
+            service: service.into(),
+            operation: op.into(),
+            error: "AccessDenied (HTTP 403): not authorised".into(),
+            resource: None,
+        }
+    }
+
+    /// Accounts in every shape of "nothing read": not entered at all, and entered with
+    /// every Region's every service in a gap.
+    fn all_gaps() -> crate::model::Snapshot {
+        let unreachable = account("111111111111");
+        let mut blind = account("222222222222");
+        for r in ["us-east-1", "eu-west-1"] {
+            blind.regions.insert(r.into(), RegionData::default());
+        }
+        let mut s = snapshot(vec![unreachable, blind]);
+        s.meta.regions = vec!["eu-west-1".into(), "us-east-1".into()];
+        s.gaps.push(gap("111111111111", None, "sts", "AssumeRole"));
+        for acct in ["111111111111", "222222222222"] {
+            s.gaps
+                .push(gap(acct, None, "organizations", "DescribeOrganization"));
+        }
+        s.gaps.push(gap(
+            "222222222222",
+            None,
+            "iam",
+            "GetAccountAuthorizationDetails",
+        ));
+        for r in ["us-east-1", "eu-west-1"] {
+            for (svc, op) in [
+                ("kms", "ListKeys"),
+                ("bedrock", "GetModelInvocationLoggingConfiguration"),
+                ("ec2", "DescribeVpcs"),
+                ("cloudtrail", "DescribeTrails"),
+            ] {
+                s.gaps.push(gap("222222222222", Some(r), svc, op));
+            }
+        }
+        s
+    }
+
+    #[test]
+    fn no_check_passes_or_fails_on_data_that_was_not_read() {
+        let snap = all_gaps();
+        let findings = run_checks(&snap, &Config::default(), &|_| true);
+        for f in &findings {
+            assert!(
+                f.status == Status::Unknown,
+                "{} said {} for {} with nothing read: {}",
+                f.check,
+                f.status,
+                f.account,
+                f.message
+            );
+        }
+        // And nothing vanishes: every check says `unknown` about every account.
+        for meta in registry::all() {
+            for acct in ["111111111111", "222222222222"] {
+                assert!(
+                    findings
+                        .iter()
+                        .any(|f| f.check == meta.code && f.account == acct),
+                    "{} said nothing about account {acct}, whose data was not read",
+                    meta.code
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_region_in_a_gap_is_unknown_not_inactive() {
+        // us-east-1 read and quiet; eu-west-1's activity signal (LookupEvents) failed.
+        let mut a = account("333333333333");
+        a.iam = Some(crate::model::Iam::default());
+        a.regions.insert("us-east-1".into(), RegionData::all_read());
+        let mut eu = RegionData::all_read();
+        if let Some(ct) = eu.cloudtrail.as_mut() {
+            ct.bedrock_activity = Probe::Unknown;
+        }
+        a.regions.insert("eu-west-1".into(), eu);
+        let snap = snapshot(vec![a]);
+        for code in ["NET-001", "LOG-001", "GRD-001"] {
+            let f = run_checks(&snap, &Config::default(), &|m| m.code == code);
+            assert!(
+                f.iter().all(|x| x.region.as_deref() != Some("us-east-1")),
+                "{code}: an inactive, fully read Region raises nothing"
+            );
+            assert!(
+                f.iter().any(
+                    |x| x.region.as_deref() == Some("eu-west-1") && x.status == Status::Unknown
+                ),
+                "{code}: a Region whose activity could not be read is unknown"
+            );
+        }
+    }
+}
