@@ -137,7 +137,9 @@ fn region_spec(regions: &[String]) -> Result<RegionSpec> {
     }
     let regions: Vec<String> = regions.iter().map(|r| r.trim().to_string()).collect();
     if regions.iter().any(String::is_empty) {
-        bail!("--regions: an empty Region name was given; name Regions (e.g. eu-west-1,us-east-1) or `all`");
+        bail!(
+            "--regions: an empty Region name was given; name Regions (e.g. eu-west-1,us-east-1) or `all`"
+        );
     }
     if regions.len() == 1 && regions[0].eq_ignore_ascii_case("all") {
         return Ok(RegionSpec::All);
@@ -147,7 +149,9 @@ fn region_spec(regions: &[String]) -> Result<RegionSpec> {
             bail!("--regions: {r:?} is not an AWS Region name (e.g. eu-west-1)");
         }
         if !config::is_known_region(r) {
-            bail!("--regions: {r:?} is not an AWS Region (a Region newer than this perimeter is reached with --regions all)");
+            bail!(
+                "--regions: {r:?} is not an AWS Region (a Region newer than this perimeter is reached with --regions all)"
+            );
         }
     }
     Ok(RegionSpec::List(regions))

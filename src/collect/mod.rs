@@ -65,7 +65,9 @@ pub enum CollectError {
     },
     #[error("cannot read the organization from account {account}: {reason}")]
     Organization { account: String, reason: String },
-    #[error("{filters} matched no active account of organization {organization}; nothing would be audited")]
+    #[error(
+        "{filters} matched no active account of organization {organization}; nothing would be audited"
+    )]
     EmptyScope {
         filters: String,
         organization: String,
@@ -309,7 +311,10 @@ pub async fn collect(opts: &CollectOptions, out: Arc<Mutex<Snapshot>>) -> Result
                 filters.push(format!("--accounts {}", opts.accounts.join(",")));
             }
             if !opts.exclude_accounts.is_empty() {
-                filters.push(format!("--exclude-accounts {}", opts.exclude_accounts.join(",")));
+                filters.push(format!(
+                    "--exclude-accounts {}",
+                    opts.exclude_accounts.join(",")
+                ));
             }
             if !opts.ous.is_empty() {
                 filters.push(format!("--ous {}", opts.ous.join(",")));

@@ -394,8 +394,15 @@ json.dump(out, open({path:?}, "w"), default=str)
         ),
     );
     let mut c = perimeter();
-    c.args(["evaluate", "--format", "json", "--account-id", MGMT, "--gaad"])
-        .arg(&dump);
+    c.args([
+        "evaluate",
+        "--format",
+        "json",
+        "--account-id",
+        MGMT,
+        "--gaad",
+    ])
+    .arg(&dump);
     let offline = stdout_json(&run(c));
     let iam_verdicts = |r: &Value| -> std::collections::BTreeMap<(String, String), String> {
         r["findings"]
@@ -431,10 +438,17 @@ json.dump(out, open({path:?}, "w"), default=str)
         if offline_status == "unknown" {
             continue;
         }
-        assert_eq!(Some(offline_status), l.get(k), "{k:?}: GAAD and live differ");
+        assert_eq!(
+            Some(offline_status),
+            l.get(k),
+            "{k:?}: GAAD and live differ"
+        );
     }
     let decided = o.values().filter(|s| *s != "unknown").count();
-    assert!(decided * 4 >= o.len() * 3, "most IAM verdicts are decided offline: {o:?}");
+    assert!(
+        decided * 4 >= o.len() * 3,
+        "most IAM verdicts are decided offline: {o:?}"
+    );
     assert!(
         !offline.to_string().contains("arn:gaad"),
         "no ARN takes its partition from the file name"

@@ -11,6 +11,7 @@ mod cli;
 mod collect;
 mod e2e;
 mod emu;
+mod faults;
 mod fixtures;
 mod history;
 mod org;

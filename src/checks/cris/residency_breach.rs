@@ -19,7 +19,7 @@ impl Check for ResidencyBreach {
     fn needs(&self) -> Needs {
         Needs {
             pass: &[Data::Iam, Data::Scps, Data::Bedrock, Data::AccountTags],
-            fail: &[Data::Iam, Data::AccountTags],
+            fail: &[Data::Iam, Data::Scps, Data::AccountTags],
             per: Per::Account,
         }
     }

@@ -30,6 +30,7 @@ impl Check for InvokeNotTagScoped {
             let id = acct.account.id.as_str();
             for p in acct.principals.iter().filter(|p| p.is_workload()) {
                 let Some(probe) = can_invoke(cx, acct, p, true) else {
+                    out.extend(crate::checks::iam::undecided_invoker(cx, acct, p));
                     continue;
                 };
                 let set = cx.policy_set(acct, p, true);

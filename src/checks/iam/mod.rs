@@ -349,6 +349,36 @@ pub fn iam_gap(cx: &EvalContext<'_>, acct: &AccountView<'_>, what: &str) -> Opti
     )
 }
 
+/// For a principal that does not appear able to invoke: `unknown` when some of its
+/// policies could not be read or parsed (the missing one may be the grant), else `None`.
+pub fn undecided_invoker(
+    cx: &EvalContext<'_>,
+    acct: &AccountView<'_>,
+    p: &crate::checks::context::PrincipalView,
+) -> Option<Draft> {
+    if p.unparsed.is_empty() {
+        return None;
+    }
+    let id = &acct.account.id;
+    let names: Vec<&str> = p.unparsed.iter().map(|(l, _)| l.as_str()).collect();
+    Some(
+        Draft::unknown(
+            id,
+            None,
+            &p.arn,
+            format!(
+                "Whether {} can invoke models is not known: policies {} could not be read.",
+                p.arn,
+                names.join(", ")
+            ),
+        )
+        .evidence(serde_json::json!({
+            "unparsed_policies": p.unparsed.iter().map(|(l, e)| serde_json::json!({"policy": l, "error": e})).collect::<Vec<_>>(),
+            "gaps": cx.gap_evidence(id, None, "iam")["gaps"],
+        })),
+    )
+}
+
 /// Evidence about the SCP chain's availability.
 pub fn scp_note(acct: &AccountView<'_>) -> &'static str {
     match (&acct.scps, acct.scps_known) {

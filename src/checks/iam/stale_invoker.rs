@@ -30,6 +30,7 @@ impl Check for StaleInvoker {
             let id = acct.account.id.as_str();
             for p in acct.principals.iter().filter(|p| !p.is_service_linked) {
                 let Some(probe) = can_invoke(cx, acct, p, true) else {
+                    out.extend(crate::checks::iam::undecided_invoker(cx, acct, p));
                     continue;
                 };
                 let what = match p.kind {

@@ -31,6 +31,7 @@ impl Check for UntaggedInvoker {
             let tenants: Vec<String> = all_tenants(cx, acct).into_iter().collect();
             for p in acct.principals.iter().filter(|p| p.is_workload()) {
                 let Some(probe) = can_invoke(cx, acct, p, true) else {
+                    out.extend(crate::checks::iam::undecided_invoker(cx, acct, p));
                     continue;
                 };
                 let evidence = json!({
