@@ -191,6 +191,15 @@ fn collect_options(src: &SourceArgs, quiet: bool) -> Result<CollectOptions> {
     if src.concurrency == 0 || src.account_concurrency == 0 {
         bail!("--concurrency and --account-concurrency must be at least 1");
     }
+    if let Some(p) = &src.profile {
+        let (exists, looked) = crate::collect::clients::profile_exists(p);
+        if !exists {
+            bail!(
+                "--profile {p:?}: no such profile in {} (environment credentials are not used when a profile is named)",
+                looked.join(" or ")
+            );
+        }
+    }
     if src.max_attempts == Some(0) {
         bail!("--max-attempts must be at least 1");
     }

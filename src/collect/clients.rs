@@ -79,6 +79,61 @@ pub async fn retry_config(opts: &CollectOptions) -> RetryConfig {
         .with_max_backoff(loaded.max_backoff())
 }
 
+/// The shared config and credentials files, as every AWS tool finds them.
+fn shared_files() -> [(String, bool); 2] {
+    let home = std::env::var("HOME").unwrap_or_default();
+    [
+        (
+            std::env::var("AWS_CONFIG_FILE").unwrap_or_else(|_| format!("{home}/.aws/config")),
+            true,
+        ),
+        (
+            std::env::var("AWS_SHARED_CREDENTIALS_FILE")
+                .unwrap_or_else(|_| format!("{home}/.aws/credentials")),
+            false,
+        ),
+    ]
+}
+
+/// The `key = value` lines of `profile`'s section in one shared file (config files name
+/// sections `[profile NAME]`, except `[default]`; credentials files `[NAME]`).
+fn profile_section(path: &str, is_config: bool, profile: &str) -> Option<Vec<(String, String)>> {
+    let text = std::fs::read_to_string(path).ok()?;
+    let mut wanted = vec![format!("[{profile}]")];
+    if is_config {
+        wanted.push(format!("[profile {profile}]"));
+    }
+    let mut found = None;
+    let mut inside = false;
+    for line in text.lines() {
+        let t = line.trim();
+        if t.starts_with('[') {
+            let name = t.split_whitespace().collect::<Vec<_>>().join(" ");
+            inside = wanted.iter().any(|w| *w == name);
+            if inside {
+                found.get_or_insert_with(Vec::new);
+            }
+            continue;
+        }
+        if inside && let Some((k, v)) = t.split_once('=') {
+            found
+                .get_or_insert_with(Vec::new)
+                .push((k.trim().to_ascii_lowercase(), v.trim().to_string()));
+        }
+    }
+    found
+}
+
+/// Whether a named profile exists in the shared config or credentials file, and where
+/// perimeter looked (for the error message).
+pub fn profile_exists(profile: &str) -> (bool, Vec<String>) {
+    let files = shared_files();
+    let exists = files
+        .iter()
+        .any(|(path, is_config)| profile_section(path, *is_config, profile).is_some());
+    (exists, files.into_iter().map(|(p, _)| p).collect())
+}
+
 /// True when the selected profile of the shared config file sets `key` (a cheap textual
 /// read: the SDK's provider has already parsed and validated the value).
 fn profile_sets(opts: &CollectOptions, key: &str) -> bool {
@@ -87,30 +142,8 @@ fn profile_sets(opts: &CollectOptions, key: &str) -> bool {
         .clone()
         .or_else(|| std::env::var("AWS_PROFILE").ok())
         .unwrap_or_else(|| "default".into());
-    let path = std::env::var("AWS_CONFIG_FILE").ok().or_else(|| {
-        std::env::var("HOME")
-            .ok()
-            .map(|h| format!("{h}/.aws/config"))
-    });
-    let Some(text) = path.and_then(|p| std::fs::read_to_string(p).ok()) else {
-        return false;
-    };
-    let wanted = [format!("[profile {profile}]"), format!("[{profile}]")];
-    let mut inside = false;
-    for line in text.lines() {
-        let t = line.trim();
-        if t.starts_with('[') {
-            inside = wanted.iter().any(|w| w == t);
-            continue;
-        }
-        if inside
-            && t.split_once('=')
-                .is_some_and(|(k, _)| k.trim().eq_ignore_ascii_case(key))
-        {
-            return true;
-        }
-    }
-    false
+    let [(config, _), _] = shared_files();
+    profile_section(&config, true, &profile).is_some_and(|kv| kv.iter().any(|(k, _)| k == key))
 }
 
 /// Load the caller's configuration: profile, endpoint, retries, call timeout.

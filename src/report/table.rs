@@ -17,6 +17,21 @@ pub struct TableOptions {
     pub width: Option<u16>,
 }
 
+/// Text from AWS (names, tags, descriptions) made safe for a terminal: control characters
+/// (escape sequences that could recolour, move the cursor or retitle the window) are shown
+/// as `\u{..}` escapes instead of being sent to the terminal.
+pub fn term_safe(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if c.is_control() && c != '\n' {
+            out.push_str(&c.escape_unicode().to_string());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 fn score_text(s: Option<u32>) -> String {
     s.map(|s| format!("{s}/100"))
         .unwrap_or_else(|| "n/a".into())
@@ -69,10 +84,10 @@ pub fn render(report: &Report, opts: &TableOptions) -> String {
                 Cell::new(f.status.as_str().to_uppercase()),
                 Cell::new(f.severity.as_str()),
                 Cell::new(&f.check),
-                Cell::new(&f.account),
-                Cell::new(f.region.as_deref().unwrap_or("-")),
-                Cell::new(&f.resource),
-                Cell::new(&f.message),
+                Cell::new(term_safe(&f.account)),
+                Cell::new(term_safe(f.region.as_deref().unwrap_or("-"))),
+                Cell::new(term_safe(&f.resource)),
+                Cell::new(term_safe(&f.message)),
             ]);
         }
         let _ = writeln!(out, "{t}");
@@ -85,7 +100,7 @@ pub fn render(report: &Report, opts: &TableOptions) -> String {
         header.extend(Control::ALL.iter().map(|c| c.as_str().to_string()));
         t.load_preset(UTF8_FULL_CONDENSED).set_header(header);
         for (acct, a) in &report.scores.by_account {
-            let mut row = vec![acct.clone(), score_text(a.overall.score)];
+            let mut row = vec![term_safe(acct), score_text(a.overall.score)];
             row.extend(
                 Control::ALL
                     .iter()
@@ -105,7 +120,7 @@ pub fn render(report: &Report, opts: &TableOptions) -> String {
             .set_header(vec!["OU", "Score", "Fail", "Unknown", "Pass"]);
         for (ou, sc) in &report.scores.by_ou {
             t.add_row(vec![
-                ou.clone(),
+                term_safe(ou),
                 score_text(sc.score),
                 sc.fail.to_string(),
                 sc.unknown.to_string(),
@@ -177,4 +192,18 @@ pub fn render(report: &Report, opts: &TableOptions) -> String {
         }
     );
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::term_safe;
+
+    #[test]
+    fn escape_sequences_never_reach_the_terminal() {
+        let hostile = "role\u{1b}]0;pwned\u{7}\u{1b}[31mred\u{9b}2J";
+        let safe = term_safe(hostile);
+        assert!(!safe.chars().any(|c| c.is_control()), "{safe:?}");
+        assert!(safe.contains("role") && safe.contains("red"));
+        assert_eq!(term_safe("plain text"), "plain text");
+    }
 }

@@ -129,3 +129,58 @@ fn permissions_policy_is_read_only_json() {
         );
     }
 }
+
+#[test]
+fn regions_that_do_not_exist_or_are_empty_are_refused_before_any_call() {
+    assert_usage_error(
+        &perimeter(&["audit", "--regions", "eu-west-9"]),
+        "eu-west-9",
+    );
+    assert_usage_error(
+        &perimeter(&["collect", "--regions", "", "-o", "x.json"]),
+        "--regions",
+    );
+    assert_usage_error(
+        &perimeter(&["audit", "--regions", "us-east-1,,eu-west-1"]),
+        "--regions",
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("perimeter.toml");
+    std::fs::write(&cfg, "bedrock_regions = [\"eu-west-9\"]\n").unwrap();
+    assert_usage_error(
+        &perimeter(&["audit", "--config", cfg.to_str().unwrap()]),
+        "eu-west-9",
+    );
+}
+
+#[test]
+fn a_named_profile_that_does_not_exist_is_an_error_even_with_environment_credentials() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config");
+    std::fs::write(&config, "[profile real]\nregion = eu-west-1\n").unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_perimeter"))
+        .args(["audit", "--profile", "nosuchprofile"])
+        .env("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_CONFIG_FILE", &config)
+        .env(
+            "AWS_SHARED_CREDENTIALS_FILE",
+            dir.path().join("credentials"),
+        )
+        .output()
+        .unwrap();
+    assert_usage_error(&o, "nosuchprofile");
+}
+
+#[test]
+fn evaluating_an_empty_snapshot_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("empty.json");
+    let snap = perimeter::model::Snapshot::new(perimeter::model::Meta {
+        partial: true,
+        ..Default::default()
+    });
+    std::fs::write(&p, serde_json::to_string(&snap).unwrap()).unwrap();
+    assert_usage_error(&perimeter(&["evaluate", p.to_str().unwrap()]), "no account");
+}

@@ -313,3 +313,30 @@ fn the_demo_delivers_every_intended_outcome() {
         wrong.join("\n")
     );
 }
+
+/// A scope that resolves to nothing is an error naming the filter, never "0 findings,
+/// exit 0": a nightly gate must not pass silently.
+#[test]
+fn a_scope_that_matches_nothing_is_an_error() {
+    for args in [
+        vec!["--ous", "NoSuchOU"],
+        vec!["--accounts", "999999999999"],
+    ] {
+        let mut c = perimeter();
+        c.args([
+            "audit",
+            "--quiet",
+            "--org",
+            "--regions",
+            "us-east-1",
+            "--format",
+            "json",
+        ])
+        .args(&args);
+        let o = run(c);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains(args[1]), "{args:?}: {err}");
+        assert!(err.contains("matched no"), "{err}");
+    }
+}

@@ -375,3 +375,112 @@ fn golden_outputs() {
         json!({"summary": json["summary"], "scores": json["scores"]})
     );
 }
+
+/// Keys work as a file or as hex; a wrong key, either way, is refused without its bytes
+/// ever appearing on stdout or stderr.
+#[test]
+fn keys_as_file_or_hex_and_never_echoed() {
+    let dir = tempfile::tempdir().unwrap();
+    let snap = write_snapshot(dir.path());
+    let keys = dir.path().join("keys");
+    let o = perimeter_cmd()
+        .args(["evidence", "keygen", "--out-dir"])
+        .arg(&keys)
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    let secret = std::fs::read_to_string(keys.join("perimeter.key")).unwrap();
+    let public = std::fs::read_to_string(keys.join("perimeter.pub")).unwrap();
+    let pack = dir.path().join("hex.tar.gz");
+    let o = perimeter_cmd()
+        .args(["evidence", "pack"])
+        .arg(&snap)
+        .arg("-o")
+        .arg(&pack)
+        .args(["--sign", secret.trim()])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(verify(&pack, &["--verify-key", public.trim()]).0, 0);
+
+    // Wrong keys: too short, not hex, a file with a bad key; both ways.
+    let short_hex = &secret.trim()[..40];
+    let bad_file = dir.path().join("bad.key");
+    std::fs::write(&bad_file, short_hex).unwrap();
+    for (flag, cmd, value) in [
+        ("--sign", "pack", short_hex.to_string()),
+        ("--sign", "pack", bad_file.to_string_lossy().into_owned()),
+        ("--verify-key", "verify", short_hex.to_string()),
+        (
+            "--verify-key",
+            "verify",
+            bad_file.to_string_lossy().into_owned(),
+        ),
+    ] {
+        let mut c = perimeter_cmd();
+        c.args(["evidence", cmd]);
+        if cmd == "pack" {
+            c.arg(&snap).arg("-o").arg(dir.path().join("x.tar.gz"));
+        } else {
+            c.arg(&pack);
+        }
+        let o = c.args([flag, value.as_str()]).output().unwrap();
+        let all = format!(
+            "{}{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        );
+        assert_eq!(o.status.code(), Some(2), "{flag} {value}: {all}");
+        assert!(!all.contains(short_hex), "key material echoed: {all}");
+        assert!(
+            !all.contains(&secret.trim()[..16]),
+            "key material echoed: {all}"
+        );
+    }
+}
+
+/// A pack whose gzip stream is damaged is NOT INTACT (exit 1), not "cannot run" (2).
+#[test]
+fn a_damaged_pack_is_not_intact() {
+    let dir = tempfile::tempdir().unwrap();
+    let snap = write_snapshot(dir.path());
+    let pack = dir.path().join("pack.tar.gz");
+    let o = perimeter_cmd()
+        .args(["evidence", "pack"])
+        .arg(&snap)
+        .arg("-o")
+        .arg(&pack)
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    let mut bytes = std::fs::read(&pack).unwrap();
+    let mid = bytes.len() / 2;
+    for b in &mut bytes[mid..mid + 16] {
+        *b ^= 0x5a;
+    }
+    let damaged = dir.path().join("damaged.tar.gz");
+    std::fs::write(&damaged, &bytes).unwrap();
+    let (code, out) = verify(&damaged, &[]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.starts_with("NOT INTACT"), "{out}");
+    let truncated = dir.path().join("truncated.tar.gz");
+    let whole = std::fs::read(&pack).unwrap();
+    std::fs::write(&truncated, &whole[..whole.len() / 3]).unwrap();
+    let (code, out) = verify(&truncated, &[]);
+    assert_eq!(code, 1, "{out}");
+}
+
+#[test]
+fn reading_a_missing_history_database_does_not_create_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("missing.db");
+    let o = perimeter_cmd()
+        .args(["history", "list", "--history"])
+        .arg(&db)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("does not exist"), "{err}");
+    assert!(!db.exists(), "history list created {}", db.display());
+}
