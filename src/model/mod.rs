@@ -898,13 +898,11 @@ impl Snapshot {
             .and_then(Value::as_str)
             .unwrap_or("(missing)")
             .to_string();
-        if found != SCHEMA_VERSION {
-            return Err(SnapshotError::Version {
-                path: path.into(),
-                found,
-                expected: SCHEMA_VERSION,
-            });
-        }
+        let value = migrate(value, &found).ok_or_else(|| SnapshotError::Version {
+            path: path.into(),
+            found,
+            expected: SCHEMA_VERSION,
+        })?;
         serde_json::from_value(value).map_err(|source| SnapshotError::Shape {
             path: path.into(),
             source,
@@ -935,6 +933,22 @@ impl Snapshot {
                 && g.service == service
                 && (region.is_none() || g.region.as_deref() == region || g.region.is_none())
         })
+    }
+}
+
+/// Bring a snapshot written by an earlier version up to [`SCHEMA_VERSION`], one step per
+/// version, so that evidence collected months ago keeps evaluating. `None` for a version
+/// this build does not know (a newer perimeter's, or not a snapshot).
+///
+/// Version 1 is the first; every field added since has a default that means "as 0.1.0
+/// collected it" (`tags_unread` and `targets_unread` default to false, as 0.1.0 never
+/// recorded them), so version-1 documents need no rewriting. A change that is not
+/// additive bumps the version and adds its step here, with a fixture written by the
+/// version before (tests/fixtures/compat).
+pub fn migrate(value: Value, version: &str) -> Option<Value> {
+    match version {
+        SCHEMA_VERSION => Some(value),
+        _ => None,
     }
 }
 

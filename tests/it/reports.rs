@@ -484,3 +484,33 @@ fn reading_a_missing_history_database_does_not_create_it() {
     assert!(err.contains("does not exist"), "{err}");
     assert!(!db.exists(), "history list created {}", db.display());
 }
+
+/// What perimeter 0.1.0 wrote stays readable: its snapshot loads and evaluates, and its
+/// signed evidence pack verifies, in every later version (fixtures written by the 0.1.0
+/// binary itself, against the demo emulator).
+#[test]
+fn documents_written_by_0_1_0_still_load_evaluate_and_verify() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/compat");
+    let snap = dir.join("snapshot-0.1.0.json");
+    let o = perimeter_cmd()
+        .args(["evaluate", "--format", "json"])
+        .arg(&snap)
+        .output()
+        .unwrap();
+    assert!(
+        matches!(o.status.code(), Some(0 | 1)),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let findings = report["findings"].as_array().unwrap();
+    assert!(findings.len() > 100, "the 0.1.0 snapshot evaluates fully");
+    assert!(findings.iter().any(|f| f["status"] == "fail"));
+    let pub_key = std::fs::read_to_string(dir.join("evidence-0.1.0.pub")).unwrap();
+    let (code, out) = verify(
+        &dir.join("evidence-0.1.0.tar.gz"),
+        &["--verify-key", pub_key.trim()],
+    );
+    assert_eq!(code, 0, "{out}");
+    assert!(out.starts_with("INTACT"), "{out}");
+}
