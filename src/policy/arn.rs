@@ -1,9 +1,21 @@
 //! ARN splitting and segment-wise ARN pattern matching.
 //!
 //! An ARN has six colon-separated parts: `arn`, partition, service, region, account and
-//! the resource part (which may itself contain colons and slashes). Patterns are matched
-//! part by part, so a `*` in the region part never swallows a colon; the resource part is
-//! matched as a whole.
+//! the resource part (which may itself contain colons and slashes).
+//!
+//! Two matchers, because AWS documents two rules:
+//!
+//! * [`ArnPattern`] — the `Arn*` condition operators: "Each of the six colon-delimited
+//!   components of the ARN is checked separately and each can include multi-character
+//!   match wildcards (*) or single-character match wildcards (?)" (IAM User Guide,
+//!   condition operators). The sixth part (the resource) is matched as a whole.
+//! * [`ResourceArnPattern`] — the `Resource`/`NotResource` elements: "You can use wildcard
+//!   characters (* and ?) within the individual segments of an ARN (the parts separated
+//!   by colons) ... If the * wildcard is the last character of a resource ARN segment, it
+//!   can expand to match beyond the colon boundaries."
+//!   (<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html>).
+//!   So `arn:aws:ec2:*` covers `arn:aws:ec2:us-east-1:111122223333:instance/i-1`, while
+//!   `arn:aws:bedrock:*::foundation-model/*` still requires an empty account segment.
 
 use super::wildcard::{Pattern, Piece};
 
@@ -129,6 +141,164 @@ impl ArnPattern {
     }
 }
 
+/// A compiled `Resource` ARN pattern (see the module documentation): one wildcard pattern
+/// per colon-separated segment, each flagged when its last character is a `*` (such a
+/// segment may also swallow the following colons and segments).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResourceArnPattern {
+    segs: Box<[(Pattern, bool)]>,
+}
+
+impl ResourceArnPattern {
+    /// Compiles a resource pattern (policy text: `*` and `?` are wildcards).
+    pub fn new(src: &str) -> ResourceArnPattern {
+        ResourceArnPattern::from_pieces(&[Piece {
+            text: src,
+            wild: true,
+        }])
+    }
+
+    /// Compiles from pieces (policy text and literal variable values). A colon always
+    /// separates segments, whichever piece it comes from; only a wildcard `*` written in
+    /// the policy (not one from a variable or `${*}`) lets a segment cross colons.
+    pub(crate) fn from_pieces(pieces: &[Piece<'_>]) -> ResourceArnPattern {
+        let mut segs: Vec<Vec<Piece<'_>>> = vec![Vec::new()];
+        for p in pieces {
+            let mut rest = p.text;
+            loop {
+                match rest.find(':') {
+                    Some(i) => {
+                        segs.last_mut().expect("segs is never empty").push(Piece {
+                            text: &rest[..i],
+                            wild: p.wild,
+                        });
+                        segs.push(Vec::new());
+                        rest = &rest[i + 1..];
+                    }
+                    None => {
+                        segs.last_mut().expect("segs is never empty").push(Piece {
+                            text: rest,
+                            wild: p.wild,
+                        });
+                        break;
+                    }
+                }
+            }
+        }
+        let segs = segs
+            .iter()
+            .map(|seg| {
+                let trailing_star = seg
+                    .iter()
+                    .rev()
+                    .find(|p| !p.text.is_empty())
+                    .is_some_and(|p| p.wild && p.text.ends_with('*'));
+                (Pattern::from_pieces(seg, false), trailing_star)
+            })
+            .collect();
+        ResourceArnPattern { segs }
+    }
+
+    /// Matches a resource (split at every colon).
+    pub fn matches(&self, resource: &str) -> bool {
+        self.matches_segments(Segments::of(resource).get())
+    }
+
+    /// Matches a resource already split at every colon.
+    pub fn matches_segments(&self, segs: &[&str]) -> bool {
+        let n = segs.len();
+        if n < 64 {
+            // bit j set: the pattern segments so far consumed exactly segs[..j]
+            let all: u64 = if n + 1 == 64 {
+                u64::MAX
+            } else {
+                (1u64 << (n + 1)) - 1
+            };
+            let mut reach: u64 = 1;
+            for (p, star) in self.segs.iter() {
+                let mut next = 0u64;
+                let mut r = reach;
+                while r != 0 {
+                    let j = r.trailing_zeros() as usize;
+                    r &= r - 1;
+                    if j < n && p.matches(segs[j]) {
+                        next |= if *star {
+                            all & !((1u64 << (j + 1)) - 1)
+                        } else {
+                            1u64 << (j + 1)
+                        };
+                    }
+                }
+                if next == 0 {
+                    return false;
+                }
+                reach = next;
+            }
+            reach & (1u64 << n) != 0
+        } else {
+            let mut reach = vec![false; n + 1];
+            reach[0] = true;
+            for (p, star) in self.segs.iter() {
+                let mut next = vec![false; n + 1];
+                let mut any = false;
+                for j in 0..n {
+                    if reach[j] && p.matches(segs[j]) {
+                        any = true;
+                        if *star {
+                            next[j + 1..].iter_mut().for_each(|b| *b = true);
+                        } else {
+                            next[j + 1] = true;
+                        }
+                    }
+                }
+                if !any {
+                    return false;
+                }
+                reach = next;
+            }
+            reach[n]
+        }
+    }
+}
+
+/// A string split at every colon, inline for up to 16 segments (no allocation).
+pub(crate) struct Segments<'a> {
+    inline: [&'a str; 16],
+    n: usize,
+    /// All segments, when there are more than 16.
+    spill: Vec<&'a str>,
+}
+
+impl<'a> Segments<'a> {
+    pub(crate) fn of(s: &'a str) -> Segments<'a> {
+        let mut out = Segments {
+            inline: [""; 16],
+            n: 0,
+            spill: Vec::new(),
+        };
+        for seg in s.split(':') {
+            if out.n < out.inline.len() {
+                out.inline[out.n] = seg;
+                out.n += 1;
+            } else {
+                if out.spill.is_empty() {
+                    out.spill.extend_from_slice(&out.inline);
+                }
+                out.spill.push(seg);
+            }
+        }
+        out
+    }
+
+    pub(crate) fn get(&self) -> &[&'a str] {
+        if self.spill.is_empty() {
+            &self.inline[..self.n]
+        } else {
+            &self.spill
+        }
+    }
+}
+
 /// Splits a pattern like an ARN, but the first part may also be a wildcard.
 fn split_arn_pattern(s: &str) -> Option<[&str; 6]> {
     let parts = split6(s)?;
@@ -184,6 +354,42 @@ mod tests {
         let p = ArnPattern::new("arn:aws:s3:::bucket/*").unwrap();
         assert!(p.matches("arn:aws:s3:::bucket/a:b/c"));
         assert!(ArnPattern::new("arn:aws:s3:*").is_none());
+        // Resource element: a trailing `*` may cross colons
+        let r = ResourceArnPattern::new("arn:aws:s3:*");
+        assert!(r.matches("arn:aws:s3:::bucket/key"));
+        let r = ResourceArnPattern::new("arn:aws:ec2:*");
+        assert!(r.matches("arn:aws:ec2:us-east-1:111122223333:instance/i-1"));
+        assert!(!r.matches("arn:aws:ec2"));
+        assert!(!r.matches("arn:aws:s3:::b"));
+        let r = ResourceArnPattern::new("arn:aws:bedrock:*::foundation-model/*");
+        assert!(r.matches("arn:aws:bedrock:us-east-1::foundation-model/a.b:0"));
+        assert!(!r.matches("arn:aws:bedrock:us-east-1:1:foundation-model/a"));
+        // an inner `*` (not the segment's last character) stays inside its segment
+        let r = ResourceArnPattern::new("arn:aws:s3:::b/*.txt");
+        assert!(r.matches("arn:aws:s3:::b/x/y.txt"));
+        assert!(!r.matches("arn:aws:s3:::b/x:y.txt"));
+        let r = ResourceArnPattern::new("arn:aws:s3:::b/*");
+        assert!(r.matches("arn:aws:s3:::b/x:y:z.txt"));
+        // `?` never matches a colon
+        assert!(!ResourceArnPattern::new("arn:aws:s3:::a?b").matches("arn:aws:s3:::a:b"));
+        // a literal `*` from `${*}` does not cross colons
+        let lit = ResourceArnPattern::from_pieces(&[
+            Piece {
+                text: "arn:aws:s3:",
+                wild: true,
+            },
+            Piece {
+                text: "*",
+                wild: false,
+            },
+        ]);
+        assert!(!lit.matches("arn:aws:s3:::b"));
+        assert!(lit.matches("arn:aws:s3:*"));
+        // many segments
+        let long = format!("arn:aws:logs:r:1:{}", vec!["x"; 80].join(":"));
+        assert!(ResourceArnPattern::new("arn:aws:logs:r:1:x:*").matches(&long));
+        assert!(ResourceArnPattern::new("arn:aws:logs:*:x").matches(&long));
+        assert!(!ResourceArnPattern::new("arn:aws:logs:*:y").matches(&long));
         assert_eq!(
             role_parts("arn:aws:iam::1:role/a/b/app"),
             Some(("aws", "1", "app"))

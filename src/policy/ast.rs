@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value};
 
-use super::arn::{ArnPattern, assumed_role_parts, role_parts, split_arn};
+use super::arn::{ResourceArnPattern, Segments, assumed_role_parts, role_parts, split_arn};
 use super::condition::Condition;
 use super::vars::Template;
 use super::wildcard::Pattern;
@@ -126,11 +126,9 @@ pub enum ResourceSpec {
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum ResKind {
     Any,
-    Arn(ArnPattern),
-    /// A pattern for a non-ARN resource string.
-    Plain(Pattern),
-    /// Looks like an ARN but does not have six parts: matches no ARN.
-    ShortArn(Pattern),
+    /// A pattern matched segment by segment (see [`ResourceArnPattern`]): usually an ARN
+    /// pattern; anything else (IAM accepts only ARNs and `*`) follows the same rule.
+    Arn(ResourceArnPattern),
     Template(Template),
 }
 
@@ -166,28 +164,16 @@ pub(crate) fn compile_resource(raw: &str) -> ResKind {
     if raw == "*" {
         return ResKind::Any;
     }
-    if raw.starts_with("arn:") {
-        match ArnPattern::new(raw) {
-            Some(p) => ResKind::Arn(p),
-            None => ResKind::ShortArn(Pattern::new(raw)),
-        }
-    } else {
-        ResKind::Plain(Pattern::new(raw))
-    }
+    ResKind::Arn(ResourceArnPattern::new(raw))
 }
 
-/// Matches a compiled (variable-free) resource kind against the request resource.
+/// Matches a compiled (variable-free) resource kind against the request resource, given
+/// as its colon-separated segments (`segs`).
 #[inline]
-pub(crate) fn resource_kind_matches(
-    kind: &ResKind,
-    resource: &str,
-    parts: Option<&[&str; 6]>,
-) -> bool {
+pub(crate) fn resource_kind_matches(kind: &ResKind, segs: &[&str]) -> bool {
     match kind {
         ResKind::Any => true,
-        ResKind::Arn(p) => parts.is_some_and(|parts| p.matches_parts(parts)),
-        ResKind::Plain(p) => parts.is_none() && p.matches(resource),
-        ResKind::ShortArn(p) => parts.is_none() && p.matches(resource),
+        ResKind::Arn(p) => p.matches_segments(segs),
         ResKind::Template(_) => false,
     }
 }
@@ -273,11 +259,16 @@ pub enum PrincipalMatch {
     /// Via the principal's account (`:root` or account id): the account delegates to its
     /// own IAM policies.
     Account,
-    /// Via `*`, a role ARN (for the role or a session of it) or `NotPrincipal`: grants
-    /// directly, but a permissions boundary still limits it.
+    /// Via a role ARN (for the role or a session of it) or `NotPrincipal`: grants
+    /// directly, but a permissions boundary still limits it ("A grant to an IAM role ARN
+    /// ... is limited by an implicit deny in a permissions boundary or session policy").
     Broad,
-    /// Names the exact user, role session, service or federated principal: grants
-    /// directly and is not limited by a permissions boundary.
+    /// Names the exact user, role session, federated-user session, service or federated
+    /// principal, or is the wildcard `*` (`"*"` / `{"AWS": "*"}`): grants directly and is
+    /// not limited by a permissions boundary. IAM User Guide, Principal: "Identity-based
+    /// policy types, such as permissions boundaries or session policies, do not limit
+    /// permissions granted using the aws:PrincipalArn condition key with a wildcard(*) in
+    /// the Principal element, unless the identity-based policies contain an explicit deny."
     Exact,
 }
 
@@ -317,7 +308,7 @@ impl PrincipalValue {
         strict: bool,
     ) -> Option<PrincipalMatch> {
         match &self.m {
-            PMatch::Any => Some(PrincipalMatch::Broad),
+            PMatch::Any => Some(PrincipalMatch::Exact),
             // In NotPrincipal, an account root exempts only the root itself: AWS documents
             // that `NotPrincipal: [user, account root]` still denies the account's others.
             PMatch::Account(a) if strict => (self.raw == principal
@@ -358,7 +349,7 @@ impl Principals {
         strict: bool,
     ) -> Option<PrincipalMatch> {
         match self {
-            Principals::Any => Some(PrincipalMatch::Broad),
+            Principals::Any => Some(PrincipalMatch::Exact),
             Principals::Map(entries) => {
                 let mut best = None;
                 for e in entries {
@@ -516,8 +507,8 @@ impl Statement {
     /// True if the statement's Resource/NotResource covers `resource`, ignoring statements
     /// whose resources use policy variables (they depend on the context).
     pub fn matches_resource_static(&self, resource: &str) -> bool {
-        let parts = split_arn(resource);
-        let one = |p: &ResourcePattern| resource_kind_matches(&p.kind, resource, parts.as_ref());
+        let segs = Segments::of(resource);
+        let one = |p: &ResourcePattern| resource_kind_matches(&p.kind, segs.get());
         match &self.resource {
             None => true,
             Some(ResourceSpec::Resource(v)) => v.iter().any(one),

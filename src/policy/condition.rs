@@ -442,10 +442,17 @@ impl Condition {
             }
             if negated { acc.not() } else { acc }
         };
+        // A plain (unqualified) operator on a multivalued key. AWS says only "Multivalued
+        // context keys require a condition set operator" (IAM User Guide, "Single-valued vs.
+        // multivalued context keys") and does not document the result without one.
+        // perimeter decides: a positive operator is true when any request value matches any
+        // policy value (the `ForAnyValue` reading, which is also what a single-valued key
+        // gives), and a negated operator is exactly its negation — true when no request
+        // value matches. An empty list therefore behaves like a missing key (positive false,
+        // negated true), and `StringEquals`/`StringNotEquals` never both hold.
         let all = match op.qualifier {
             Some(SetQualifier::ForAllValues) => true,
             Some(SetQualifier::ForAnyValue) => false,
-            // A plain negated operator on a multi-valued key: no context value may match.
             None => negated,
         };
         if all {

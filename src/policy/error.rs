@@ -13,6 +13,18 @@ pub enum PolicyError {
     /// The JSON is well-formed but not a valid policy.
     #[error("{path}: {message}")]
     Invalid { path: String, message: String },
+    /// The document is larger than AWS allows for its kind (see [`super::limits`]).
+    #[error(
+        "{kind} too large: {size} {unit}, AWS allows at most {max} {unit} ({limit}, {reference})"
+    )]
+    TooLarge {
+        kind: &'static str,
+        size: usize,
+        max: usize,
+        unit: &'static str,
+        limit: &'static str,
+        reference: &'static str,
+    },
 }
 
 impl PolicyError {

@@ -5,16 +5,25 @@
 //! Rules implemented (see the AWS IAM "policy evaluation logic" documentation):
 //! * An explicit `Deny` in any applicable policy wins (SCP denies do not apply to
 //!   service-linked roles).
+//! * A `Deny` with `NotPrincipal` in a resource-based (or VPC endpoint) policy applies to
+//!   every principal that has a permissions boundary, whatever `NotPrincipal` names
+//!   ("The NotPrincipal element with a Deny effect will always deny any IAM principal that
+//!   has a permissions boundary policy attached, regardless of the values specified in the
+//!   NotPrincipal element", IAM User Guide). The principal has a boundary when
+//!   `permissions_boundary` is `Some` and not empty.
 //! * SCPs (`scp: Some(levels)`, root → OUs → account): every level must have a matching
-//!   `Allow`; an empty level allows nothing. Service-linked roles are exempt.
+//!   `Allow`; an empty level allows nothing. Service-linked roles are exempt ("SCPs don't
+//!   affect service-linked roles"), and so are they from a permissions boundary ("You
+//!   cannot set the boundary for a service-linked role", PutRolePermissionsBoundary). SCPs
+//!   never apply to the management account: a caller leaves `scp` out for it.
 //! * VPC endpoint policies (`vpc_endpoint: Some(..)`): must allow too.
 //! * Same account (or an account-less resource): an allow from the identity policies
 //!   (intersected with the permissions boundary, if any) or from the resource policy
 //!   suffices. A resource-policy allow that names the exact principal (user ARN,
-//!   assumed-role session ARN, service, federated principal) is not limited by the
-//!   boundary; one that matches via `*`, a role ARN or `NotPrincipal` is; one that names
-//!   only the principal's account (`:root` / account id) delegates to the account's IAM
-//!   policies and grants nothing by itself.
+//!   assumed-role session ARN, service, federated principal) or is the wildcard `*` is
+//!   not limited by the boundary; one that matches via a role ARN or `NotPrincipal` is;
+//!   one that names only the principal's account (`:root` / account id) delegates to the
+//!   account's IAM policies and grants nothing by itself.
 //! * Cross-account: the identity side (∩ boundary) and the resource policy must both allow.
 //! * KMS key policies and role trust policies must allow even in the same account: either
 //!   directly (exact principal, role, `*`) or by delegating to the account, in which case
@@ -24,14 +33,14 @@ use serde::Serialize;
 
 use super::Policy;
 use super::arn::split_arn;
+use super::arn::{ResourceArnPattern, Segments};
 use super::ast::{
-    Effect, PrincipalMatch, ResKind, ResourcePattern, ResourceSpec, Statement, compile_resource,
-    resource_kind_matches,
+    Effect, PrincipalMatch, PrincipalSpec, ResKind, ResourcePattern, ResourceSpec, Statement,
+    compile_resource, resource_kind_matches,
 };
 use super::condition::Tri;
 use super::context::{Lookup, Request, UnknownKeys};
 use super::vars::Resolved;
-use super::wildcard::Pattern;
 
 /// A policy with the caller's stable label (e.g. `identity[0]`, `scp[1][0]`).
 #[derive(Debug, Clone)]
@@ -91,7 +100,9 @@ impl ServiceSemantics {
 #[derive(Debug, Clone, Default)]
 pub struct PolicySet<'a> {
     pub identity: Vec<Labeled<'a>>,
-    /// `None` = no permissions boundary.
+    /// `None` = no permissions boundary. `Some` and non-empty also means the principal
+    /// "has a permissions boundary" for the `Deny` + `NotPrincipal` rule (see the module
+    /// documentation); `Some(vec![])` is a boundary that allows nothing.
     pub permissions_boundary: Option<Vec<Labeled<'a>>>,
     /// `None` = not governed by SCPs; otherwise root → OUs → account.
     pub scp: Option<Vec<Vec<Labeled<'a>>>>,
@@ -174,6 +185,19 @@ enum PrincipalMode {
     DefaultAll,
 }
 
+/// How the Principal element of resource-based statements is matched.
+#[derive(Clone, Copy)]
+struct PrincipalRules {
+    mode: PrincipalMode,
+    /// The principal has a permissions boundary: a `Deny` with `NotPrincipal` applies to
+    /// it whatever `NotPrincipal` names. IAM User Guide, NotPrincipal: "The NotPrincipal
+    /// element with a Deny effect will always deny any IAM principal that has a
+    /// permissions boundary policy attached, regardless of the values specified in the
+    /// NotPrincipal element."
+    /// (<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html>)
+    has_boundary: bool,
+}
+
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Hit {
     pub layer: Layer,
@@ -224,7 +248,9 @@ impl<'s, 'a> Layers<'s, 'a> {
 pub(crate) struct Evaluator<'r> {
     req: &'r Request,
     action_lc: String,
-    res_parts: Option<[&'r str; 6]>,
+    /// The request resource split at every colon (for `Resource` matching), inline for up
+    /// to 16 segments so that evaluation does not allocate.
+    res_segs: Segments<'r>,
     principal_account: Option<&'r str>,
     unknown: Option<&'r UnknownKeys>,
 }
@@ -240,7 +266,7 @@ impl<'r> Evaluator<'r> {
                 b.make_ascii_lowercase();
                 b
             },
-            res_parts: split_arn(&req.resource),
+            res_segs: Segments::of(&req.resource),
             principal_account: req.principal_account(),
             unknown,
         }
@@ -265,35 +291,22 @@ impl<'r> Evaluator<'r> {
         match &p.kind {
             ResKind::Template(t) => match t.resolve(&|k| self.lookup(k)) {
                 Resolved::Pieces(pieces) => {
-                    let first_text = pieces.first().map_or("", |p| p.text);
                     let kind = if pieces.len() == 1 && pieces[0].wild {
                         compile_resource(pieces[0].text)
-                    } else if first_text.starts_with("arn:") {
-                        match super::arn::ArnPattern::from_pieces(&pieces) {
-                            Some(ap) => ResKind::Arn(ap),
-                            None => ResKind::ShortArn(Pattern::from_pieces(&pieces, false)),
-                        }
                     } else {
-                        ResKind::Plain(Pattern::from_pieces(&pieces, false))
+                        ResKind::Arn(ResourceArnPattern::from_pieces(&pieces))
                     };
-                    Tri::from_bool(resource_kind_matches(
-                        &kind,
-                        &self.req.resource,
-                        self.res_parts.as_ref(),
-                    ))
+                    Tri::from_bool(resource_kind_matches(&kind, self.res_segs.get()))
                 }
                 Resolved::Missing => Tri::False,
                 Resolved::Unknown => Tri::Unknown,
             },
-            k => Tri::from_bool(resource_kind_matches(
-                k,
-                &self.req.resource,
-                self.res_parts.as_ref(),
-            )),
+            k => Tri::from_bool(resource_kind_matches(k, self.res_segs.get())),
         }
     }
 
-    fn statement(&self, s: &Statement, mode: PrincipalMode) -> (Tri, Option<PrincipalMatch>) {
+    fn statement(&self, s: &Statement, rules: PrincipalRules) -> (Tri, Option<PrincipalMatch>) {
+        let mode = rules.mode;
         if !s.action.matches_lowercase(&self.action_lc) {
             return (Tri::False, None);
         }
@@ -328,6 +341,12 @@ impl<'r> Evaluator<'r> {
             PrincipalMode::Require | PrincipalMode::DefaultAll => match &s.principal {
                 Some(p) => match p.applies(&self.req.principal, self.principal_account) {
                     Some(m) => Some(m),
+                    None if rules.has_boundary
+                        && s.effect == Effect::Deny
+                        && matches!(p, PrincipalSpec::NotPrincipal(_)) =>
+                    {
+                        Some(PrincipalMatch::Broad)
+                    }
                     None => return (Tri::False, None),
                 },
                 None if mode == PrincipalMode::DefaultAll => Some(PrincipalMatch::Broad),
@@ -347,12 +366,12 @@ impl<'r> Evaluator<'r> {
         &self,
         layer: Layer,
         policies: &[Labeled<'_>],
-        mode: PrincipalMode,
+        rules: PrincipalRules,
         hits: &mut Vec<Hit>,
     ) {
         for (pi, lp) in policies.iter().enumerate() {
             for (si, s) in lp.policy.statements.iter().enumerate() {
-                let (tri, pm) = self.statement(s, mode);
+                let (tri, pm) = self.statement(s, rules);
                 if tri != Tri::False {
                     hits.push(Hit {
                         layer,
@@ -464,35 +483,52 @@ pub(crate) fn run_with(
 ) -> Outcome {
     let req = ev.req;
     let mut hits = buf;
-    ev.scan(
-        Layer::Identity,
-        layers.identity,
-        PrincipalMode::Ignore,
-        &mut hits,
-    );
-    if let Some(b) = layers.boundary {
-        ev.scan(Layer::Boundary, b, PrincipalMode::Ignore, &mut hits);
+    // Service-linked roles are outside SCPs (AWS Organizations: "SCPs don't affect
+    // service-linked roles") and cannot have a permissions boundary (IAM API,
+    // PutRolePermissionsBoundary: "You cannot set the boundary for a service-linked role"):
+    // a boundary or SCPs given for one are ignored.
+    let slr = req.principal_is_service_linked_role;
+    let boundary = layers.boundary.filter(|_| !slr);
+    let has_boundary = boundary.is_some_and(|b| !b.is_empty());
+    let ignore = PrincipalRules {
+        mode: PrincipalMode::Ignore,
+        has_boundary,
+    };
+    ev.scan(Layer::Identity, layers.identity, ignore, &mut hits);
+    if let Some(b) = boundary {
+        ev.scan(Layer::Boundary, b, ignore, &mut hits);
     }
-    let scp = layers.scp.filter(|_| !req.principal_is_service_linked_role);
+    let scp = layers.scp.filter(|_| !slr);
     if let Some(levels) = scp {
         for (l, level) in levels.iter().enumerate() {
-            ev.scan(Layer::Scp(l), level, PrincipalMode::Ignore, &mut hits);
+            ev.scan(Layer::Scp(l), level, ignore, &mut hits);
         }
     }
     ev.scan(
         Layer::Resource,
         layers.resource,
-        PrincipalMode::Require,
+        PrincipalRules {
+            mode: PrincipalMode::Require,
+            has_boundary,
+        },
         &mut hits,
     );
     if let Some(e) = layers.endpoint {
-        ev.scan(Layer::Endpoint, e, PrincipalMode::DefaultAll, &mut hits);
+        ev.scan(
+            Layer::Endpoint,
+            e,
+            PrincipalRules {
+                mode: PrincipalMode::DefaultAll,
+                has_boundary,
+            },
+            &mut hits,
+        );
     }
 
     let deny = any_hit(&hits, |h| h.effect == Effect::Deny);
     let allow_in = |layer: Layer| any_hit(&hits, |h| h.effect == Effect::Allow && h.layer == layer);
     let id_allow = allow_in(Layer::Identity);
-    let boundary_ok = if layers.boundary.is_some() {
+    let boundary_ok = if boundary.is_some() {
         allow_in(Layer::Boundary)
     } else {
         Tri::True
@@ -569,11 +605,21 @@ fn hit_reason(layers: &Layers<'_, '_>, req: &Request, h: &Hit, effect: &str) -> 
         (Effect::Allow, _) => "may allow (depending on unknown context keys)",
         (Effect::Deny, _) => "may deny (depending on unknown context keys)",
     };
+    let not_principal_boundary = h.effect == Effect::Deny
+        && matches!(&s.principal, Some(p @ PrincipalSpec::NotPrincipal(_))
+            if p.applies(&req.principal, req.principal_account()).is_none());
     let how = match h.pm {
-        Some(PrincipalMatch::Exact) if h.layer == Layer::Resource => {
+        _ if not_principal_boundary => {
+            " for this principal although NotPrincipal names it: a Deny with NotPrincipal always denies a principal that has a permissions boundary"
+        }
+        // a wildcard grant counts as exact (not limited by a boundary) but reads as broad
+        Some(PrincipalMatch::Exact)
+            if h.layer == Layer::Resource
+                && !matches!(&s.principal, Some(PrincipalSpec::Principal(p)) if p.is_public()) =>
+        {
             " for the principal named exactly"
         }
-        Some(PrincipalMatch::Broad) if h.layer == Layer::Resource => {
+        Some(PrincipalMatch::Broad | PrincipalMatch::Exact) if h.layer == Layer::Resource => {
             " for this principal (via \"*\", its role ARN or NotPrincipal)"
         }
         Some(PrincipalMatch::Account) => {

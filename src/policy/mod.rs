@@ -1,7 +1,8 @@
 //! A pure, synchronous IAM policy engine: parse policy documents into a validated AST,
 //! evaluate requests with AWS's policy evaluation logic (identity policies, permissions
 //! boundaries, SCPs, resource policies incl. KMS key and role trust policies, VPC endpoint
-//! policies), and answer analysis questions over the same AST.
+//! policies), and answer analysis questions over the same AST. [`limits`] knows how large
+//! each kind of document can be in AWS.
 //!
 //! ```
 //! use perimeter::policy::{evaluate, Context, DecisionEffect, Labeled, Policy, PolicySet, Request};
@@ -21,6 +22,7 @@ pub mod context;
 pub mod error;
 pub mod eval;
 pub mod ip;
+pub mod limits;
 mod parse;
 pub mod simulate;
 mod vars;

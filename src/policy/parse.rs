@@ -317,10 +317,19 @@ fn lower_principals(v: &Value, path: &str) -> Result<Principals, PolicyError> {
                         "unknown principal type (expected AWS, Service, Federated or CanonicalUser)",
                     ));
                 };
-                let values = string_list(vals, &format!("{path}.{k}"))?
-                    .iter()
-                    .map(|s| PrincipalValue::new(kind, s))
-                    .collect();
+                let vpath = format!("{path}.{k}");
+                let raw = string_list(vals, &vpath)?;
+                let mut values = Vec::with_capacity(raw.len());
+                for (i, v) in raw.iter().enumerate() {
+                    check_principal_value(kind, v, || {
+                        if matches!(vals, Value::Array(_)) {
+                            format!("{vpath}[{i}]")
+                        } else {
+                            vpath.clone()
+                        }
+                    })?;
+                    values.push(PrincipalValue::new(kind, v));
+                }
                 entries.push(PrincipalEntry { kind, values });
             }
             Ok(Principals::Map(entries))
@@ -330,6 +339,40 @@ fn lower_principals(v: &Value, path: &str) -> Result<Principals, PolicyError> {
             format!("expected \"*\" or an object, found {}", kind(other)),
         )),
     }
+}
+
+/// Rejects the principal values IAM rejects. IAM User Guide, Principal: "You cannot use a
+/// wildcard to match part of a principal name or ARN." — only the bare `*` is a wildcard
+/// (`"Principal": "*"` and `{"AWS": "*"}` are equivalent); "You cannot identify a user
+/// group as a principal in a policy"; and a principal cannot be empty. Everything else
+/// (account ids, root/role/user/assumed-role/federated-user ARNs, service and federated
+/// principals, canonical user ids, and the unique ids IAM shows for deleted principals) is
+/// accepted.
+fn check_principal_value(
+    kind: PrincipalType,
+    v: &str,
+    path: impl Fn() -> String,
+) -> Result<(), PolicyError> {
+    if v.is_empty() {
+        return Err(PolicyError::invalid(path(), "empty principal"));
+    }
+    if kind == PrincipalType::Aws
+        && super::arn::split_arn(v).is_some_and(|p| p[2] == "iam" && p[5].starts_with("group/"))
+    {
+        return Err(PolicyError::invalid(
+            path(),
+            format!("{v:?}: a user group cannot be a principal"),
+        ));
+    }
+    if v != "*" && v.contains(['*', '?']) {
+        return Err(PolicyError::invalid(
+            path(),
+            format!(
+                "{v:?}: a wildcard cannot match part of a principal name or ARN (only a bare \"*\" is allowed)"
+            ),
+        ));
+    }
+    Ok(())
 }
 
 fn condition_values(v: &Value, path: &str) -> Result<Vec<String>, PolicyError> {

@@ -8,6 +8,7 @@ use serde_json::{Map, Value, json};
 use super::Policy;
 use super::context::{Context, Request};
 use super::eval::{Decision, Labeled, PolicySet, ServiceSemantics, evaluate};
+use super::limits::{DocumentKind, check_value_size};
 
 /// JSON answer (an object for one case, an array for an array), readable text, and the
 /// number of malformed cases.
@@ -147,6 +148,19 @@ impl Case {
                 ));
             }
         };
+        let request = Request {
+            principal,
+            action,
+            resource: resource_arn,
+            resource_account,
+            context,
+            principal_is_service_linked_role: slr,
+        };
+        check_sizes(
+            policies,
+            &request.principal,
+            semantics.or_else(|| ServiceSemantics::infer(&request)),
+        )?;
         Ok(Case {
             id,
             identity,
@@ -155,14 +169,7 @@ impl Case {
             resource,
             vpc_endpoint,
             semantics,
-            request: Request {
-                principal,
-                action,
-                resource: resource_arn,
-                resource_account,
-                context,
-                principal_is_service_linked_role: slr,
-            },
+            request,
         })
     }
 
@@ -197,6 +204,50 @@ impl Case {
     pub fn evaluate(&self) -> Decision {
         evaluate(&self.policy_set(), &self.request)
     }
+}
+
+/// Documents larger than AWS allows for their kind make the case an error (see
+/// [`super::limits`]): identity documents get the limit of the principal's identity
+/// policies ([`DocumentKind::identity_for_principal`]: an IAM user's 6,144, otherwise the
+/// most permissive, a role's inline 10,240, since a case does not say whether a document is
+/// managed or inline), the boundary a managed policy's 6,144, SCPs 5,120, a KMS key policy
+/// 32,768 bytes, a role trust policy 8,192, an endpoint policy 20,480; other resource
+/// policies are not checked.
+fn check_sizes(
+    policies: &Map<String, Value>,
+    principal: &str,
+    semantics: Option<ServiceSemantics>,
+) -> Result<(), String> {
+    let one = |field: &str, kind: DocumentKind| -> Result<(), String> {
+        match policies.get(field) {
+            Some(Value::Array(items)) => {
+                for (i, d) in items.iter().enumerate() {
+                    check_value_size(kind, d).map_err(|e| format!("policies.{field}[{i}]: {e}"))?;
+                }
+                Ok(())
+            }
+            Some(d @ Value::Object(_)) => {
+                check_value_size(kind, d).map_err(|e| format!("policies.{field}: {e}"))
+            }
+            _ => Ok(()),
+        }
+    };
+    one("identity", DocumentKind::identity_for_principal(principal))?;
+    one("permissions_boundary", DocumentKind::PermissionsBoundary)?;
+    if let Some(Value::Array(levels)) = policies.get("scp") {
+        for (l, level) in levels.iter().enumerate() {
+            if let Value::Array(items) = level {
+                for (i, d) in items.iter().enumerate() {
+                    check_value_size(DocumentKind::ServiceControlPolicy, d)
+                        .map_err(|e| format!("policies.scp[{l}][{i}]: {e}"))?;
+                }
+            }
+        }
+    }
+    if let Some(kind) = DocumentKind::for_resource(semantics) {
+        one("resource", kind)?;
+    }
+    one("vpc_endpoint", DocumentKind::VpcEndpointPolicy)
 }
 
 fn kind(v: &Value) -> &'static str {

@@ -1,5 +1,9 @@
 //! The policy engine against the case corpus (`tests/fixtures/policy/*.json`), through the
 //! library and through the `perimeter policy simulate` binary; plus malformed documents.
+//!
+//! A corpus case carries `expected` (`Allow`, `ExplicitDeny`, `ImplicitDeny`, or `Error`
+//! for a case `policy simulate` must reject, with the texts its error must contain in
+//! `error_contains`) and a `note` quoting the AWS documentation it follows.
 
 use std::path::{Path, PathBuf};
 
@@ -29,7 +33,7 @@ fn load(path: &Path) -> Value {
 }
 
 #[test]
-fn corpus_has_at_least_150_cases_with_unique_ids() {
+fn corpus_has_at_least_300_cases_with_unique_ids() {
     let mut ids = std::collections::BTreeSet::new();
     let mut n = 0;
     for f in corpus_files() {
@@ -44,13 +48,45 @@ fn corpus_has_at_least_150_cases_with_unique_ids() {
             assert!(
                 matches!(
                     c["expected"].as_str(),
-                    Some("Allow" | "ExplicitDeny" | "ImplicitDeny")
+                    Some("Allow" | "ExplicitDeny" | "ImplicitDeny" | "Error")
                 ),
                 "{id}: expected"
             );
+            if c["expected"] == "Error" {
+                assert!(
+                    c["error_contains"]
+                        .as_array()
+                        .is_some_and(|a| !a.is_empty() && a.iter().all(Value::is_string)),
+                    "{id}: an Error case lists the texts its error must contain"
+                );
+            }
         }
     }
-    assert!(n >= 150, "only {n} cases");
+    assert!(n >= 300, "only {n} cases");
+}
+
+/// True if the case expects an error, and then every `error_contains` text is in `error`.
+fn error_matches(case: &Value, answer: &Value) -> Option<bool> {
+    if case["expected"] != "Error" {
+        return None;
+    }
+    let Some(msg) = answer["error"].as_str() else {
+        return Some(false);
+    };
+    Some(
+        case["error_contains"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .all(|t| msg.contains(t)),
+    )
+}
+
+fn expected_errors(cases: &Value) -> usize {
+    cases
+        .as_array()
+        .map_or(0, |a| a.iter().filter(|c| c["expected"] == "Error").count())
 }
 
 #[test]
@@ -60,11 +96,29 @@ fn corpus_decisions_through_the_library() {
     for f in corpus_files() {
         let cases = load(&f);
         let out = simulate(&cases);
-        assert_eq!(out.malformed, 0, "{}: {}", f.display(), out.text);
+        assert_eq!(
+            out.malformed,
+            expected_errors(&cases),
+            "{}: {}",
+            f.display(),
+            out.text
+        );
         let answers = out.json.as_array().expect("array answer");
         for (c, a) in cases.as_array().expect("array").iter().zip(answers) {
             total += 1;
             assert_eq!(a["id"], c["id"]);
+            if let Some(ok) = error_matches(c, a) {
+                if !ok {
+                    failures.push(format!(
+                        "{}: {} expected an error containing {} got {}",
+                        f.file_name().unwrap().to_string_lossy(),
+                        c["id"],
+                        c["error_contains"],
+                        a
+                    ));
+                }
+                continue;
+            }
             if a["decision"] != c["expected"] {
                 failures.push(format!(
                     "{}: {} expected {} got {} — {}",
@@ -101,9 +155,11 @@ fn corpus_decisions_through_the_cli() {
             .arg(&f)
             .output()
             .expect("run perimeter");
+        // a file with error cases still answers every other case, and exits 2
+        let code = if expected_errors(&cases) > 0 { 2 } else { 0 };
         assert_eq!(
             out.status.code(),
-            Some(0),
+            Some(code),
             "{}: stderr {}",
             f.display(),
             String::from_utf8_lossy(&out.stderr)
@@ -113,7 +169,10 @@ fn corpus_decisions_through_the_cli() {
         assert_eq!(answers.len(), cases.as_array().unwrap().len());
         for (c, a) in cases.as_array().unwrap().iter().zip(answers) {
             assert_eq!(a["id"], c["id"]);
-            assert_eq!(a["decision"], c["expected"], "{} via CLI", c["id"]);
+            match error_matches(c, a) {
+                Some(ok) => assert!(ok, "{} via CLI: {a}", c["id"]),
+                None => assert_eq!(a["decision"], c["expected"], "{} via CLI", c["id"]),
+            }
         }
     }
 }
@@ -311,6 +370,27 @@ fn malformed_documents_are_errors() {
             r#"{"Statement": [{"Effect": "Allow", "Action": "*", "Condition": {"NullIfExists": {"b": "true"}}}]}"#,
             "NullIfExists",
         ),
+        // IAM: "You cannot use a wildcard to match part of a principal name or ARN."
+        (
+            r#"{"Statement": [{"Effect": "Allow", "Action": "*", "Principal": {"AWS": "arn:aws:iam::111122223333:role/*"}}]}"#,
+            "Statement[0].Principal.AWS",
+        ),
+        (
+            r#"{"Statement": [{"Effect": "Allow", "Action": "*", "Principal": {"AWS": ["111122223333", "arn:aws:iam::1:user/a?"]}}]}"#,
+            "Statement[0].Principal.AWS[1]",
+        ),
+        (
+            r#"{"Statement": [{"Effect": "Deny", "Action": "*", "NotPrincipal": {"Service": "*.amazonaws.com"}}]}"#,
+            "Statement[0].NotPrincipal.Service",
+        ),
+        (
+            r#"{"Statement": [{"Effect": "Allow", "Action": "*", "Principal": {"AWS": ""}}]}"#,
+            "empty principal",
+        ),
+        (
+            r#"{"Statement": [{"Effect": "Allow", "Action": "*", "Principal": {}}]}"#,
+            "empty principal object",
+        ),
     ];
     for (text, path) in cases {
         let e = parse_err(text);
@@ -369,6 +449,10 @@ fn round_trip_of_corpus_documents() {
             let Some(pols) = c["policies"].as_object() else {
                 continue;
             };
+            if c["expected"] == "Error" {
+                // malformed or oversize on purpose
+                continue;
+            }
             let mut docs: Vec<&Value> = Vec::new();
             for (k, v) in pols {
                 match (k.as_str(), v) {
@@ -405,6 +489,110 @@ fn round_trip_keeps_operator_spelling_and_order() {
 
 fn p(text: &str) -> Policy {
     Policy::parse(text).unwrap()
+}
+
+#[test]
+fn principal_forms_iam_accepts_parse() {
+    for principal in [
+        r#""*""#,
+        r#"{"AWS": "*"}"#,
+        r#"{"AWS": "111122223333"}"#,
+        r#"{"AWS": ["arn:aws:iam::111122223333:root", "arn:aws:iam::111122223333:role/path/app",
+            "arn:aws:iam::111122223333:user/alice", "arn:aws:sts::111122223333:assumed-role/app/s",
+            "arn:aws:sts::111122223333:federated-user/bob", "AROAEXAMPLEUNIQUEID123"]}"#,
+        r#"{"Service": "bedrock.amazonaws.com"}"#,
+        r#"{"Service": ["ecs.amazonaws.com", "elasticloadbalancing.amazonaws.com"]}"#,
+        r#"{"Federated": "cognito-identity.amazonaws.com"}"#,
+        r#"{"Federated": "arn:aws:iam::111122223333:saml-provider/corp"}"#,
+        r#"{"CanonicalUser": "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be"}"#,
+        r#"{"AWS": "111122223333", "Service": "s3.amazonaws.com", "CanonicalUser": "79a59df9"}"#,
+    ] {
+        let text = format!(
+            r#"{{"Version":"2012-10-17","Statement":{{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Principal":{principal}}}}}"#
+        );
+        let pol = Policy::parse(&text).unwrap_or_else(|e| panic!("{principal}: {e}"));
+        assert_eq!(Policy::from_value(&pol.to_value()).unwrap(), pol);
+    }
+}
+
+#[test]
+fn not_principal_deny_applies_to_any_principal_with_a_boundary() {
+    // "deny everyone except role X" key policy; X has a permissions boundary
+    let key = "arn:aws:kms:us-east-1:111122223333:key/k1";
+    let x = "arn:aws:iam::111122223333:role/x";
+    let key_policy = p(r#"{"Version":"2012-10-17","Statement":[
+        {"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:role/x"},"Action":"kms:*","Resource":"*"},
+        {"Effect":"Deny","NotPrincipal":{"AWS":["arn:aws:iam::111122223333:role/x","arn:aws:iam::111122223333:root"]},"Action":"kms:*","Resource":"*"}]}"#);
+    let boundary = p(r#"{"Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}"#);
+    let req = Request::new(x, "kms:Decrypt", key);
+    let mut set = PolicySet {
+        resource: vec![Labeled::new("key", &key_policy)],
+        ..Default::default()
+    };
+    assert_eq!(evaluate(&set, &req).effect, DecisionEffect::Allow);
+    set.permissions_boundary = Some(vec![Labeled::new("boundary", &boundary)]);
+    let d = evaluate(&set, &req);
+    assert_eq!(d.effect, DecisionEffect::ExplicitDeny);
+    assert!(
+        d.reasons[0].detail.contains("permissions boundary"),
+        "{d:?}"
+    );
+    // a service-linked role cannot have a boundary: the one given is ignored
+    let mut slr = req.clone();
+    slr.principal_is_service_linked_role = true;
+    assert_eq!(evaluate(&set, &slr).effect, DecisionEffect::Allow);
+    // open-world analysis agrees
+    assert_eq!(
+        evaluate_open(&set, &req, &UnknownKeys::AllMissing).effect,
+        OpenEffect::ExplicitDeny
+    );
+}
+
+#[test]
+fn size_limits_for_library_callers() {
+    use perimeter::policy::limits::{DocumentKind, check_text_size, check_value_size};
+    let stmt =
+        r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::bucket/prefix/*"}"#;
+    let doc = |n: usize| {
+        format!(
+            r#"{{"Version":"2012-10-17","Statement":[{}]}}"#,
+            vec![stmt; n].join(",")
+        )
+    };
+    // 85 characters a statement (with its comma): 71 fit in a managed policy, 72 do not
+    assert!(check_text_size(DocumentKind::ManagedPolicy, &doc(71)).is_ok());
+    let e = check_text_size(DocumentKind::ManagedPolicy, &doc(72)).unwrap_err();
+    assert!(matches!(e, PolicyError::TooLarge { max: 6144, .. }), "{e}");
+    assert!(e.to_string().contains("6144"), "{e}");
+    // the same text is fine as a role's inline policy, and URL-encoded text is decoded
+    let encoded: String = doc(72).bytes().map(|b| format!("%{b:02X}")).collect();
+    assert!(check_text_size(DocumentKind::RoleInlinePolicy, &encoded).is_ok());
+    assert!(check_text_size(DocumentKind::ManagedPolicy, &encoded).is_err());
+    let v: Value = serde_json::from_str(&doc(72)).unwrap();
+    assert!(check_value_size(DocumentKind::ServiceControlPolicy, &v).is_err());
+    assert!(check_value_size(DocumentKind::KmsKeyPolicy, &v).is_ok());
+}
+
+#[test]
+fn simulate_oversize_case_is_an_error_and_others_are_answered() {
+    let big = json!({"Version": "2012-10-17", "Statement": [
+        {"Sid": "X".repeat(6000), "Effect": "Allow", "Action": "*", "Resource": "*"}]});
+    let ok = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]});
+    let r = json!({"principal": "arn:aws:iam::111122223333:role/a", "action": "s3:GetObject", "resource": "*"});
+    let out = simulate(&json!([
+        {"id": "fine", "policies": {"identity": [ok], "scp": [[ok]]}, "request": r},
+        {"id": "big-scp", "policies": {"identity": [ok], "scp": [[ok, big]]}, "request": r},
+        {"id": "big-identity-ok-for-role", "policies": {"identity": [big]}, "request": r},
+    ]));
+    assert_eq!(out.malformed, 1, "{}", out.text);
+    let a = out.json.as_array().unwrap();
+    assert_eq!(a[0]["decision"], "Allow");
+    let e = a[1]["error"].as_str().unwrap();
+    assert!(
+        e.contains("big-scp") && e.contains("policies.scp[0][1]") && e.contains("5120"),
+        "{e}"
+    );
+    assert_eq!(a[2]["decision"], "Allow");
 }
 
 #[test]

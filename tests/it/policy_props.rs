@@ -1,6 +1,7 @@
 //! Property tests for the policy engine: monotonicity of Deny/Allow, the wildcard matcher
 //! against a reference, and parse → print → parse round-trips.
 
+use perimeter::policy::arn::ResourceArnPattern;
 use perimeter::policy::{
     Context, DecisionEffect, Labeled, Pattern, Policy, PolicySet, Request, evaluate,
 };
@@ -93,31 +94,40 @@ fn statement_with(effect: &'static str) -> impl Strategy<Value = Value> {
         any::<bool>(),
         any::<bool>(),
         proptest::option::of("[A-Za-z0-9]{1,6}"),
+        any::<bool>(),
     )
-        .prop_map(move |(a, r, p, c, not_action, not_resource, sid)| {
-            let mut m = serde_json::Map::new();
-            if let Some(sid) = sid {
-                m.insert("Sid".into(), json!(sid));
-            }
-            m.insert("Effect".into(), json!(effect));
-            m.insert(if not_action { "NotAction" } else { "Action" }.into(), a);
-            m.insert(
-                if not_resource {
-                    "NotResource"
-                } else {
-                    "Resource"
+        .prop_map(
+            move |(a, r, p, c, not_action, not_resource, sid, not_principal)| {
+                let mut m = serde_json::Map::new();
+                if let Some(sid) = sid {
+                    m.insert("Sid".into(), json!(sid));
                 }
-                .into(),
-                r,
-            );
-            if let Some(p) = p {
-                m.insert("Principal".into(), p);
-            }
-            if let Some(c) = c {
-                m.insert("Condition".into(), c);
-            }
-            Value::Object(m)
-        })
+                m.insert("Effect".into(), json!(effect));
+                m.insert(if not_action { "NotAction" } else { "Action" }.into(), a);
+                m.insert(
+                    if not_resource {
+                        "NotResource"
+                    } else {
+                        "Resource"
+                    }
+                    .into(),
+                    r,
+                );
+                if let Some(p) = p {
+                    // NotPrincipal is only meaningful (and only recommended) with Deny
+                    let key = if not_principal && effect == "Deny" && p.is_object() {
+                        "NotPrincipal"
+                    } else {
+                        "Principal"
+                    };
+                    m.insert(key.into(), p);
+                }
+                if let Some(c) = c {
+                    m.insert("Condition".into(), c);
+                }
+                Value::Object(m)
+            },
+        )
 }
 
 fn statement() -> impl Strategy<Value = Value> {
@@ -315,6 +325,46 @@ fn reference_match(pattern: &str, text: &str, ci: bool) -> bool {
     dp[p.len()][t.len()]
 }
 
+/// Reference for `Resource` ARN patterns, straight from the IAM User Guide's wording:
+/// `*` and `?` work "within the individual segments of an ARN (the parts separated by
+/// colons)", except that "If the * wildcard is the last character of a resource ARN
+/// segment, it can expand to match beyond the colon boundaries." Dynamic programming over
+/// characters.
+fn reference_resource_match(pattern: &str, text: &str) -> bool {
+    #[derive(Clone, Copy, PartialEq)]
+    enum T {
+        Lit(char),
+        One,
+        StarSeg,
+        StarAll,
+    }
+    let p: Vec<char> = pattern.chars().collect();
+    let toks: Vec<T> = p
+        .iter()
+        .enumerate()
+        .map(|(i, c)| match c {
+            '*' if i + 1 == p.len() || p[i + 1] == ':' => T::StarAll,
+            '*' => T::StarSeg,
+            '?' => T::One,
+            c => T::Lit(*c),
+        })
+        .collect();
+    let t: Vec<char> = text.chars().collect();
+    let mut dp = vec![vec![false; t.len() + 1]; toks.len() + 1];
+    dp[0][0] = true;
+    for i in 1..=toks.len() {
+        for j in 0..=t.len() {
+            dp[i][j] = match toks[i - 1] {
+                T::StarAll => dp[i - 1][j] || (j > 0 && dp[i][j - 1]),
+                T::StarSeg => dp[i - 1][j] || (j > 0 && t[j - 1] != ':' && dp[i][j - 1]),
+                T::One => j > 0 && t[j - 1] != ':' && dp[i - 1][j - 1],
+                T::Lit(c) => j > 0 && t[j - 1] == c && dp[i - 1][j - 1],
+            };
+        }
+    }
+    dp[toks.len()][t.len()]
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 600, .. ProptestConfig::default() })]
 
@@ -338,8 +388,43 @@ proptest! {
     ) {
         let before = decide(&d, &req);
         let after = decide(&add_statement(&d, layer, which, stmt), &req);
-        if after == DecisionEffect::ExplicitDeny {
+        // The one exception AWS documents: giving the principal a permissions boundary
+        // (an Allow into an absent or empty boundary) turns every Deny with NotPrincipal
+        // into a deny for it.
+        let creates_boundary = layer % 5 == 1 && d.boundary.as_ref().is_none_or(|b| b.is_empty());
+        if after == DecisionEffect::ExplicitDeny && !creates_boundary {
             prop_assert_eq!(before, DecisionEffect::ExplicitDeny);
+        }
+    }
+
+    #[test]
+    fn not_principal_deny_always_denies_a_principal_with_a_boundary(
+        d in docs(), req in request(), which in 0usize..4
+    ) {
+        // "The NotPrincipal element with a Deny effect will always deny any IAM principal
+        // that has a permissions boundary policy attached, regardless of the values
+        // specified in the NotPrincipal element."
+        let mut d = d;
+        if d.boundary.as_ref().is_none_or(|b| b.is_empty()) {
+            d.boundary = Some(vec![json!({"Version": "2012-10-17", "Statement": [
+                {"Effect": "Allow", "Action": "*", "Resource": "*"}]})]);
+        }
+        let stmt = json!({"Effect": "Deny", "NotPrincipal": {"AWS": req.principal}, "Action": "*", "Resource": "*"});
+        let with = decide(&add_statement(&d, 3, which, stmt.clone()), &req);
+        if !req.principal_is_service_linked_role {
+            prop_assert_eq!(with, DecisionEffect::ExplicitDeny);
+        } else if with == DecisionEffect::ExplicitDeny {
+            // a service-linked role cannot have a boundary: NotPrincipal exempts it
+            prop_assert_eq!(decide(&d, &req), DecisionEffect::ExplicitDeny);
+        }
+        // without a boundary, the principal NotPrincipal names is exempt (the statement may
+        // still change the answer otherwise: a first resource policy on a KMS key is a key
+        // policy that must allow)
+        let mut none = d.clone();
+        none.boundary = None;
+        let after = decide(&add_statement(&none, 3, which, stmt), &req);
+        if after == DecisionEffect::ExplicitDeny {
+            prop_assert_eq!(decide(&none, &req), DecisionEffect::ExplicitDeny);
         }
     }
 
@@ -347,6 +432,17 @@ proptest! {
     fn wildcard_agrees_with_reference(pattern in "[ab*?é:/]{0,12}", text in "[abAé:/]{0,14}") {
         prop_assert_eq!(Pattern::new(&pattern).matches(&text), reference_match(&pattern, &text, false));
         prop_assert_eq!(Pattern::new_ignore_case(&pattern).matches(&text), reference_match(&pattern, &text, true));
+    }
+
+    #[test]
+    fn resource_arn_pattern_agrees_with_reference(pattern in "[ab:*?]{0,12}", text in "[ab:]{0,14}") {
+        let full = format!("arn:{pattern}");
+        let arn = format!("arn:{text}");
+        prop_assert_eq!(
+            ResourceArnPattern::new(&full).matches(&arn),
+            reference_resource_match(&full, &arn),
+            "{} vs {}", full, arn
+        );
     }
 
     #[test]
