@@ -244,7 +244,8 @@ fn write_snapshot(snapshot: &Snapshot, path: &Path) -> Result<()> {
 }
 
 /// Collect into a snapshot. On Ctrl-C or a fatal error after collection started, what was
-/// collected is written as a partial snapshot (to `keep`, or `perimeter-partial.json`)
+/// collected is written as a partial snapshot (to `keep` — the snapshot path, or
+/// `perimeter-partial.json` in the output folder — else `perimeter-partial.json` here)
 /// before the error is returned.
 fn run_collect(opts: CollectOptions, keep: Option<&Path>) -> Result<Snapshot> {
     let shared = Arc::new(Mutex::new(Snapshot::new(Meta {
@@ -258,10 +259,14 @@ fn run_collect(opts: CollectOptions, keep: Option<&Path>) -> Result<Snapshot> {
         .build()
         .context("cannot start the async runtime")?;
     let worker = shared.clone();
-    let outcome: Result<(), String> = rt.block_on(async move {
+    // (message, whether anything was collected that is worth keeping)
+    let outcome: Result<(), (String, bool)> = rt.block_on(async move {
         tokio::select! {
-            r = collect::collect(&opts, worker) => r.map_err(|e| e.to_string()),
-            _ = tokio::signal::ctrl_c() => Err("interrupted".to_string()),
+            r = collect::collect(&opts, worker) => r.map_err(|e| {
+                let keep = !matches!(e, collect::CollectError::EmptyScope { .. });
+                (e.to_string(), keep)
+            }),
+            _ = tokio::signal::ctrl_c() => Err(("interrupted".to_string(), true)),
         }
     });
     // Collection tasks may still hold the lock briefly; shut the runtime down first.
@@ -273,12 +278,14 @@ fn run_collect(opts: CollectOptions, keep: Option<&Path>) -> Result<Snapshot> {
     snapshot.meta.finished = now();
     match outcome {
         Ok(()) => Ok(snapshot),
-        Err(e) => {
+        Err((e, worth_keeping)) => {
             // Once collection has started (the caller is known), whatever was read is
-            // kept, even if no account was complete yet.
-            if !snapshot.meta.caller.arn.is_empty()
-                || !snapshot.accounts.is_empty()
-                || !snapshot.gaps.is_empty()
+            // kept, even if no account was complete yet. A scope that matched nothing
+            // never started collecting.
+            if worth_keeping
+                && (!snapshot.meta.caller.arn.is_empty()
+                    || !snapshot.accounts.is_empty()
+                    || !snapshot.gaps.is_empty())
             {
                 snapshot.meta.partial = true;
                 let path = keep
@@ -461,7 +468,13 @@ fn audit(a: AuditArgs, quiet: bool) -> Result<ExitCode> {
     let out = outputs(&a.output)?;
     let fail_on = parse_severity(&a.output.fail_on)?;
     let opts = collect_options(&a.source, quiet)?;
-    let snapshot = run_collect(opts, a.snapshot_out.as_deref())?;
+    let keep = a.snapshot_out.clone().or_else(|| {
+        a.output
+            .output_dir
+            .as_ref()
+            .map(|d| d.join("perimeter-partial.json"))
+    });
+    let snapshot = run_collect(opts, keep.as_deref())?;
     if let Some(p) = &a.snapshot_out {
         write_snapshot(&snapshot, p)?;
     }

@@ -39,11 +39,9 @@ pub async fn collect_bedrock(client: &Client, cx: &CallContext) -> Bedrock {
 async fn logging(client: &Client, cx: &CallContext) -> Probe<InvocationLogging> {
     let op = "GetModelInvocationLoggingConfiguration";
     let out = match cx
-        .call(
-            SVC,
-            op,
-            client.get_model_invocation_logging_configuration().send(),
-        )
+        .call(SVC, op, || {
+            client.get_model_invocation_logging_configuration().send()
+        })
         .await
     {
         Ok(o) => o,
@@ -91,15 +89,12 @@ async fn guardrails(client: &Client, cx: &CallContext) -> Option<Vec<Guardrail>>
     let mut token: Option<String> = None;
     for _ in 0..MAX_PAGES {
         let page = cx
-            .call_or_gap(
-                SVC,
-                "ListGuardrails",
-                None,
+            .call_or_gap(SVC, "ListGuardrails", None, || {
                 client
                     .list_guardrails()
                     .set_next_token(token.clone())
-                    .send(),
-            )
+                    .send()
+            })
             .await?;
         for g in page.guardrails() {
             if !summaries.iter().any(|s| s.0 == g.id()) {
@@ -144,16 +139,11 @@ async fn guardrail(
         ..Guardrail::default()
     };
     let (detail, versions, tags) = futures::join!(
-        cx.call_or_gap(
-            SVC,
-            "GetGuardrail",
-            Some(&arn),
-            client
-                .get_guardrail()
-                .guardrail_identifier(&id)
-                .guardrail_version("DRAFT")
-                .send(),
-        ),
+        cx.call_or_gap(SVC, "GetGuardrail", Some(&arn), || client
+            .get_guardrail()
+            .guardrail_identifier(&id)
+            .guardrail_version("DRAFT")
+            .send(),),
         guardrail_versions(client, cx, &id, &arn),
         tags(client, cx, &arn),
     );
@@ -240,16 +230,13 @@ async fn guardrail_versions(client: &Client, cx: &CallContext, id: &str, arn: &s
     let mut token: Option<String> = None;
     for _ in 0..MAX_PAGES {
         let Some(page) = cx
-            .call_or_gap(
-                SVC,
-                "ListGuardrails",
-                Some(arn),
+            .call_or_gap(SVC, "ListGuardrails", Some(arn), || {
                 client
                     .list_guardrails()
                     .guardrail_identifier(id)
                     .set_next_token(token.clone())
-                    .send(),
-            )
+                    .send()
+            })
             .await
         else {
             break;
@@ -270,12 +257,9 @@ async fn guardrail_versions(client: &Client, cx: &CallContext, id: &str, arn: &s
 }
 
 async fn tags(client: &Client, cx: &CallContext, arn: &str) -> Tags {
-    cx.call_or_gap(
-        SVC,
-        "ListTagsForResource",
-        Some(arn),
-        client.list_tags_for_resource().resource_arn(arn).send(),
-    )
+    cx.call_or_gap(SVC, "ListTagsForResource", Some(arn), || {
+        client.list_tags_for_resource().resource_arn(arn).send()
+    })
     .await
     .map(|out| {
         out.tags()
@@ -295,16 +279,13 @@ async fn inference_profiles(client: &Client, cx: &CallContext) -> Option<Vec<Inf
         let mut token: Option<String> = None;
         for _ in 0..MAX_PAGES {
             let page = cx
-                .call_or_gap(
-                    SVC,
-                    "ListInferenceProfiles",
-                    None,
+                .call_or_gap(SVC, "ListInferenceProfiles", None, || {
                     client
                         .list_inference_profiles()
                         .type_equals(kind.clone())
                         .set_next_token(token.clone())
-                        .send(),
-                )
+                        .send()
+                })
                 .await?;
             for p in page.inference_profile_summaries() {
                 if out
@@ -340,15 +321,12 @@ async fn custom_models(client: &Client, cx: &CallContext) -> Option<Vec<CustomMo
     let mut token: Option<String> = None;
     for _ in 0..MAX_PAGES {
         let page = cx
-            .call_or_gap(
-                SVC,
-                "ListCustomModels",
-                None,
+            .call_or_gap(SVC, "ListCustomModels", None, || {
                 client
                     .list_custom_models()
                     .set_next_token(token.clone())
-                    .send(),
-            )
+                    .send()
+            })
             .await?;
         for m in page.model_summaries() {
             listed.push((m.model_arn().to_string(), m.model_name().to_string()));
@@ -361,12 +339,9 @@ async fn custom_models(client: &Client, cx: &CallContext) -> Option<Vec<CustomMo
     let models = stream::iter(listed)
         .map(|(arn, name)| async move {
             let kms_key_arn = cx
-                .call_or_gap(
-                    SVC,
-                    "GetCustomModel",
-                    Some(&arn),
-                    client.get_custom_model().model_identifier(&arn).send(),
-                )
+                .call_or_gap(SVC, "GetCustomModel", Some(&arn), || {
+                    client.get_custom_model().model_identifier(&arn).send()
+                })
                 .await
                 .and_then(|d| d.model_kms_key_arn().map(str::to_string));
             CustomModel {
@@ -386,15 +361,12 @@ async fn enforced_guardrails(client: &Client, cx: &CallContext) -> Option<Vec<En
     let mut token: Option<String> = None;
     for _ in 0..MAX_PAGES {
         let page = cx
-            .call_or_gap(
-                SVC,
-                "ListEnforcedGuardrailsConfiguration",
-                None,
+            .call_or_gap(SVC, "ListEnforcedGuardrailsConfiguration", None, || {
                 client
                     .list_enforced_guardrails_configuration()
                     .set_next_token(token.clone())
-                    .send(),
-            )
+                    .send()
+            })
             .await?;
         for c in page.guardrails_config() {
             let Some(identifier) = c.guardrail_arn().or(c.guardrail_id()) else {

@@ -46,7 +46,16 @@ impl Intercept for AttemptCounter {
 /// [`DEFAULT_MAX_ATTEMPTS`] attempts). Standard mode retries throttling, server errors
 /// and dropped connections with jittered exponential backoff; only adaptive mode adds a
 /// client-side rate limiter, so it is never chosen for the user.
-pub async fn retry_config(opts: &CollectOptions) -> RetryConfig {
+pub async fn retry_policy(opts: &CollectOptions) -> super::context::RetryPolicy {
+    let c = retry_config(opts).await;
+    super::context::RetryPolicy::standard(
+        c.max_attempts(),
+        c.mode() == aws_smithy_types::retry::RetryMode::Adaptive,
+    )
+}
+
+/// The retry configuration the environment and flags ask for (see [`retry_policy`]).
+async fn retry_config(opts: &CollectOptions) -> RetryConfig {
     let env = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
     let mut provider = aws_config::default_provider::retry_config::default_provider();
     if let Some(p) = &opts.profile {
@@ -109,7 +118,7 @@ fn profile_section(path: &str, is_config: bool, profile: &str) -> Option<Vec<(St
         let t = line.trim();
         if t.starts_with('[') {
             let name = t.split_whitespace().collect::<Vec<_>>().join(" ");
-            inside = wanted.iter().any(|w| *w == name);
+            inside = wanted.contains(&name);
             if inside {
                 found.get_or_insert_with(Vec::new);
             }
@@ -146,10 +155,12 @@ fn profile_sets(opts: &CollectOptions, key: &str) -> bool {
     profile_section(&config, true, &profile).is_some_and(|kv| kv.iter().any(|(k, _)| k == key))
 }
 
-/// Load the caller's configuration: profile, endpoint, retries, call timeout.
+/// Load the caller's configuration: profile, endpoint, call timeout. The SDK makes one
+/// attempt per call; [`super::CallContext::call`] retries (see [`retry_policy`]), so that
+/// a call waiting to retry holds no concurrency slot. The timeout bounds each attempt.
 pub async fn load_base(opts: &CollectOptions) -> SdkConfig {
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
-        .retry_config(retry_config(opts).await)
+        .retry_config(RetryConfig::disabled())
         .timeout_config(
             TimeoutConfig::builder()
                 .operation_timeout(opts.call_timeout)
@@ -281,16 +292,6 @@ impl Clients {
     pub fn sts(&self) -> aws_sdk_sts::Client {
         aws_sdk_sts::Client::from_conf(
             aws_sdk_sts::config::Builder::from(&self.conf)
-                .interceptor(AttemptCounter(self.attempts.clone()))
-                .build(),
-        )
-    }
-
-    /// STS with few attempts: used for the first call, which must fail fast.
-    pub fn sts_quick(&self) -> aws_sdk_sts::Client {
-        aws_sdk_sts::Client::from_conf(
-            aws_sdk_sts::config::Builder::from(&self.conf)
-                .retry_config(RetryConfig::standard().with_max_attempts(2))
                 .interceptor(AttemptCounter(self.attempts.clone()))
                 .build(),
         )

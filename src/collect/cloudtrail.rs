@@ -42,12 +42,9 @@ async fn trails(client: &Client, cx: &CallContext, region: &str) -> Option<Vec<T
     // Shadow trails are included so that an organisation trail (owned by the management
     // account) is seen in member accounts; only trails homed in this Region are kept.
     let out = cx
-        .call_or_gap(
-            SVC,
-            "DescribeTrails",
-            None,
-            client.describe_trails().include_shadow_trails(true).send(),
-        )
+        .call_or_gap(SVC, "DescribeTrails", None, || {
+            client.describe_trails().include_shadow_trails(true).send()
+        })
         .await?;
     let listed: Vec<&aws_sdk_cloudtrail::types::Trail> = out
         .trail_list()
@@ -68,16 +65,14 @@ async fn trail(client: &Client, cx: &CallContext, t: &aws_sdk_cloudtrail::types:
         arn.clone()
     };
     let (status, selectors) = futures::join!(
-        cx.call(
-            SVC,
-            "GetTrailStatus",
-            client.get_trail_status().name(&ident).send()
-        ),
-        cx.call(
-            SVC,
-            "GetEventSelectors",
-            client.get_event_selectors().trail_name(&ident).send()
-        ),
+        cx.call(SVC, "GetTrailStatus", || client
+            .get_trail_status()
+            .name(&ident)
+            .send()),
+        cx.call(SVC, "GetEventSelectors", || client
+            .get_event_selectors()
+            .trail_name(&ident)
+            .send()),
     );
     let is_logging = match status {
         Ok(s) => s.is_logging().map(Probe::Found).unwrap_or(Probe::Unknown),
@@ -174,17 +169,15 @@ pub async fn bedrock_activity(
     let mut token: Option<String> = None;
     for _ in 0..ACTIVITY_PAGES {
         let page = match cx
-            .call(
-                SVC,
-                "LookupEvents",
+            .call(SVC, "LookupEvents", || {
                 client
                     .lookup_events()
                     .lookup_attributes(attribute.clone())
                     .start_time(DateTime::from(start))
                     .max_results(ACTIVITY_PAGE_SIZE)
                     .set_next_token(token.clone())
-                    .send(),
-            )
+                    .send()
+            })
             .await
         {
             Ok(p) => p,

@@ -7,6 +7,7 @@ use std::fmt;
 use std::future::Future;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
@@ -119,6 +120,42 @@ impl CallError {
         self.is(THROTTLE_CODES) || self.status == Some(429)
     }
 
+    /// Worth another attempt: throttling, a server error that may pass (500, 502, 503,
+    /// 504, and the codes AWS uses for them), a call that timed out, or a request that
+    /// never got an answer (connection refused or dropped).
+    pub fn is_retryable(&self) -> bool {
+        self.is_throttle()
+            || matches!(self.status, Some(500 | 502 | 503 | 504))
+            || self.is(&[
+                "InternalError",
+                "InternalFailure",
+                "InternalServerError",
+                "InternalServerException",
+                "ServiceUnavailable",
+                "ServiceUnavailableException",
+                "RequestTimeout",
+                "RequestTimeoutException",
+            ])
+            || matches!(
+                self.kind,
+                CallErrorKind::Timeout | CallErrorKind::Dispatch | CallErrorKind::Response
+            ) && self.status.is_none_or(|s| s >= 500)
+    }
+
+    /// The endpoint does not offer this operation (in this Region): the answer will be
+    /// the same for every resource, so it is asked once.
+    pub fn is_unavailable(&self) -> bool {
+        self.status == Some(501)
+            || self.is(&[
+                "UnknownOperationException",
+                "UnknownOperation",
+                "NotImplemented",
+                "InvalidAction",
+                "UnsupportedOperation",
+                "UnsupportedOperationException",
+            ])
+    }
+
     /// True for errors that mean "the caller is not allowed".
     pub fn is_access_denied(&self) -> bool {
         self.code
@@ -159,6 +196,9 @@ type CallKey = (String, String, String, String);
 pub struct AccountLog {
     gaps: Mutex<Vec<Gap>>,
     calls: Mutex<BTreeMap<CallKey, u64>>,
+    /// Adaptive mode: no new attempt in this account before this instant (set when the
+    /// account is throttled), and how many throttles in a row led to it.
+    pause: Mutex<(Option<Instant>, u32)>,
 }
 
 impl AccountLog {
@@ -184,6 +224,40 @@ impl AccountLog {
 /// A cached AWS-managed policy: default version id and document.
 pub type PolicyCell = Arc<OnceCell<(String, Value)>>;
 
+/// How failed calls are retried (perimeter retries itself, so that a call waiting in
+/// backoff holds no concurrency slot and delays nothing else).
+#[derive(Debug, Clone, Copy)]
+pub struct RetryPolicy {
+    /// Attempts per call, the first included.
+    pub max_attempts: u32,
+    /// Adaptive mode: throttling in an account also slows that account's next calls.
+    pub adaptive: bool,
+    /// First backoff for throttling; doubles per attempt (full jitter), capped.
+    pub throttle_base: Duration,
+    /// First backoff for server errors and dropped connections.
+    pub transient_base: Duration,
+    pub max_backoff: Duration,
+}
+
+impl RetryPolicy {
+    /// One attempt, no retries (unit tests with mocked clients).
+    pub const NONE: RetryPolicy = RetryPolicy {
+        max_attempts: 1,
+        adaptive: false,
+        throttle_base: Duration::from_millis(500),
+        transient_base: Duration::from_millis(100),
+        max_backoff: Duration::from_secs(20),
+    };
+
+    pub fn standard(max_attempts: u32, adaptive: bool) -> RetryPolicy {
+        RetryPolicy {
+            max_attempts: max_attempts.max(1),
+            adaptive,
+            ..RetryPolicy::NONE
+        }
+    }
+}
+
 /// State shared by the whole run.
 #[derive(Debug)]
 pub struct RunShared {
@@ -191,23 +265,44 @@ pub struct RunShared {
     pub calls: AtomicU64,
     pub gaps: AtomicU64,
     pub throttles: AtomicU64,
-    /// Attempts made by the SDK (retries included), counted by an interceptor.
+    /// Attempts made by the SDK, counted by an interceptor.
     pub attempts: Arc<AtomicU64>,
+    /// Retries made (attempts after the first).
+    pub retries: AtomicU64,
+    pub retry: RetryPolicy,
+    /// Operations a Region answered as not implemented or not available: asked once per
+    /// (service, Region, operation), then answered from here.
+    unavailable: Mutex<HashMap<(String, String, String), CallError>>,
     /// AWS-managed policy documents by ARN (their default version is the same in every
     /// account, so an organisation run reads each once).
     policy_cache: Mutex<HashMap<String, PolicyCell>>,
 }
 
 impl RunShared {
+    /// A run without retries (unit tests).
     pub fn new(concurrency: usize) -> Arc<RunShared> {
+        RunShared::with_retry(concurrency, RetryPolicy::NONE)
+    }
+
+    pub fn with_retry(concurrency: usize, retry: RetryPolicy) -> Arc<RunShared> {
         Arc::new(RunShared {
             global: Arc::new(Semaphore::new(concurrency.max(1))),
             calls: AtomicU64::new(0),
             gaps: AtomicU64::new(0),
             throttles: AtomicU64::new(0),
             attempts: Arc::new(AtomicU64::new(0)),
+            retries: AtomicU64::new(0),
+            retry,
+            unavailable: Mutex::new(HashMap::new()),
             policy_cache: Mutex::new(HashMap::new()),
         })
+    }
+
+    /// The per-run retry budget: retries may add at most half the calls made (plus a
+    /// floor of 100), so a failing endpoint cannot multiply a run's traffic.
+    fn may_retry(&self) -> bool {
+        let calls = self.calls.load(Ordering::Relaxed);
+        self.retries.load(Ordering::Relaxed) < calls / 2 + 100
     }
 
     pub fn policy_cell(&self, arn: &str) -> PolicyCell {
@@ -295,35 +390,108 @@ impl CallContext {
             .collect()
     }
 
-    /// Run one AWS call: wait for a slot, count it, map its error.
-    pub async fn call<T, E, F>(
+    /// Run one AWS call with the run's retry policy: each attempt waits for a run-wide and
+    /// a per-account slot and gives them back before any backoff, so a call asleep in
+    /// backoff never holds up calls to other services, Regions or accounts.
+    pub async fn call<T, E, F, M>(
         &self,
         service: &str,
         operation: &str,
-        fut: F,
+        make: M,
     ) -> Result<T, CallError>
     where
+        M: Fn() -> F,
         F: Future<Output = Result<T, SdkError<E, HttpResponse>>>,
         E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
     {
-        let _global = self.run.global.acquire().await;
-        let _account = self.account_limit.acquire().await;
-        self.count(service, operation);
-        tracing::debug!(
-            account = %self.account,
-            region = self.region.as_deref().unwrap_or("global"),
-            "{service}:{operation}"
-        );
-        match fut.await {
-            Ok(v) => Ok(v),
-            Err(e) => {
-                let err = CallError::from_sdk(&e);
-                if err.is_throttle() {
-                    self.run.throttles.fetch_add(1, Ordering::Relaxed);
+        self.call_attempts(self.run.retry.max_attempts, service, operation, make)
+            .await
+    }
+
+    /// [`CallContext::call`] with its own attempt limit (the first call of a run, which
+    /// must fail fast).
+    pub async fn call_attempts<T, E, F, M>(
+        &self,
+        max_attempts: u32,
+        service: &str,
+        operation: &str,
+        make: M,
+    ) -> Result<T, CallError>
+    where
+        M: Fn() -> F,
+        F: Future<Output = Result<T, SdkError<E, HttpResponse>>>,
+        E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    {
+        let region = self.region.clone().unwrap_or_else(|| "global".into());
+        let key = (service.to_string(), region, operation.to_string());
+        if let Some(e) = lock(&self.run.unavailable).get(&key) {
+            return Err(e.clone());
+        }
+        let policy = self.run.retry;
+        let mut attempt = 1u32;
+        loop {
+            if policy.adaptive {
+                let until = lock(&self.log.pause).0;
+                if let Some(t) = until {
+                    tokio::time::sleep_until(t.into()).await;
                 }
-                tracing::debug!(account = %self.account, "{service}:{operation} failed: {err}");
-                Err(err)
             }
+            let result = {
+                let _global = self.run.global.acquire().await;
+                let _account = self.account_limit.acquire().await;
+                if attempt == 1 {
+                    self.count(service, operation);
+                }
+                tracing::debug!(
+                    account = %self.account,
+                    region = self.region.as_deref().unwrap_or("global"),
+                    attempt,
+                    "{service}:{operation}"
+                );
+                make().await
+            };
+            let err = match result {
+                Ok(v) => {
+                    if policy.adaptive {
+                        lock(&self.log.pause).1 = 0;
+                    }
+                    return Ok(v);
+                }
+                Err(e) => CallError::from_sdk(&e),
+            };
+            let throttled = err.is_throttle();
+            if throttled {
+                self.run.throttles.fetch_add(1, Ordering::Relaxed);
+            }
+            tracing::debug!(account = %self.account, attempt, "{service}:{operation} failed: {err}");
+            if err.is_unavailable() {
+                lock(&self.run.unavailable).insert(key, err.clone());
+                return Err(err);
+            }
+            if !err.is_retryable() || attempt >= max_attempts || !self.run.may_retry() {
+                return Err(err);
+            }
+            self.run.retries.fetch_add(1, Ordering::Relaxed);
+            let base = if throttled {
+                policy.throttle_base
+            } else {
+                policy.transient_base
+            };
+            let cap = base
+                .saturating_mul(1u32 << (attempt - 1).min(16))
+                .min(policy.max_backoff);
+            let wait = cap.mul_f64(jitter());
+            if throttled && policy.adaptive {
+                let mut p = lock(&self.log.pause);
+                p.1 = p.1.saturating_add(1);
+                let pause = policy
+                    .throttle_base
+                    .saturating_mul(p.1.min(8))
+                    .min(policy.max_backoff);
+                p.0 = Some(Instant::now() + pause);
+            }
+            tokio::time::sleep(wait).await;
+            attempt += 1;
         }
     }
 
@@ -360,18 +528,19 @@ impl CallContext {
     }
 
     /// Run a call and record a gap if it fails; `None` then.
-    pub async fn call_or_gap<T, E, F>(
+    pub async fn call_or_gap<T, E, F, M>(
         &self,
         service: &str,
         operation: &str,
         resource: Option<&str>,
-        fut: F,
+        make: M,
     ) -> Option<T>
     where
+        M: Fn() -> F,
         F: Future<Output = Result<T, SdkError<E, HttpResponse>>>,
         E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
     {
-        match self.call(service, operation, fut).await {
+        match self.call(service, operation, make).await {
             Ok(v) => Some(v),
             Err(e) => {
                 self.gap(service, operation, &e, resource);
@@ -379,6 +548,15 @@ impl CallContext {
             }
         }
     }
+}
+
+/// A uniform draw in [0, 1) for backoff jitter (not security relevant).
+fn jitter() -> f64 {
+    let mut b = [0u8; 8];
+    if getrandom::fill(&mut b).is_err() {
+        return 0.5;
+    }
+    (u64::from_le_bytes(b) >> 11) as f64 / (1u64 << 53) as f64
 }
 
 /// Lock a std mutex, recovering the data if another thread panicked while holding it.

@@ -29,12 +29,9 @@ pub async fn collect_ec2(client: &Client, cx: &CallContext) -> Option<Ec2> {
     let mut token: Option<String> = None;
     for _ in 0..MAX_PAGES {
         let page = cx
-            .call_or_gap(
-                SVC,
-                "DescribeVpcs",
-                None,
-                client.describe_vpcs().set_next_token(token.clone()).send(),
-            )
+            .call_or_gap(SVC, "DescribeVpcs", None, || {
+                client.describe_vpcs().set_next_token(token.clone()).send()
+            })
             .await?;
         for v in page.vpcs() {
             ec2.vpcs.push(Vpc {
@@ -53,15 +50,12 @@ pub async fn collect_ec2(client: &Client, cx: &CallContext) -> Option<Ec2> {
     let mut token: Option<String> = None;
     for _ in 0..MAX_PAGES {
         let page = cx
-            .call_or_gap(
-                SVC,
-                "DescribeVpcEndpoints",
-                None,
+            .call_or_gap(SVC, "DescribeVpcEndpoints", None, || {
                 client
                     .describe_vpc_endpoints()
                     .set_next_token(token.clone())
-                    .send(),
-            )
+                    .send()
+            })
             .await?;
         for e in page.vpc_endpoints() {
             let service = e.service_name().unwrap_or_default();
@@ -123,15 +117,12 @@ pub async fn collect_ec2(client: &Client, cx: &CallContext) -> Option<Ec2> {
         // Up to 200 ids per call keeps requests small.
         for chunk in ids.chunks(200) {
             let Some(out) = cx
-                .call_or_gap(
-                    SVC,
-                    "DescribeSecurityGroups",
-                    None,
+                .call_or_gap(SVC, "DescribeSecurityGroups", None, || {
                     client
                         .describe_security_groups()
                         .set_group_ids(Some(chunk.to_vec()))
-                        .send(),
-                )
+                        .send()
+                })
                 .await
             else {
                 continue;
@@ -206,12 +197,9 @@ fn tags(list: &[aws_sdk_ec2::types::Tag]) -> Tags {
 /// Regions enabled in the account (`DescribeRegions`, opted-in or not requiring opt-in).
 pub async fn enabled_regions(client: &Client, cx: &CallContext) -> Option<Vec<String>> {
     let out = cx
-        .call_or_gap(
-            SVC,
-            "DescribeRegions",
-            None,
-            client.describe_regions().send(),
-        )
+        .call_or_gap(SVC, "DescribeRegions", None, || {
+            client.describe_regions().send()
+        })
         .await?;
     let mut regions: Vec<String> = out
         .regions()

@@ -28,9 +28,7 @@ pub async fn collect_iam(client: &Client, cx: &CallContext) -> Option<Iam> {
     let mut marker: Option<String> = None;
     loop {
         let page = cx
-            .call(
-                SVC,
-                GAAD,
+            .call(SVC, GAAD, || {
                 client
                     .get_account_authorization_details()
                     .set_filter(Some(vec![
@@ -40,8 +38,8 @@ pub async fn collect_iam(client: &Client, cx: &CallContext) -> Option<Iam> {
                         EntityType::LocalManagedPolicy,
                     ]))
                     .set_marker(marker.clone())
-                    .send(),
-            )
+                    .send()
+            })
             .await;
         let page = match page {
             Ok(p) => p,
@@ -270,11 +268,9 @@ async fn aws_managed_policy(client: &Client, cx: &CallContext, arn: String) -> M
     let fetched = cell
         .get_or_try_init(|| async {
             let pol = cx
-                .call(
-                    SVC,
-                    "GetPolicy",
-                    client.get_policy().policy_arn(&arn).send(),
-                )
+                .call(SVC, "GetPolicy", || {
+                    client.get_policy().policy_arn(&arn).send()
+                })
                 .await
                 .map_err(|e| ("GetPolicy", e.to_string()))?;
             let version = pol
@@ -283,15 +279,13 @@ async fn aws_managed_policy(client: &Client, cx: &CallContext, arn: String) -> M
                 .ok_or(("GetPolicy", "no default version id returned".to_string()))?
                 .to_string();
             let ver = cx
-                .call(
-                    SVC,
-                    "GetPolicyVersion",
+                .call(SVC, "GetPolicyVersion", || {
                     client
                         .get_policy_version()
                         .policy_arn(&arn)
                         .version_id(&version)
-                        .send(),
-                )
+                        .send()
+                })
                 .await
                 .map_err(|e| ("GetPolicyVersion", e.to_string()))?;
             let text = ver
@@ -328,12 +322,9 @@ async fn password_last_used(client: &Client, cx: &CallContext, users: &mut [User
     let mut marker: Option<String> = None;
     loop {
         let Some(page) = cx
-            .call_or_gap(
-                SVC,
-                "ListUsers",
-                None,
-                client.list_users().set_marker(marker.clone()).send(),
-            )
+            .call_or_gap(SVC, "ListUsers", None, || {
+                client.list_users().set_marker(marker.clone()).send()
+            })
             .await
         else {
             return;
@@ -360,14 +351,12 @@ async fn service_credentials(
     arn: &str,
 ) -> Probe<Vec<ServiceCredential>> {
     match cx
-        .call(
-            SVC,
-            "ListServiceSpecificCredentials",
+        .call(SVC, "ListServiceSpecificCredentials", || {
             client
                 .list_service_specific_credentials()
                 .user_name(user)
-                .send(),
-        )
+                .send()
+        })
         .await
     {
         Ok(out) => Probe::Found(

@@ -19,12 +19,9 @@ pub async fn collect_kms(client: &Client, cx: &CallContext) -> Option<Kms> {
     let mut marker: Option<String> = None;
     loop {
         let page = cx
-            .call_or_gap(
-                SVC,
-                "ListKeys",
-                None,
-                client.list_keys().set_marker(marker.clone()).send(),
-            )
+            .call_or_gap(SVC, "ListKeys", None, || {
+                client.list_keys().set_marker(marker.clone()).send()
+            })
             .await?;
         for k in page.keys() {
             if let Some(id) = k.key_id() {
@@ -43,12 +40,9 @@ pub async fn collect_kms(client: &Client, cx: &CallContext) -> Option<Kms> {
     let mut aliases_read = true;
     loop {
         let Some(page) = cx
-            .call_or_gap(
-                SVC,
-                "ListAliases",
-                None,
-                client.list_aliases().set_marker(marker.clone()).send(),
-            )
+            .call_or_gap(SVC, "ListAliases", None, || {
+                client.list_aliases().set_marker(marker.clone()).send()
+            })
             .await
         else {
             aliases_read = false;
@@ -103,12 +97,9 @@ async fn key(
         key.arn.clone()
     };
     let Some(described) = cx
-        .call_or_gap(
-            SVC,
-            "DescribeKey",
-            Some(&resource),
-            client.describe_key().key_id(&id).send(),
-        )
+        .call_or_gap(SVC, "DescribeKey", Some(&resource), || {
+            client.describe_key().key_id(&id).send()
+        })
         .await
     else {
         return key;
@@ -158,11 +149,9 @@ async fn key(
         && !pending
     {
         match cx
-            .call(
-                SVC,
-                "GetKeyRotationStatus",
-                client.get_key_rotation_status().key_id(&id).send(),
-            )
+            .call(SVC, "GetKeyRotationStatus", || {
+                client.get_key_rotation_status().key_id(&id).send()
+            })
             .await
         {
             Ok(r) => Probe::Found(r.key_rotation_enabled()),
@@ -176,15 +165,13 @@ async fn key(
     };
 
     key.policy = match cx
-        .call(
-            SVC,
-            "GetKeyPolicy",
+        .call(SVC, "GetKeyPolicy", || {
             client
                 .get_key_policy()
                 .key_id(&id)
                 .policy_name("default")
-                .send(),
-        )
+                .send()
+        })
         .await
     {
         Ok(p) => match p.policy() {
@@ -212,16 +199,13 @@ async fn key(
         let mut marker: Option<String> = None;
         loop {
             let Some(page) = cx
-                .call_or_gap(
-                    SVC,
-                    "ListResourceTags",
-                    Some(&resource),
+                .call_or_gap(SVC, "ListResourceTags", Some(&resource), || {
                     client
                         .list_resource_tags()
                         .key_id(&id)
                         .set_marker(marker.clone())
-                        .send(),
-                )
+                        .send()
+                })
                 .await
             else {
                 break;

@@ -20,16 +20,13 @@ pub async fn collect_log_group(
     let mut token: Option<String> = None;
     for _ in 0..MAX_PAGES {
         let page = cx
-            .call_or_gap(
-                SVC,
-                OP,
-                Some(name),
+            .call_or_gap(SVC, OP, Some(name), || {
                 client
                     .describe_log_groups()
                     .log_group_name_prefix(name)
                     .set_next_token(token.clone())
-                    .send(),
-            )
+                    .send()
+            })
             .await?;
         if let Some(g) = page
             .log_groups()

@@ -111,12 +111,11 @@ async fn caller_identity(
 ) -> Result<(CallerIdentity, CallContext), CollectError> {
     let probe_cx = CallContext::with_run("", None, run.clone(), opts.account_concurrency);
     let endpoint = clients::endpoint_description(opts, &clients.conf, "STS");
+    let sts = clients.sts();
     let res = probe_cx
-        .call(
-            "sts",
-            "GetCallerIdentity",
-            clients.sts_quick().get_caller_identity().send(),
-        )
+        .call_attempts(2, "sts", "GetCallerIdentity", || {
+            sts.get_caller_identity().send()
+        })
         .await;
     match res {
         Ok(out) => {
@@ -162,7 +161,7 @@ async fn caller_identity(
 /// Collect into `out`: the caller's account, or with `opts.org` the organisation's
 /// accounts. Each account is pushed into `out` when it is complete.
 pub async fn collect(opts: &CollectOptions, out: Arc<Mutex<Snapshot>>) -> Result<(), CollectError> {
-    let run = RunShared::new(opts.concurrency);
+    let run = RunShared::with_retry(opts.concurrency, clients::retry_policy(opts).await);
     let base = clients::load_base(opts).await;
     let path_style = clients::endpoint_overridden(opts, &base);
     let caller_clients = Clients::new(base.clone(), path_style, run.attempts.clone());
@@ -390,16 +389,14 @@ pub async fn collect(opts: &CollectOptions, out: Arc<Mutex<Snapshot>>) -> Result
                     let role_arn =
                         format!("arn:{partition}:iam::{}:role/{}", plan.id, opts.role_name);
                     match cx
-                        .call(
-                            "sts",
-                            "AssumeRole",
+                        .call("sts", "AssumeRole", || {
                             caller_sts
                                 .assume_role()
                                 .role_arn(&role_arn)
                                 .role_session_name(SESSION_NAME)
                                 .set_external_id(opts.external_id.clone())
-                                .send(),
-                        )
+                                .send()
+                        })
                         .await
                     {
                         Ok(assumed) => match assumed.credentials() {

@@ -34,11 +34,9 @@ pub enum Membership {
 
 pub async fn membership(client: &Client, cx: &CallContext) -> Result<Membership, CallError> {
     match cx
-        .call(
-            SVC,
-            "DescribeOrganization",
-            client.describe_organization().send(),
-        )
+        .call(SVC, "DescribeOrganization", || {
+            client.describe_organization().send()
+        })
         .await
     {
         Ok(out) => {
@@ -78,7 +76,7 @@ pub async fn read_organization(
     management: &str,
 ) -> Result<OrgRead, CallError> {
     let roots = cx
-        .call(SVC, "ListRoots", client.list_roots().send())
+        .call(SVC, "ListRoots", || client.list_roots().send())
         .await?;
     let root = roots.roots().first().ok_or_else(|| CallError {
         code: None,
@@ -182,15 +180,13 @@ async fn children_ous(
     let mut token: Option<String> = None;
     for _ in 0..MAX_PAGES {
         let page = cx
-            .call(
-                SVC,
-                "ListOrganizationalUnitsForParent",
+            .call(SVC, "ListOrganizationalUnitsForParent", || {
                 client
                     .list_organizational_units_for_parent()
                     .parent_id(parent)
                     .set_next_token(token.clone())
-                    .send(),
-            )
+                    .send()
+            })
             .await?;
         for ou in page.organizational_units() {
             if let Some(id) = ou.id() {
@@ -214,15 +210,13 @@ async fn children_accounts(
     let mut token: Option<String> = None;
     for _ in 0..MAX_PAGES {
         let page = cx
-            .call(
-                SVC,
-                "ListAccountsForParent",
+            .call(SVC, "ListAccountsForParent", || {
                 client
                     .list_accounts_for_parent()
                     .parent_id(parent)
                     .set_next_token(token.clone())
-                    .send(),
-            )
+                    .send()
+            })
             .await?;
         for a in page.accounts() {
             let Some(id) = a.id() else { continue };
@@ -254,21 +248,15 @@ async fn resource_tags(client: &Client, cx: &CallContext, id: &str) -> Option<Ta
     let mut tags = Tags::new();
     let mut token: Option<String> = None;
     for _ in 0..MAX_PAGES {
-        let Some(page) = cx
-            .call_or_gap(
-                SVC,
-                "ListTagsForResource",
-                Some(id),
+        let page = cx
+            .call_or_gap(SVC, "ListTagsForResource", Some(id), || {
                 client
                     .list_tags_for_resource()
                     .resource_id(id)
                     .set_next_token(token.clone())
-                    .send(),
-            )
-            .await
-        else {
-            return None;
-        };
+                    .send()
+            })
+            .await?;
         for t in page.tags() {
             tags.insert(t.key().to_string(), t.value().to_string());
         }
@@ -290,16 +278,13 @@ async fn list_policies(
     let mut token: Option<String> = None;
     for _ in 0..MAX_PAGES {
         let page = cx
-            .call_or_gap(
-                SVC,
-                "ListPolicies",
-                None,
+            .call_or_gap(SVC, "ListPolicies", None, || {
                 client
                     .list_policies()
                     .filter(kind.clone())
                     .set_next_token(token.clone())
-                    .send(),
-            )
+                    .send()
+            })
             .await?;
         for p in page.policies() {
             if let Some(id) = p.id() {
@@ -339,12 +324,9 @@ async fn list_policies(
 
 async fn policy_content(client: &Client, cx: &CallContext, id: &str) -> Value {
     let Some(out) = cx
-        .call_or_gap(
-            SVC,
-            "DescribePolicy",
-            Some(id),
-            client.describe_policy().policy_id(id).send(),
-        )
+        .call_or_gap(SVC, "DescribePolicy", Some(id), || {
+            client.describe_policy().policy_id(id).send()
+        })
         .await
     else {
         return Value::Null;
@@ -379,21 +361,15 @@ async fn policy_targets(client: &Client, cx: &CallContext, id: &str) -> Option<V
     let mut out = Vec::new();
     let mut token: Option<String> = None;
     for _ in 0..MAX_PAGES {
-        let Some(page) = cx
-            .call_or_gap(
-                SVC,
-                "ListTargetsForPolicy",
-                Some(id),
+        let page = cx
+            .call_or_gap(SVC, "ListTargetsForPolicy", Some(id), || {
                 client
                     .list_targets_for_policy()
                     .policy_id(id)
                     .set_next_token(token.clone())
-                    .send(),
-            )
-            .await
-        else {
-            return None;
-        };
+                    .send()
+            })
+            .await?;
         out.extend(
             page.targets()
                 .iter()

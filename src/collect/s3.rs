@@ -28,11 +28,9 @@ pub enum Location {
 /// The Region of a bucket (an empty constraint means us-east-1, `EU` eu-west-1).
 pub async fn bucket_location(client: &Client, cx: &CallContext, bucket: &str) -> Location {
     match cx
-        .call(
-            SVC,
-            "GetBucketLocation",
-            client.get_bucket_location().bucket(bucket).send(),
-        )
+        .call(SVC, "GetBucketLocation", || {
+            client.get_bucket_location().bucket(bucket).send()
+        })
         .await
     {
         Ok(out) => {
@@ -90,26 +88,22 @@ pub async fn collect_bucket(
     roles: Vec<String>,
 ) -> Bucket {
     let (enc, pab, pol, lock) = futures::join!(
-        cx.call(
-            SVC,
-            "GetBucketEncryption",
-            client.get_bucket_encryption().bucket(name).send()
-        ),
-        cx.call(
-            SVC,
-            "GetPublicAccessBlock",
-            client.get_public_access_block().bucket(name).send()
-        ),
-        cx.call(
-            SVC,
-            "GetBucketPolicy",
-            client.get_bucket_policy().bucket(name).send()
-        ),
-        cx.call(
-            SVC,
-            "GetObjectLockConfiguration",
-            client.get_object_lock_configuration().bucket(name).send()
-        ),
+        cx.call(SVC, "GetBucketEncryption", || client
+            .get_bucket_encryption()
+            .bucket(name)
+            .send()),
+        cx.call(SVC, "GetPublicAccessBlock", || client
+            .get_public_access_block()
+            .bucket(name)
+            .send()),
+        cx.call(SVC, "GetBucketPolicy", || client
+            .get_bucket_policy()
+            .bucket(name)
+            .send()),
+        cx.call(SVC, "GetObjectLockConfiguration", || client
+            .get_object_lock_configuration()
+            .bucket(name)
+            .send()),
     );
     let encryption = probe(cx, "GetBucketEncryption", name, enc, NO_ENCRYPTION, |o| {
         let rule = o

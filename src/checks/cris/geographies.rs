@@ -15,6 +15,7 @@
 //!   (e.g. one named in a policy but not listed), and findings say when it did.
 //! * A geographic profile's destination list never changes; new Regions come with new
 //!   profiles. Rows can grow with newer profiles than the page above covers.
+//!
 //! Rows that differ from a naive reading of the prefix: `us` reaches Canada (ca-central-1,
 //! ca-west-1) for calls made from there; `eu` reaches eu-central-2, eu-west-2 and Israel
 //! (il-central-1); `apac` reaches ap-east-2, ap-southeast-3/5/7 and the UAE (me-central-1).
