@@ -177,6 +177,30 @@ pub const KNOWN_REGIONS: &[&str] = &[
     "us-west-2",
 ];
 
+/// The partition a Region name belongs to.
+pub fn region_partition(region: &str) -> Option<&'static str> {
+    if !is_region_name(region) {
+        return None;
+    }
+    Some(if region.starts_with("cn-") {
+        "aws-cn"
+    } else if region.starts_with("us-gov-") {
+        "aws-us-gov"
+    } else if region.starts_with("us-iso-") {
+        "aws-iso"
+    } else if region.starts_with("us-isob-") {
+        "aws-iso-b"
+    } else if region.starts_with("eu-isoe-") {
+        "aws-iso-e"
+    } else if region.starts_with("us-isof-") {
+        "aws-iso-f"
+    } else if region.starts_with("eusc-") {
+        "aws-eusc"
+    } else {
+        "aws"
+    })
+}
+
 /// True for a Region AWS has opened (see [`KNOWN_REGIONS`]).
 pub fn is_known_region(s: &str) -> bool {
     KNOWN_REGIONS.contains(&s)

@@ -122,33 +122,9 @@ fn account_partition(snapshot: &Snapshot, account: &Account) -> String {
         .regions
         .keys()
         .chain(snapshot.meta.regions.iter())
-        .find_map(|r| region_partition(r))
+        .find_map(|r| crate::config::region_partition(r))
         .unwrap_or("aws")
         .to_string()
-}
-
-/// The partition a Region name belongs to.
-pub fn region_partition(region: &str) -> Option<&'static str> {
-    if !crate::config::is_region_name(region) {
-        return None;
-    }
-    Some(if region.starts_with("cn-") {
-        "aws-cn"
-    } else if region.starts_with("us-gov-") {
-        "aws-us-gov"
-    } else if region.starts_with("us-iso-") {
-        "aws-iso"
-    } else if region.starts_with("us-isob-") {
-        "aws-iso-b"
-    } else if region.starts_with("eu-isoe-") {
-        "aws-iso-e"
-    } else if region.starts_with("us-isof-") {
-        "aws-iso-f"
-    } else if region.starts_with("eusc-") {
-        "aws-eusc"
-    } else {
-        "aws"
-    })
 }
 
 impl<'s> EvalContext<'s> {

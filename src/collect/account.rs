@@ -58,7 +58,18 @@ pub async fn resolve_regions(
         RegionSpec::All => {
             let region = clients.default_region.clone();
             let ec2 = clients.ec2(&region);
-            match ec2::enabled_regions(&ec2, &cx.in_region(&region)).await {
+            // `all` means the Regions enabled for the account in the caller's partition:
+            // an endpoint may list Regions of other partitions, which these credentials
+            // cannot reach.
+            let partition = crate::config::region_partition(&region);
+            let enabled = ec2::enabled_regions(&ec2, &cx.in_region(&region))
+                .await
+                .map(|rs| {
+                    rs.into_iter()
+                        .filter(|r| crate::config::region_partition(r) == partition)
+                        .collect::<Vec<_>>()
+                });
+            match enabled {
                 Some(r) if !r.is_empty() => r,
                 // The gap is recorded; fall back to the configured Region.
                 _ => vec![region],

@@ -263,6 +263,7 @@ pub async fn collect(opts: &CollectOptions, out: Arc<Mutex<Snapshot>>) -> Result
         let r = org_read.as_ref().expect("organisation read in --org mode");
         let mut ids: Vec<&crate::model::OrgAccount> = r.org.accounts.iter().collect();
         ids.sort_by(|a, b| a.id.cmp(&b.id));
+        let mut in_filters = 0usize;
         for a in ids {
             if !opts.accounts.is_empty() && !opts.accounts.iter().any(|x| x == &a.id) {
                 continue;
@@ -280,6 +281,7 @@ pub async fn collect(opts: &CollectOptions, out: Arc<Mutex<Snapshot>>) -> Result
                     continue;
                 }
             }
+            in_filters += 1;
             if let Some(shard) = opts.shard
                 && !in_shard(&a.id, shard)
             {
@@ -304,7 +306,9 @@ pub async fn collect(opts: &CollectOptions, out: Arc<Mutex<Snapshot>>) -> Result
             }
             plans.push(plan_for(&a.id, Some(r)));
         }
-        if plans.is_empty() {
+        // An empty shard of a non-empty scope is normal (few accounts, many shards):
+        // its snapshot is simply empty, and `merge` puts the shards back together.
+        if in_filters == 0 {
             let mut filters = Vec::new();
             if !opts.accounts.is_empty() {
                 filters.push(format!("--accounts {}", opts.accounts.join(",")));
@@ -317,9 +321,6 @@ pub async fn collect(opts: &CollectOptions, out: Arc<Mutex<Snapshot>>) -> Result
             }
             if !opts.ous.is_empty() {
                 filters.push(format!("--ous {}", opts.ous.join(",")));
-            }
-            if let Some(s) = opts.shard {
-                filters.push(format!("--shard {}/{}", s.index + 1, s.count));
             }
             if filters.is_empty() {
                 filters.push("--org".into());

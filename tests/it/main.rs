@@ -9,6 +9,7 @@ mod checks_network;
 mod checks_tenant;
 mod cli;
 mod collect;
+mod deploy;
 mod e2e;
 mod emu;
 mod faults;

@@ -32,6 +32,12 @@ fn judge(t: &Trail) -> (Verdict, Value) {
         "is_logging": logging,
         "records_management_events": mgmt,
     });
+    let mut ev = ev;
+    if super::selectors_default(t) {
+        ev["management_events_by_default"] = json!(
+            "the trail has no event selectors, so AWS's default applies: all management events"
+        );
+    }
     let v = if !t.multi_region || logging == Some(false) || mgmt == Some(false) {
         Verdict::Fails
     } else if logging.is_none() || mgmt.is_none() {

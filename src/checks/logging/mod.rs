@@ -197,10 +197,21 @@ pub fn invocation_buckets(l: &InvocationLogging) -> Vec<&str> {
 pub fn records_management_events(t: &Trail) -> Option<bool> {
     let sel = match &t.event_selectors {
         Probe::Found(s) => s,
-        Probe::Absent => return Some(false),
+        Probe::Absent => return Some(true),
         Probe::Unknown => return None,
     };
-    Some(selectors_record_management(sel))
+    Some(selectors_default(t) || selectors_record_management(sel))
+}
+
+/// True when the trail has no event selectors of either kind, so AWS's default applies:
+/// a trail logs all management events (read and write) unless selectors say otherwise
+/// (CloudTrail User Guide, "Logging management events").
+pub fn selectors_default(t: &Trail) -> bool {
+    match &t.event_selectors {
+        Probe::Found(s) => s.basic.is_empty() && s.advanced.is_empty(),
+        Probe::Absent => true,
+        Probe::Unknown => false,
+    }
 }
 
 fn selectors_record_management(sel: &EventSelectors) -> bool {
