@@ -75,7 +75,8 @@ SCENARIOS -> intended outcome (P = pass, F = fail) for the MANAGEMENT account
          (last 30 days); none in us-west-2 (-> not Bedrock-active)
   EC2  us-east-1 app-vpc: bedrock-runtime endpoint, private DNS on, scoped + Region-pinned
          policy, SG 443 from 10.0.0.0/16 -> NET-001 P, NET-002 P, NET-003 P, NET-004 P, NET-006 P;
-       us-east-1 legacy-vpc (and the default VPCs) without endpoint -> NET-001 F;
+       us-east-1 legacy-vpc (a workload network interface, no endpoint) -> NET-001 F;
+       the default VPCs (empty: no network interface) -> NET-001 P (idle);
        eu-west-1 eu-app-vpc: private DNS off, default full-access policy, SG 0.0.0.0/0:443
          -> NET-002 F, NET-003 F, NET-004 F, NET-006 F
   Guardrails us-east-1 prod-guardrail: PROMPT_ATTACK HIGH, PII email/phone/account numbers,
@@ -313,10 +314,13 @@ def bedrock_events(user, model, n, start_day=1, name="InvokeModel", infer_region
     return out
 
 
-def vpc(acct, region, name, cidr, endpoint=None):
+def vpc(acct, region, name, cidr, endpoint=None, workload=False):
     ec2 = acct.c("ec2", region)
     v = ec2.create_vpc(CidrBlock=cidr, TagSpecifications=[{"ResourceType": "vpc", "Tags": [{"Key": "Name", "Value": name}]}])["Vpc"]["VpcId"]
     entry = {"id": v, "region": region, "cidr": cidr}
+    if workload:  # a network interface: something in the VPC could call Bedrock
+        sub = ec2.create_subnet(VpcId=v, CidrBlock=cidr.replace("0.0/16", "2.0/24"))["Subnet"]["SubnetId"]
+        entry["workload_eni"] = ec2.create_network_interface(SubnetId=sub, Description=f"{name} workload")["NetworkInterface"]["NetworkInterfaceId"]
     if endpoint:
         sub = ec2.create_subnet(VpcId=v, CidrBlock=cidr.replace("0.0/16", "1.0/24"))["Subnet"]["SubnetId"]
         sg = ec2.create_security_group(GroupName=f"{name}-bedrock-endpoint", Description="Bedrock endpoint", VpcId=v)["GroupId"]
@@ -496,7 +500,7 @@ def seed_management(m):
                             "Condition": {"StringEquals": {"aws:RequestedRegion": "us-east-1"}}})
     app = vpc(m, "us-east-1", "app-vpc", "10.0.0.0/16",
               {"private_dns": True, "policy": scoped_ep_policy, "sg_cidr": "10.0.0.0/16"})
-    vpc(m, "us-east-1", "legacy-vpc", "10.1.0.0/16")
+    vpc(m, "us-east-1", "legacy-vpc", "10.1.0.0/16", workload=True)
     vpc(m, "eu-west-1", "eu-app-vpc", "10.2.0.0/16",
         {"private_dns": False, "sg_cidr": "0.0.0.0/0",
          "policy": json.dumps({"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}]})})

@@ -853,6 +853,7 @@ pub const READ_ACTIONS: &[&str] = &[
     "ec2:DescribeRegions",
     "ec2:DescribeVpcs",
     "ec2:DescribeVpcEndpoints",
+    "ec2:DescribeNetworkInterfaces",
     "ec2:DescribeSecurityGroups",
     "cloudtrail:DescribeTrails",
     "cloudtrail:GetTrailStatus",

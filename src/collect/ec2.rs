@@ -21,6 +21,40 @@ pub fn is_bedrock_service(service_name: &str, region: &str) -> bool {
         .is_some_and(|svc| svc.starts_with("bedrock"))
 }
 
+/// Network interfaces per VPC, leaving out VPC endpoints' own: what could call Bedrock.
+/// `None` (with a gap) when they could not be listed in full.
+async fn workload_interfaces(
+    client: &Client,
+    cx: &CallContext,
+) -> Option<std::collections::BTreeMap<String, u32>> {
+    let mut counts = std::collections::BTreeMap::new();
+    let mut token: Option<String> = None;
+    for _ in 0..MAX_PAGES {
+        let page = cx
+            .call_or_gap(SVC, "DescribeNetworkInterfaces", None, || {
+                client
+                    .describe_network_interfaces()
+                    .set_next_token(token.clone())
+                    .send()
+            })
+            .await?;
+        for n in page.network_interfaces() {
+            let kind = n.interface_type().map(|t| t.as_str()).unwrap_or_default();
+            if kind == "vpc_endpoint" || kind == "gateway_load_balancer_endpoint" {
+                continue;
+            }
+            if let Some(v) = n.vpc_id() {
+                *counts.entry(v.to_string()).or_insert(0u32) += 1;
+            }
+        }
+        match page.next_token() {
+            Some(t) if !t.is_empty() => token = Some(t.to_string()),
+            _ => return Some(counts),
+        }
+    }
+    Some(counts)
+}
+
 /// Read VPCs and Bedrock endpoints of one Region. `None` when either list could not be read.
 pub async fn collect_ec2(client: &Client, cx: &CallContext) -> Option<Ec2> {
     let region = cx.region.clone().unwrap_or_default();
@@ -39,11 +73,20 @@ pub async fn collect_ec2(client: &Client, cx: &CallContext) -> Option<Ec2> {
                 cidr: v.cidr_block().unwrap_or_default().to_string(),
                 is_default: v.is_default().unwrap_or(false),
                 tags: tags(v.tags()),
+                workload_interfaces: None,
             });
         }
         match page.next_token() {
             Some(t) if !t.is_empty() => token = Some(t.to_string()),
             _ => break,
+        }
+    }
+
+    if !ec2.vpcs.is_empty()
+        && let Some(counts) = workload_interfaces(client, cx).await
+    {
+        for v in &mut ec2.vpcs {
+            v.workload_interfaces = Some(counts.get(&v.id).copied().unwrap_or(0));
         }
     }
 

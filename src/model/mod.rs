@@ -614,6 +614,11 @@ pub struct Vpc {
     pub is_default: bool,
     #[serde(default)]
     pub tags: Tags,
+    /// Network interfaces in the VPC other than VPC endpoints' own (instances, Lambda
+    /// functions, containers, load balancers...): `Some(0)` is an idle VPC; `None` when
+    /// they could not be read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workload_interfaces: Option<u32>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -782,12 +782,13 @@ mod bedrock {
 mod ec2 {
     use super::*;
     use aws_sdk_ec2::Client;
+    use aws_sdk_ec2::operation::describe_network_interfaces::DescribeNetworkInterfacesOutput;
     use aws_sdk_ec2::operation::describe_security_groups::DescribeSecurityGroupsOutput;
     use aws_sdk_ec2::operation::describe_vpc_endpoints::DescribeVpcEndpointsOutput;
     use aws_sdk_ec2::operation::describe_vpcs::DescribeVpcsOutput;
     use aws_sdk_ec2::types::{
-        IpPermission, IpRange, SecurityGroup, SecurityGroupIdentifier, State, Vpc, VpcEndpoint,
-        VpcEndpointType,
+        IpPermission, IpRange, NetworkInterface, NetworkInterfaceType, SecurityGroup,
+        SecurityGroupIdentifier, State, Vpc, VpcEndpoint, VpcEndpointType,
     };
 
     fn client(rules: &[Rule]) -> Client {
@@ -819,6 +820,22 @@ mod ec2 {
                             .vpc_id("vpc-1")
                             .cidr_block("10.0.0.0/16")
                             .is_default(false)
+                            .build(),
+                    )
+                    .build()
+            }),
+            mock!(Client::describe_network_interfaces).then_output(|| {
+                DescribeNetworkInterfacesOutput::builder()
+                    .network_interfaces(
+                        NetworkInterface::builder()
+                            .vpc_id("vpc-1")
+                            .interface_type(NetworkInterfaceType::Interface)
+                            .build(),
+                    )
+                    .network_interfaces(
+                        NetworkInterface::builder()
+                            .vpc_id("vpc-1")
+                            .interface_type(NetworkInterfaceType::VpcEndpoint)
                             .build(),
                     )
                     .build()
@@ -874,6 +891,11 @@ mod ec2 {
             .unwrap();
         assert!(cx.gaps().is_empty(), "{:?}", cx.gaps());
         assert_eq!(ec2.vpcs.len(), 1);
+        assert_eq!(
+            ec2.vpcs[0].workload_interfaces,
+            Some(1),
+            "endpoint interfaces are not workloads"
+        );
         assert_eq!(ec2.endpoints.len(), 1, "only Bedrock endpoints are kept");
         let e = &ec2.endpoints[0];
         assert!(e.state.eq_ignore_ascii_case("available"));

@@ -57,13 +57,40 @@ impl Check for RuntimeEndpointMissing {
                     let ev = json!({
                         "vpc_id": vpc.id,
                         "is_default_vpc": vpc.is_default,
+                        "workload_interfaces": vpc.workload_interfaces,
                         "expected_service": expected,
                         "runtime_endpoints": usable.iter().map(|e| json!({"id": e.id, "service_name": e.service_name, "state": e.state})).collect::<Vec<_>>(),
                         "unusable_endpoints": eps.iter().filter(|e| !is_usable(e)).map(|e| json!({"id": e.id, "type": e.endpoint_type, "state": e.state})).collect::<Vec<_>>(),
                         "active_region_reasons": why,
                     });
                     let arn = vpc_arn(acct, region, &vpc.id);
-                    let d = if let Some(e) = usable.first() {
+                    let d = if usable.is_empty() && vpc.workload_interfaces == Some(0) {
+                        Draft::pass(
+                            id,
+                            Some(region),
+                            arn,
+                            format!(
+                                "VPC {} in {region} is idle: it holds no network interface, so nothing in it can call Bedrock (no endpoint needed until a workload moves in).",
+                                vpc.id
+                            ),
+                        )
+                    } else if usable.is_empty() && vpc.workload_interfaces.is_none() {
+                        let mut ev = ev.clone();
+                        ev["gaps"] = cx.gap_evidence(id, Some(region), "ec2")["gaps"].clone();
+                        out.push(
+                            Draft::unknown(
+                                id,
+                                Some(region),
+                                arn,
+                                format!(
+                                    "VPC {} in {region} has no Bedrock Runtime endpoint, and whether anything in it could call Bedrock is not known: its network interfaces could not be read.",
+                                    vpc.id
+                                ),
+                            )
+                            .evidence(ev),
+                        );
+                        continue;
+                    } else if let Some(e) = usable.first() {
                         Draft::pass(
                             id,
                             Some(region),
@@ -102,6 +129,7 @@ mod tests {
         Ec2 {
             vpcs: vec![Vpc {
                 id: "vpc-1".into(),
+                workload_interfaces: Some(2),
                 ..Vpc::default()
             }],
             endpoints: if with_endpoint {
@@ -196,5 +224,23 @@ mod tests {
         assert_eq!(f[0].status, Status::Unknown);
         assert_eq!(f[0].resource, "arn:aws:iam::111122223333:root");
         assert_eq!(f[0].region.as_deref(), Some("us-east-1"));
+    }
+
+    #[test]
+    fn idle_vpc_passes_and_unreadable_interfaces_are_unknown() {
+        for (interfaces, want) in [(Some(0), Status::Pass), (None, Status::Unknown)] {
+            let mut e = ec2(false);
+            e.vpcs[0].workload_interfaces = interfaces;
+            let s = snap(
+                RegionData {
+                    ec2: Some(e),
+                    ..RegionData::all_read()
+                },
+                true,
+            );
+            let f = run("NET-001", &s);
+            assert_eq!(f.len(), 1, "{f:?}");
+            assert_eq!(f[0].status, want, "{interfaces:?}: {}", f[0].message);
+        }
     }
 }
