@@ -224,3 +224,67 @@ fn an_unreadable_scp_never_passes() {
         );
     }
 }
+
+fn get(url: &str, path: &str) -> Value {
+    let hostport = url.trim_start_matches("http://");
+    let mut s = std::net::TcpStream::connect(hostport).expect("connect to the proxy");
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: {hostport}\r\nConnection: close\r\n\r\n"
+    )
+    .expect("send to the proxy");
+    let mut answer = String::new();
+    s.read_to_string(&mut answer)
+        .expect("read the proxy's answer");
+    let body = answer.split("\r\n\r\n").nth(1).unwrap_or_default();
+    serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}: {answer}"))
+}
+
+/// Attempts per call follow AWS_MAX_ATTEMPTS as in every AWS tool, and --max-attempts wins.
+#[test]
+fn attempts_follow_aws_max_attempts_and_the_flag_wins() {
+    let proxy = start_proxy(&emu().endpoint);
+    for (env, flag, want) in [("2", None, 2), ("2", Some("4"), 4), ("1", None, 1)] {
+        post(
+            &proxy.url,
+            "/_faults/config",
+            &json!({"rate": 0.0, "fail": ["kms:ListKeys"]}),
+        );
+        post(&proxy.url, "/_faults/reset", &json!({}));
+        let mut c = perimeter_at(&proxy.url);
+        c.env("AWS_MAX_ATTEMPTS", env).args([
+            "audit",
+            "--quiet",
+            "--regions",
+            "us-east-1",
+            "--format",
+            "json",
+        ]);
+        if let Some(f) = flag {
+            c.args(["--max-attempts", f]);
+        }
+        let o = run(c);
+        assert!(
+            matches!(o.status.code(), Some(0 | 1)),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        let stats = get(&proxy.url, "/_faults/stats");
+        let n = stats["by_operation"]["kms:ListKeys"]["requests"]
+            .as_u64()
+            .unwrap_or(0);
+        assert_eq!(
+            n, want,
+            "AWS_MAX_ATTEMPTS={env} --max-attempts {flag:?}: {stats}"
+        );
+        let report = stdout_json(&o);
+        assert!(
+            report["gaps"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|g| g["operation"] == "ListKeys"),
+            "the failing call is a gap"
+        );
+    }
+}
