@@ -10,8 +10,13 @@ OUT="${PERIMETER_DEMO_OUT:-out/demo}"
 REGIONS="${PERIMETER_DEMO_REGIONS:-us-east-1,eu-west-1,ap-northeast-1,us-west-2}"
 export PERIMETER_EMU_STATE_DIR="${PERIMETER_EMU_STATE_DIR:-$PWD/localstack/.run/demo}"
 
-echo "==> building perimeter" >&2
-cargo build --quiet --bin perimeter
+if [ -x target/debug/perimeter ]; then
+  echo "==> building perimeter" >&2
+else
+  echo "==> building perimeter: the first build compiles the AWS SDK (about 10 minutes on 2 cores;" >&2
+  echo "    cargo shows its progress below). scripts/test.sh reuses this build." >&2
+fi
+cargo build --locked --bin perimeter
 
 echo "==> starting the local AWS emulator" >&2
 ENDPOINT="$(bash localstack/start.sh)"

@@ -1,5 +1,6 @@
 //! The single integration-test crate (one binary, so the AWS SDK is linked once).
 
+mod build;
 mod checks_cris;
 mod checks_guardrails;
 mod checks_iam;
