@@ -61,18 +61,32 @@ fn emit(text: &str) -> Result<()> {
 }
 
 fn load_config(path: Option<&Path>) -> Result<Config> {
-    match path {
-        Some(p) => Ok(Config::load(&p.to_string_lossy())?),
+    let (name, config) = match path {
+        Some(p) => {
+            let name = p.to_string_lossy().into_owned();
+            let c = Config::load(&name)?;
+            (name, c)
+        }
         None => {
             // A perimeter.toml in the working directory is used when present.
             let default = Path::new("perimeter.toml");
             if default.is_file() {
-                Ok(Config::load("perimeter.toml")?)
+                (
+                    "perimeter.toml".to_string(),
+                    Config::load("perimeter.toml")?,
+                )
             } else {
-                Ok(Config::default())
+                return Ok(Config::default());
             }
         }
+    };
+    // The config reads codes (validated, any case); which codes exist is the registry's.
+    for code in config.severity_overrides.keys() {
+        if registry::find(code).is_none() {
+            bail!("{name}: severity.{code}: no check has that code");
+        }
     }
+    Ok(config)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -556,7 +570,11 @@ fn checks_cmd(c: ChecksCommand) -> Result<ExitCode> {
             let rows: Vec<_> = registry::all()
                 .filter(|m| control.is_none_or(|c| m.control == c))
                 .filter(|m| {
-                    fw.is_none_or(|f| f.requirements.iter().any(|r| r.checks.contains(&m.code)))
+                    fw.is_none_or(|f| {
+                        f.requirements
+                            .iter()
+                            .any(|r| r.checks.iter().any(|c| *c == m.code))
+                    })
                 })
                 .collect();
             match format.as_str() {
@@ -584,7 +602,7 @@ fn checks_cmd(c: ChecksCommand) -> Result<ExitCode> {
                             .map(|(id, _)| id)
                             .collect();
                         t.add_row(vec![
-                            m.code.clone(),
+                            m.code.to_string(),
                             m.slug.clone(),
                             m.control.to_string(),
                             m.severity.to_string(),

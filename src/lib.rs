@@ -4,6 +4,7 @@
 //! (pure, deciding access with the `policy` engine) → findings → `report`.
 
 pub mod app;
+pub mod catalogue;
 pub mod checks;
 pub mod cli;
 pub mod collect;

@@ -18,13 +18,15 @@
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
+use crate::catalogue::CheckCode;
 use crate::checks::{Finding, Status, registry};
 use crate::policy::wildcard_match;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Mute {
-    pub check: String,
+    /// Validated on read, any case (`net-001` is NET-001).
+    pub check: CheckCode,
     #[serde(default)]
     pub account: Option<String>,
     #[serde(default)]
@@ -97,7 +99,7 @@ pub fn parse(path: &str, text: &str) -> Result<Vec<Mute>, MuteError> {
     for (i, m) in file.mute.iter().enumerate() {
         let at = format!(" mute #{}", i + 1);
         if registry::find(&m.check).is_none() {
-            return Err(invalid(at, format!("check {:?} does not exist", m.check)));
+            return Err(invalid(at, format!("check {} does not exist", m.check)));
         }
         if m.reason.trim().is_empty() || m.owner.trim().is_empty() {
             return Err(invalid(at, "reason and owner must not be empty".into()));
@@ -113,7 +115,7 @@ pub fn parse(path: &str, text: &str) -> Result<Vec<Mute>, MuteError> {
 }
 
 fn matches(m: &Mute, f: &Finding) -> bool {
-    m.check.eq_ignore_ascii_case(&f.check)
+    m.check == f.check
         && m.account.as_ref().is_none_or(|a| a == &f.account)
         && m.region
             .as_ref()

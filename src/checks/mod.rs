@@ -22,177 +22,15 @@ pub mod tenant;
 #[cfg(test)]
 pub mod testutil;
 
-use std::fmt;
-use std::str::FromStr;
-
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use sha2::{Digest, Sha256};
 
 pub use context::EvalContext;
 pub use meta::Metadata;
 
+pub use crate::catalogue::{CheckCode, Control, Finding, Severity, Status, finding_id};
+
 use crate::config::Config;
 use crate::model::Snapshot;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Status {
-    Pass,
-    Fail,
-    Unknown,
-    Muted,
-}
-
-impl Status {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Pass => "pass",
-            Status::Fail => "fail",
-            Status::Unknown => "unknown",
-            Status::Muted => "muted",
-        }
-    }
-}
-
-impl fmt::Display for Status {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// Ordered from least to most severe, so `>=` compares as `--fail-on` expects.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Info,
-    Low,
-    Medium,
-    High,
-    Critical,
-}
-
-impl Severity {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Info => "info",
-            Severity::Low => "low",
-            Severity::Medium => "medium",
-            Severity::High => "high",
-            Severity::Critical => "critical",
-        }
-    }
-
-    /// Weight in scores. Info findings do not move a score.
-    pub fn weight(self) -> u32 {
-        match self {
-            Severity::Info => 0,
-            Severity::Low => 1,
-            Severity::Medium => 3,
-            Severity::High => 6,
-            Severity::Critical => 10,
-        }
-    }
-}
-
-impl fmt::Display for Severity {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Severity {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s.to_ascii_lowercase().as_str() {
-            "info" => Ok(Severity::Info),
-            "low" => Ok(Severity::Low),
-            "medium" => Ok(Severity::Medium),
-            "high" => Ok(Severity::High),
-            "critical" => Ok(Severity::Critical),
-            _ => Err(format!(
-                "{s:?} is not a severity (critical, high, medium, low, info)"
-            )),
-        }
-    }
-}
-
-/// The baseline's controls (C1–C5) plus tenant isolation and cross-Region inference.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Control {
-    Iam,
-    Network,
-    Kms,
-    Logging,
-    Guardrails,
-    Tenant,
-    Cris,
-}
-
-impl Control {
-    pub const ALL: [Control; 7] = [
-        Control::Iam,
-        Control::Network,
-        Control::Kms,
-        Control::Logging,
-        Control::Guardrails,
-        Control::Tenant,
-        Control::Cris,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Control::Iam => "iam",
-            Control::Network => "network",
-            Control::Kms => "kms",
-            Control::Logging => "logging",
-            Control::Guardrails => "guardrails",
-            Control::Tenant => "tenant",
-            Control::Cris => "cris",
-        }
-    }
-
-    pub fn title(self) -> &'static str {
-        match self {
-            Control::Iam => "C1 IAM: scoped invocation",
-            Control::Network => "C2 Network: private endpoints",
-            Control::Kms => "C3 Encryption: customer-managed keys",
-            Control::Logging => "C4 Logging: auditable invocations",
-            Control::Guardrails => "C5 Guardrails: injection and PII defence",
-            Control::Tenant => "TEN Multi-tenant isolation",
-            Control::Cris => "CRI Cross-Region inference and residency",
-        }
-    }
-}
-
-impl fmt::Display for Control {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Control {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let l = s.to_ascii_lowercase();
-        Control::ALL
-            .into_iter()
-            .find(|c| {
-                c.as_str() == l
-                    || (l == "ten" && *c == Control::Tenant)
-                    || (l == "cri" && *c == Control::Cris)
-                    || (l == "net" && *c == Control::Network)
-                    || (l == "log" && *c == Control::Logging)
-                    || (l == "grd" && *c == Control::Guardrails)
-            })
-            .ok_or_else(|| {
-                format!(
-                    "{s:?} is not a control (iam, network, kms, logging, guardrails, tenant, cris)"
-                )
-            })
-    }
-}
 
 /// What a check says about one resource. The runner completes it into a [`Finding`].
 #[derive(Debug, Clone, PartialEq)]
@@ -259,35 +97,6 @@ impl Draft {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Finding {
-    /// Stable hash of check, account, Region and resource.
-    pub id: String,
-    pub check: String,
-    pub slug: String,
-    pub control: Control,
-    pub status: Status,
-    pub severity: Severity,
-    pub account: String,
-    pub region: Option<String>,
-    pub resource: String,
-    pub message: String,
-    pub evidence: Value,
-    /// Why the finding is muted (only for `muted`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mute: Option<Value>,
-}
-
-/// The stable finding id: the first 20 hex digits of SHA-256 over the identifying fields.
-pub fn finding_id(check: &str, account: &str, region: Option<&str>, resource: &str) -> String {
-    let mut h = Sha256::new();
-    for part in [check, account, region.unwrap_or("-"), resource] {
-        h.update(part.as_bytes());
-        h.update([0u8]);
-    }
-    hex::encode(&h.finalize()[..10])
-}
-
 /// One check of the catalogue.
 pub trait Check: Sync {
     /// The catalogue code, e.g. `IAM-001`.
@@ -316,13 +125,13 @@ pub fn run_checks(
         }
         let severity = config
             .severity_overrides
-            .get(meta.code.as_str())
+            .get(&meta.code)
             .copied()
             .unwrap_or(meta.severity);
         for d in coverage::enforce(&cx, check.needs(), check.run(&cx)) {
             findings.push(Finding {
                 id: finding_id(&meta.code, &d.account, d.region.as_deref(), &d.resource),
-                check: meta.code.clone(),
+                check: meta.code.to_string(),
                 slug: meta.slug.clone(),
                 control: meta.control,
                 status: d.status,

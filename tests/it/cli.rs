@@ -184,3 +184,41 @@ fn evaluating_an_empty_snapshot_is_an_error() {
     std::fs::write(&p, serde_json::to_string(&snap).unwrap()).unwrap();
     assert_usage_error(&perimeter(&["evaluate", p.to_str().unwrap()]), "no account");
 }
+
+/// A severity override is applied whatever the case of its code, and a code no check has
+/// is refused (it used to be accepted and then silently ignored).
+#[test]
+fn severity_overrides_apply_in_any_case() {
+    let dir = tempfile::tempdir().unwrap();
+    let snap = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/compat/snapshot-0.1.0.json");
+    let cfg = dir.path().join("perimeter.toml");
+    std::fs::write(&cfg, "[severity]\niam-001 = \"info\"\n").unwrap();
+    let o = perimeter(&[
+        "evaluate",
+        snap.to_str().unwrap(),
+        "--config",
+        cfg.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let sev: std::collections::BTreeSet<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["check"] == "IAM-001")
+        .map(|f| f["severity"].as_str().unwrap())
+        .collect();
+    assert_eq!(sev, ["info"].into_iter().collect());
+    std::fs::write(&cfg, "[severity]\n\"IAM-999\" = \"low\"\n").unwrap();
+    assert_usage_error(
+        &perimeter(&[
+            "evaluate",
+            snap.to_str().unwrap(),
+            "--config",
+            cfg.to_str().unwrap(),
+        ]),
+        "IAM-999",
+    );
+}

@@ -1,0 +1,352 @@
+//! The catalogue's vocabulary, depended on by everything and depending on nothing of
+//! perimeter's own: check codes, statuses, severities, controls, findings and check
+//! metadata. `config`, `checks`, `compliance`, `mutes` and `report` use these types; none
+//! of them is needed here.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+/// A check code: three capital letters, a hyphen, three digits (`IAM-001`). Parsing is
+/// case-insensitive and normalises to capitals, so `iam-001` written in a config file
+/// means the same check everywhere it is compared.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct CheckCode(String);
+
+impl CheckCode {
+    pub fn parse(s: &str) -> Result<CheckCode, String> {
+        let up = s.trim().to_ascii_uppercase();
+        let b = up.as_bytes();
+        let ok = b.len() == 7
+            && b[..3].iter().all(u8::is_ascii_uppercase)
+            && b[3] == b'-'
+            && b[4..].iter().all(u8::is_ascii_digit);
+        if ok {
+            Ok(CheckCode(up))
+        } else {
+            Err(format!(
+                "{s:?} is not a check code (three letters, a hyphen and three digits, e.g. IAM-001)"
+            ))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The control prefix (`IAM` of `IAM-001`).
+    pub fn prefix(&self) -> &str {
+        &self.0[..3]
+    }
+}
+
+impl TryFrom<String> for CheckCode {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        CheckCode::parse(&s)
+    }
+}
+
+impl From<CheckCode> for String {
+    fn from(c: CheckCode) -> String {
+        c.0
+    }
+}
+
+impl FromStr for CheckCode {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        CheckCode::parse(s)
+    }
+}
+
+impl fmt::Display for CheckCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::ops::Deref for CheckCode {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl PartialEq<str> for CheckCode {
+    fn eq(&self, other: &str) -> bool {
+        self.0 == other
+    }
+}
+
+impl PartialEq<&str> for CheckCode {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == *other
+    }
+}
+
+impl PartialEq<String> for CheckCode {
+    fn eq(&self, other: &String) -> bool {
+        &self.0 == other
+    }
+}
+
+impl PartialEq<CheckCode> for String {
+    fn eq(&self, other: &CheckCode) -> bool {
+        *self == other.0
+    }
+}
+
+impl PartialEq<CheckCode> for &str {
+    fn eq(&self, other: &CheckCode) -> bool {
+        *self == other.0
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Pass,
+    Fail,
+    Unknown,
+    Muted,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Pass => "pass",
+            Status::Fail => "fail",
+            Status::Unknown => "unknown",
+            Status::Muted => "muted",
+        }
+    }
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Ordered from least to most severe, so `>=` compares as `--fail-on` expects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+            Severity::Critical => "critical",
+        }
+    }
+
+    /// Weight in scores. Info findings do not move a score.
+    pub fn weight(self) -> u32 {
+        match self {
+            Severity::Info => 0,
+            Severity::Low => 1,
+            Severity::Medium => 3,
+            Severity::High => 6,
+            Severity::Critical => 10,
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Severity {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.to_ascii_lowercase().as_str() {
+            "info" => Ok(Severity::Info),
+            "low" => Ok(Severity::Low),
+            "medium" => Ok(Severity::Medium),
+            "high" => Ok(Severity::High),
+            "critical" => Ok(Severity::Critical),
+            _ => Err(format!(
+                "{s:?} is not a severity (critical, high, medium, low, info)"
+            )),
+        }
+    }
+}
+
+/// The baseline's controls (C1–C5) plus tenant isolation and cross-Region inference.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Control {
+    Iam,
+    Network,
+    Kms,
+    Logging,
+    Guardrails,
+    Tenant,
+    Cris,
+}
+
+impl Control {
+    pub const ALL: [Control; 7] = [
+        Control::Iam,
+        Control::Network,
+        Control::Kms,
+        Control::Logging,
+        Control::Guardrails,
+        Control::Tenant,
+        Control::Cris,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Control::Iam => "iam",
+            Control::Network => "network",
+            Control::Kms => "kms",
+            Control::Logging => "logging",
+            Control::Guardrails => "guardrails",
+            Control::Tenant => "tenant",
+            Control::Cris => "cris",
+        }
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Control::Iam => "C1 IAM: scoped invocation",
+            Control::Network => "C2 Network: private endpoints",
+            Control::Kms => "C3 Encryption: customer-managed keys",
+            Control::Logging => "C4 Logging: auditable invocations",
+            Control::Guardrails => "C5 Guardrails: injection and PII defence",
+            Control::Tenant => "TEN Multi-tenant isolation",
+            Control::Cris => "CRI Cross-Region inference and residency",
+        }
+    }
+}
+
+impl fmt::Display for Control {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Control {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let l = s.to_ascii_lowercase();
+        Control::ALL
+            .into_iter()
+            .find(|c| {
+                c.as_str() == l
+                    || (l == "ten" && *c == Control::Tenant)
+                    || (l == "cri" && *c == Control::Cris)
+                    || (l == "net" && *c == Control::Network)
+                    || (l == "log" && *c == Control::Logging)
+                    || (l == "grd" && *c == Control::Guardrails)
+            })
+            .ok_or_else(|| {
+                format!(
+                    "{s:?} is not a control (iam, network, kms, logging, guardrails, tenant, cris)"
+                )
+            })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Finding {
+    /// Stable hash of check, account, Region and resource.
+    pub id: String,
+    pub check: String,
+    pub slug: String,
+    pub control: Control,
+    pub status: Status,
+    pub severity: Severity,
+    pub account: String,
+    pub region: Option<String>,
+    pub resource: String,
+    pub message: String,
+    pub evidence: Value,
+    /// Why the finding is muted (only for `muted`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mute: Option<Value>,
+}
+
+/// The stable finding id: the first 20 hex digits of SHA-256 over the identifying fields.
+pub fn finding_id(check: &str, account: &str, region: Option<&str>, resource: &str) -> String {
+    let mut h = Sha256::new();
+    for part in [check, account, region.unwrap_or("-"), resource] {
+        h.update(part.as_bytes());
+        h.update([0u8]);
+    }
+    hex::encode(&h.finalize()[..10])
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Metadata {
+    pub code: CheckCode,
+    /// Kebab-case name of the bad state.
+    pub slug: String,
+    pub title: String,
+    pub control: Control,
+    pub severity: Severity,
+    /// What kind of resource a finding points at (e.g. `AwsIamRole`).
+    pub resource_type: String,
+    /// Why it matters.
+    pub rationale: String,
+    pub remediation: Remediation,
+    #[serde(default)]
+    pub references: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Remediation {
+    /// What to do, in prose (console steps).
+    pub console: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cli: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub terraform: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cloudformation: Option<String>,
+}
+
+impl Metadata {
+    /// Parse a metadata file; the registry's meta-test makes sure every shipped file parses.
+    pub fn parse(source: &str) -> Result<Metadata, String> {
+        toml::from_str(source).map_err(|e| e.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::CheckCode;
+
+    #[test]
+    fn codes_are_validated_and_case_insensitive() {
+        assert_eq!(CheckCode::parse("iam-001").unwrap(), "IAM-001");
+        assert_eq!(CheckCode::parse(" Kms-007 ").unwrap().as_str(), "KMS-007");
+        for bad in [
+            "IAM001", "IAM-01", "IA-001", "IAM-0011", "", "1AM-001", "IAM-00a",
+        ] {
+            assert!(CheckCode::parse(bad).is_err(), "{bad:?}");
+        }
+        let c: CheckCode = serde_json::from_str("\"grd-006\"").unwrap();
+        assert_eq!(serde_json::to_string(&c).unwrap(), "\"GRD-006\"");
+    }
+}
