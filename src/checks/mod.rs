@@ -97,15 +97,9 @@ impl Draft {
     }
 }
 
-/// One check of the catalogue.
+/// One check of the catalogue: only its decision. Its code, metadata and the data it
+/// needs are its row in [`registry::CHECKS`].
 pub trait Check: Sync {
-    /// The catalogue code, e.g. `IAM-001`.
-    fn code(&self) -> &'static str;
-    /// The check's metadata file (TOML), embedded with `include_str!`.
-    fn metadata_source(&self) -> &'static str;
-    /// The data its verdicts rest on: the runner turns a verdict on data that was not
-    /// read into `unknown` and reports what the check could not look at (see [`coverage`]).
-    fn needs(&self) -> coverage::Needs;
     /// Evaluate the snapshot. Pure: no I/O, no clock (the context carries "now").
     fn run(&self, cx: &EvalContext<'_>) -> Vec<Draft>;
 }

@@ -1,66 +1,384 @@
-//! The one list of checks. A code appears here and in its check's `code()`, nowhere else.
+//! The one table of checks. A code is written once, here: its row names the check's
+//! type, its metadata file (`checks/<control>/<CODE>.toml`, embedded at build time) follows
+//! from the code, and the data its verdicts rest on ([`Needs`]) sits beside it. Everything
+//! else (the runner, compliance lookups, `checks list|explain`, reports) reads this table.
+//!
+//! Adding a check touches two places: its file (the decision) and its row (with its
+//! metadata TOML). The meta-tests below keep the table honest.
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use super::{Check, Metadata};
-#[allow(unused_imports)]
+use super::coverage::{Data, Needs, Per};
+use super::{Check, Draft, EvalContext, Metadata};
 use super::{cris, guardrails, iam, kms, logging, network, tenant};
 
-pub static CHECKS: &[&dyn Check] = &[
+/// One row of the catalogue.
+#[derive(Clone, Copy)]
+pub struct Entry {
+    code: &'static str,
+    control_dir: &'static str,
+    check: &'static dyn Check,
+    needs: Needs,
+    metadata_source: &'static str,
+}
+
+impl std::fmt::Debug for Entry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Entry")
+            .field("code", &self.code)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Entry {
+    /// The catalogue code, e.g. `IAM-001`.
+    pub fn code(&self) -> &'static str {
+        self.code
+    }
+    /// The data its verdicts rest on.
+    pub fn needs(&self) -> Needs {
+        self.needs
+    }
+    /// The metadata file's text.
+    pub fn metadata_source(&self) -> &'static str {
+        self.metadata_source
+    }
+    /// The metadata file's path in the source tree.
+    pub fn metadata_path(&self) -> String {
+        format!("checks/{}/{}.toml", self.control_dir, self.code)
+    }
+    /// Evaluate the snapshot.
+    pub fn run(&self, cx: &EvalContext<'_>) -> Vec<Draft> {
+        self.check.run(cx)
+    }
+}
+
+/// A row: code, control folder, check type, needs. The metadata path derives from the
+/// first two.
+macro_rules! row {
+    ($code:literal, $dir:literal, $check:path, $needs:expr) => {
+        Entry {
+            code: $code,
+            control_dir: $dir,
+            check: &$check,
+            needs: $needs,
+            metadata_source: include_str!(concat!("../../checks/", $dir, "/", $code, ".toml")),
+        }
+    };
+}
+
+pub static CHECKS: &[Entry] = &[
     // C1 IAM
-    &iam::invoke_any_model::InvokeAnyModel,
-    &iam::invoke_any_region::InvokeAnyRegion,
-    &iam::bedrock_admin_on_workload::BedrockAdminOnWorkload,
-    &iam::invoke_by_iam_user::InvokeByIamUser,
-    &iam::bedrock_long_term_api_key::BedrockLongTermApiKey,
-    &iam::bearer_token_unrestricted::BearerTokenUnrestricted,
-    &iam::stale_invoker::StaleInvoker,
-    &iam::invoke_not_tag_scoped::InvokeNotTagScoped,
+    row!(
+        "IAM-001",
+        "iam",
+        iam::invoke_any_model::InvokeAnyModel,
+        Needs::both(&[Data::Iam], Per::Account)
+    ),
+    row!(
+        "IAM-002",
+        "iam",
+        iam::invoke_any_region::InvokeAnyRegion,
+        Needs {
+            pass: &[Data::Iam],
+            fail: &[Data::Iam, Data::Scps],
+            per: Per::Account,
+        }
+    ),
+    row!(
+        "IAM-003",
+        "iam",
+        iam::bedrock_admin_on_workload::BedrockAdminOnWorkload,
+        Needs::both(&[Data::Iam], Per::Account)
+    ),
+    row!(
+        "IAM-004",
+        "iam",
+        iam::invoke_by_iam_user::InvokeByIamUser,
+        Needs::both(&[Data::Iam], Per::Account)
+    ),
+    row!(
+        "IAM-005",
+        "iam",
+        iam::bedrock_long_term_api_key::BedrockLongTermApiKey,
+        Needs::both(&[Data::Iam], Per::Account)
+    ),
+    row!(
+        "IAM-006",
+        "iam",
+        iam::bearer_token_unrestricted::BearerTokenUnrestricted,
+        Needs {
+            pass: &[Data::Iam],
+            fail: &[Data::Iam, Data::Scps],
+            per: Per::Account,
+        }
+    ),
+    row!(
+        "IAM-007",
+        "iam",
+        iam::stale_invoker::StaleInvoker,
+        Needs::both(&[Data::Iam], Per::Account)
+    ),
+    row!(
+        "IAM-008",
+        "iam",
+        iam::invoke_not_tag_scoped::InvokeNotTagScoped,
+        Needs::both(&[Data::Iam], Per::Account)
+    ),
     // C2 Network
-    &network::runtime_endpoint_missing::RuntimeEndpointMissing,
-    &network::endpoint_private_dns_off::EndpointPrivateDnsOff,
-    &network::endpoint_policy_open::EndpointPolicyOpen,
-    &network::endpoint_policy_region_unpinned::EndpointPolicyRegionUnpinned,
-    &network::invoke_not_bound_to_endpoint::InvokeNotBoundToEndpoint,
-    &network::endpoint_sg_open::EndpointSgOpen,
+    row!(
+        "NET-001",
+        "network",
+        network::runtime_endpoint_missing::RuntimeEndpointMissing,
+        Needs::both(&[Data::Ec2, Data::Activity], Per::Region)
+    ),
+    row!(
+        "NET-002",
+        "network",
+        network::endpoint_private_dns_off::EndpointPrivateDnsOff,
+        Needs::both(&[Data::Ec2], Per::Region)
+    ),
+    row!(
+        "NET-003",
+        "network",
+        network::endpoint_policy_open::EndpointPolicyOpen,
+        Needs::both(&[Data::Ec2], Per::Region)
+    ),
+    row!(
+        "NET-004",
+        "network",
+        network::endpoint_policy_region_unpinned::EndpointPolicyRegionUnpinned,
+        Needs::both(&[Data::Ec2], Per::Region)
+    ),
+    row!(
+        "NET-005",
+        "network",
+        network::invoke_not_bound_to_endpoint::InvokeNotBoundToEndpoint,
+        Needs::both(&[Data::Iam], Per::Account)
+    ),
+    row!(
+        "NET-006",
+        "network",
+        network::endpoint_sg_open::EndpointSgOpen,
+        Needs::both(&[Data::Ec2], Per::Region)
+    ),
     // C3 KMS
-    &kms::cmk_rotation_off::CmkRotationOff,
-    &kms::key_policy_wildcard::KeyPolicyWildcard,
-    &kms::key_shared_across_environments::KeySharedAcrossEnvironments,
-    &kms::invocation_logs_not_cmk::InvocationLogsNotCmk,
-    &kms::guardrail_not_cmk::GuardrailNotCmk,
-    &kms::bedrock_resource_not_cmk::BedrockResourceNotCmk,
-    &kms::key_decrypt_too_broad::KeyDecryptTooBroad,
+    row!(
+        "KMS-001",
+        "kms",
+        kms::cmk_rotation_off::CmkRotationOff,
+        Needs::both(&[Data::Kms], Per::Region)
+    ),
+    row!(
+        "KMS-002",
+        "kms",
+        kms::key_policy_wildcard::KeyPolicyWildcard,
+        Needs::both(&[Data::Kms], Per::Region)
+    ),
+    row!(
+        "KMS-003",
+        "kms",
+        kms::key_shared_across_environments::KeySharedAcrossEnvironments,
+        Needs {
+            pass: &[Data::Kms, Data::Bedrock, Data::CloudTrail, Data::Storage],
+            fail: &[Data::Kms],
+            per: Per::Region,
+        }
+    ),
+    row!(
+        "KMS-004",
+        "kms",
+        kms::invocation_logs_not_cmk::InvocationLogsNotCmk,
+        Needs::both(&[Data::Bedrock, Data::Storage], Per::Region)
+    ),
+    row!(
+        "KMS-005",
+        "kms",
+        kms::guardrail_not_cmk::GuardrailNotCmk,
+        Needs::both(&[Data::Bedrock], Per::Region)
+    ),
+    row!(
+        "KMS-006",
+        "kms",
+        kms::bedrock_resource_not_cmk::BedrockResourceNotCmk,
+        Needs::both(&[Data::Bedrock], Per::Region)
+    ),
+    row!(
+        "KMS-007",
+        "kms",
+        kms::key_decrypt_too_broad::KeyDecryptTooBroad,
+        Needs::both(&[Data::Kms, Data::Iam], Per::Region)
+    ),
     // C4 Logging
-    &logging::invocation_logging_off::InvocationLoggingOff,
-    &logging::invocation_logging_text_off::InvocationLoggingTextOff,
-    &logging::cloudtrail_not_multi_region::CloudtrailNotMultiRegion,
-    &logging::cloudtrail_validation_off::CloudtrailValidationOff,
-    &logging::cloudtrail_not_cmk::CloudtrailNotCmk,
-    &logging::cloudtrail_bucket_unlocked::CloudtrailBucketUnlocked,
-    &logging::log_retention_short::LogRetentionShort,
-    &logging::invocation_logs_readable_by_invokers::InvocationLogsReadableByInvokers,
-    &logging::bedrock_data_events_off::BedrockDataEventsOff,
-    &logging::invocation_log_bucket_public::InvocationLogBucketPublic,
+    row!(
+        "LOG-001",
+        "logging",
+        logging::invocation_logging_off::InvocationLoggingOff,
+        Needs::both(&[Data::Bedrock, Data::Activity], Per::Region)
+    ),
+    row!(
+        "LOG-002",
+        "logging",
+        logging::invocation_logging_text_off::InvocationLoggingTextOff,
+        Needs::both(&[Data::Bedrock], Per::Region)
+    ),
+    row!(
+        "LOG-003",
+        "logging",
+        logging::cloudtrail_not_multi_region::CloudtrailNotMultiRegion,
+        Needs::both(&[Data::CloudTrail], Per::Account)
+    ),
+    row!(
+        "LOG-004",
+        "logging",
+        logging::cloudtrail_validation_off::CloudtrailValidationOff,
+        Needs::both(&[Data::CloudTrail], Per::Region)
+    ),
+    row!(
+        "LOG-005",
+        "logging",
+        logging::cloudtrail_not_cmk::CloudtrailNotCmk,
+        Needs::both(&[Data::CloudTrail], Per::Region)
+    ),
+    row!(
+        "LOG-006",
+        "logging",
+        logging::cloudtrail_bucket_unlocked::CloudtrailBucketUnlocked,
+        Needs::both(&[Data::CloudTrail], Per::Region)
+    ),
+    row!(
+        "LOG-007",
+        "logging",
+        logging::log_retention_short::LogRetentionShort,
+        Needs::both(
+            &[Data::Bedrock, Data::CloudTrail, Data::Storage],
+            Per::Region,
+        )
+    ),
+    row!(
+        "LOG-008",
+        "logging",
+        logging::invocation_logs_readable_by_invokers::InvocationLogsReadableByInvokers,
+        Needs::both(&[Data::Iam, Data::Bedrock], Per::Account)
+    ),
+    row!(
+        "LOG-009",
+        "logging",
+        logging::bedrock_data_events_off::BedrockDataEventsOff,
+        Needs::both(&[Data::CloudTrail], Per::Account)
+    ),
+    row!(
+        "LOG-010",
+        "logging",
+        logging::invocation_log_bucket_public::InvocationLogBucketPublic,
+        Needs::both(&[Data::Bedrock, Data::Storage], Per::Region)
+    ),
     // C5 Guardrails
-    &guardrails::guardrail_missing::GuardrailMissing,
-    &guardrails::guardrail_pii_off::GuardrailPiiOff,
-    &guardrails::guardrail_prompt_attack_weak::GuardrailPromptAttackWeak,
-    &guardrails::guardrail_denied_topics_missing::GuardrailDeniedTopicsMissing,
-    &guardrails::guardrail_grounding_off::GuardrailGroundingOff,
-    &guardrails::guardrail_not_enforced::GuardrailNotEnforced,
-    &guardrails::guardrail_unversioned::GuardrailUnversioned,
+    row!(
+        "GRD-001",
+        "guardrails",
+        guardrails::guardrail_missing::GuardrailMissing,
+        Needs::both(&[Data::Bedrock, Data::Activity], Per::Region)
+    ),
+    row!(
+        "GRD-002",
+        "guardrails",
+        guardrails::guardrail_pii_off::GuardrailPiiOff,
+        Needs::both(&[Data::Bedrock, Data::Activity], Per::Region)
+    ),
+    row!(
+        "GRD-003",
+        "guardrails",
+        guardrails::guardrail_prompt_attack_weak::GuardrailPromptAttackWeak,
+        Needs::both(&[Data::Bedrock], Per::Region)
+    ),
+    row!(
+        "GRD-004",
+        "guardrails",
+        guardrails::guardrail_denied_topics_missing::GuardrailDeniedTopicsMissing,
+        Needs::both(&[Data::Bedrock, Data::Activity], Per::Region)
+    ),
+    row!(
+        "GRD-005",
+        "guardrails",
+        guardrails::guardrail_grounding_off::GuardrailGroundingOff,
+        Needs::both(&[Data::Bedrock, Data::Activity], Per::Region)
+    ),
+    row!(
+        "GRD-006",
+        "guardrails",
+        guardrails::guardrail_not_enforced::GuardrailNotEnforced,
+        Needs {
+            pass: &[Data::Iam, Data::Bedrock],
+            fail: &[Data::Iam, Data::Bedrock, Data::Scps],
+            per: Per::Account,
+        }
+    ),
+    row!(
+        "GRD-007",
+        "guardrails",
+        guardrails::guardrail_unversioned::GuardrailUnversioned,
+        Needs::both(&[Data::Bedrock], Per::Region)
+    ),
     // TEN
-    &tenant::cross_tenant_access::CrossTenantAccess,
-    &tenant::tenant_key_shared::TenantKeyShared,
-    &tenant::untagged_invoker::UntaggedInvoker,
+    row!(
+        "TEN-001",
+        "tenant",
+        tenant::cross_tenant_access::CrossTenantAccess,
+        Needs::both(&[Data::Iam, Data::Kms], Per::Account)
+    ),
+    row!(
+        "TEN-002",
+        "tenant",
+        tenant::tenant_key_shared::TenantKeyShared,
+        Needs::both(&[Data::Kms], Per::Account)
+    ),
+    row!(
+        "TEN-003",
+        "tenant",
+        tenant::untagged_invoker::UntaggedInvoker,
+        Needs::both(&[Data::Iam], Per::Account)
+    ),
     // CRI
-    &cris::scp_blocks_cris::ScpBlocksCris,
-    &cris::global_cris_blocked::GlobalCrisBlocked,
-    &cris::cris_iam_incomplete::CrisIamIncomplete,
-    &cris::residency_breach::ResidencyBreach,
-    &cris::guardrail_tier_cross_region::GuardrailTierCrossRegion,
+    row!(
+        "CRI-001",
+        "cris",
+        cris::scp_blocks_cris::ScpBlocksCris,
+        Needs {
+            pass: &[Data::Iam, Data::Scps, Data::Bedrock],
+            fail: &[Data::Iam, Data::Scps],
+            per: Per::Account,
+        }
+    ),
+    row!(
+        "CRI-002",
+        "cris",
+        cris::global_cris_blocked::GlobalCrisBlocked,
+        Needs::both(&[Data::Scps], Per::Account)
+    ),
+    row!(
+        "CRI-003",
+        "cris",
+        cris::cris_iam_incomplete::CrisIamIncomplete,
+        Needs::both(&[Data::Iam], Per::Account)
+    ),
+    row!(
+        "CRI-004",
+        "cris",
+        cris::residency_breach::ResidencyBreach,
+        Needs {
+            pass: &[Data::Iam, Data::Scps, Data::Bedrock, Data::AccountTags],
+            fail: &[Data::Iam, Data::Scps, Data::AccountTags],
+            per: Per::Account,
+        }
+    ),
+    row!(
+        "CRI-005",
+        "cris",
+        cris::guardrail_tier_cross_region::GuardrailTierCrossRegion,
+        Needs::both(&[Data::Bedrock, Data::AccountTags], Per::Region)
+    ),
 ];
 
 fn table() -> &'static HashMap<&'static str, Metadata> {
@@ -86,11 +404,8 @@ pub fn metadata(code: &str) -> &'static Metadata {
 }
 
 /// The check with this code (case-insensitive), if registered.
-pub fn find(code: &str) -> Option<&'static dyn Check> {
-    CHECKS
-        .iter()
-        .copied()
-        .find(|c| c.code().eq_ignore_ascii_case(code))
+pub fn find(code: &str) -> Option<&'static Entry> {
+    CHECKS.iter().find(|c| c.code().eq_ignore_ascii_case(code))
 }
 
 /// Every check's metadata, in registry order.
@@ -100,14 +415,29 @@ pub fn all() -> impl Iterator<Item = &'static Metadata> {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeSet;
+    use std::path::Path;
+
     use super::*;
 
     #[test]
-    fn metadata_parses_and_matches_code() {
+    fn every_row_has_metadata_that_matches_it() {
         for c in CHECKS {
             let m = Metadata::parse(c.metadata_source())
                 .unwrap_or_else(|e| panic!("{}: {e}", c.code()));
-            assert_eq!(m.code, c.code(), "metadata code differs from the check's");
+            assert_eq!(
+                m.code,
+                c.code(),
+                "{}: metadata code differs",
+                c.metadata_path()
+            );
+            assert_eq!(
+                m.control.as_str(),
+                c.control_dir,
+                "{}: the metadata's control is not its folder",
+                c.code()
+            );
+            assert!(!m.title.trim().is_empty(), "{}: empty title", c.code());
             assert!(
                 !m.rationale.trim().is_empty(),
                 "{}: empty rationale",
@@ -122,10 +452,116 @@ mod tests {
     }
 
     #[test]
-    fn codes_are_unique() {
-        let mut seen = std::collections::HashSet::new();
+    fn codes_are_unique_and_well_formed() {
+        let mut seen = BTreeSet::new();
         for c in CHECKS {
             assert!(seen.insert(c.code()), "duplicate code {}", c.code());
+            assert!(
+                crate::catalogue::CheckCode::parse(c.code()).is_ok_and(|k| k == c.code()),
+                "{} is not a canonical code",
+                c.code()
+            );
+        }
+    }
+
+    /// Slugs name the bad state, as ruff's rule names do: kebab-case, and never advice
+    /// ("use-…", "enable-…", "avoid-…").
+    #[test]
+    fn slugs_name_the_bad_state() {
+        let mut seen = BTreeSet::new();
+        for m in all() {
+            assert!(seen.insert(m.slug.clone()), "slug {} is used twice", m.slug);
+            assert!(
+                m.slug
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+                    && !m.slug.starts_with('-')
+                    && !m.slug.ends_with('-'),
+                "{}: slug {} is not kebab-case",
+                m.code,
+                m.slug
+            );
+            for advice in [
+                "use-", "enable-", "avoid-", "prefer-", "ensure-", "require-",
+            ] {
+                assert!(
+                    !m.slug.starts_with(advice),
+                    "{}: slug {} gives advice instead of naming the bad state",
+                    m.code,
+                    m.slug
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn every_check_is_mapped_to_a_compliance_requirement() {
+        let mapped: BTreeSet<String> = crate::compliance::frameworks()
+            .iter()
+            .flat_map(|f| f.requirements.iter().flat_map(|r| r.checks.iter().cloned()))
+            .collect();
+        for c in CHECKS {
+            assert!(
+                mapped.contains(c.code()),
+                "{} evidences no requirement of any framework",
+                c.code()
+            );
+        }
+    }
+
+    /// No metadata file without a row: a TOML nobody registered would be documentation of
+    /// a check that does not run.
+    #[test]
+    fn no_metadata_file_is_orphaned() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("checks");
+        let registered: BTreeSet<String> = CHECKS.iter().map(|c| c.metadata_path()).collect();
+        for dir in std::fs::read_dir(&root).unwrap() {
+            let dir = dir.unwrap().path();
+            if !dir.is_dir() || dir.ends_with("compliance") {
+                continue;
+            }
+            for f in std::fs::read_dir(&dir).unwrap() {
+                let p = f.unwrap().path();
+                if p.extension().is_some_and(|e| e == "toml") {
+                    let rel = p.strip_prefix(root.parent().unwrap()).unwrap();
+                    let rel = rel.to_string_lossy().replace('\\', "/");
+                    assert!(registered.contains(&rel), "{rel} has no registry row");
+                }
+            }
+        }
+    }
+
+    /// Every check has a fixture in which it both passes and fails somewhere (the
+    /// per-control snapshot fixtures under tests/fixtures/snapshots/).
+    #[test]
+    fn every_check_passes_and_fails_in_its_fixture() {
+        let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/snapshots");
+        let config = crate::config::Config::default();
+        for (control, file) in [
+            (crate::checks::Control::Iam, "iam"),
+            (crate::checks::Control::Network, "network"),
+            (crate::checks::Control::Kms, "kms"),
+            (crate::checks::Control::Logging, "logging"),
+            (crate::checks::Control::Guardrails, "guardrails"),
+            (crate::checks::Control::Tenant, "tenant"),
+            (crate::checks::Control::Cris, "cris"),
+        ] {
+            let snap = crate::model::Snapshot::load(
+                &fixtures.join(format!("{file}.json")).to_string_lossy(),
+            )
+            .unwrap();
+            let found = crate::checks::run_checks(&snap, &config, &|m| m.control == control);
+            for m in all().filter(|m| m.control == control) {
+                for status in [crate::checks::Status::Pass, crate::checks::Status::Fail] {
+                    assert!(
+                        found
+                            .iter()
+                            .any(|f| f.check == m.code && f.status == status),
+                        "{} has no {status} finding in tests/fixtures/snapshots/{file}.json",
+                        m.code
+                    );
+                }
+            }
         }
     }
 }

@@ -6,7 +6,6 @@ use serde_json::{Value, json};
 
 use super::{Geographies, UNSPECIFIED, UsableProfile, destinations, usable_profiles};
 use crate::checks::context::{AccountView, PrincipalView};
-use crate::checks::coverage::{Data, Needs, Per};
 use crate::checks::iam::{
     INVOKE_ACTIONS, decide_with_absent, fm_arn, iam_gap, open_effect_str, probe_invoke,
 };
@@ -57,15 +56,6 @@ pub fn model_hops(
 }
 
 impl Check for CrisIamIncomplete {
-    fn code(&self) -> &'static str {
-        "CRI-003"
-    }
-    fn needs(&self) -> Needs {
-        Needs::both(&[Data::Iam], Per::Account)
-    }
-    fn metadata_source(&self) -> &'static str {
-        include_str!("../../../checks/cris/CRI-003.toml")
-    }
     fn run(&self, cx: &EvalContext<'_>) -> Vec<Draft> {
         let mut out = Vec::new();
         let geos = Geographies::new(cx.config);

@@ -4,7 +4,6 @@ use serde_json::json;
 
 use super::scp_blocks_cris::blockers_json;
 use super::{UNSPECIFIED, UsableProfile, residency, scp_hops, scp_levels, usable_profiles};
-use crate::checks::coverage::{Data, Needs, Per};
 use crate::checks::iam::is_management;
 use crate::checks::iam::{PROBE_MODEL_ID, root_arn, scope_regions};
 use crate::checks::{Check, Draft, EvalContext, Severity};
@@ -12,15 +11,6 @@ use crate::checks::{Check, Draft, EvalContext, Severity};
 pub struct GlobalCrisBlocked;
 
 impl Check for GlobalCrisBlocked {
-    fn code(&self) -> &'static str {
-        "CRI-002"
-    }
-    fn needs(&self) -> Needs {
-        Needs::both(&[Data::Scps], Per::Account)
-    }
-    fn metadata_source(&self) -> &'static str {
-        include_str!("../../../checks/cris/CRI-002.toml")
-    }
     fn run(&self, cx: &EvalContext<'_>) -> Vec<Draft> {
         let mut out = Vec::new();
         for acct in &cx.accounts {

@@ -4,22 +4,12 @@
 use serde_json::json;
 
 use super::{Geographies, residency};
-use crate::checks::coverage::{Data, Needs, Per};
 use crate::checks::iam::root_arn;
 use crate::checks::{Check, Draft, EvalContext};
 
 pub struct GuardrailTierCrossRegion;
 
 impl Check for GuardrailTierCrossRegion {
-    fn code(&self) -> &'static str {
-        "CRI-005"
-    }
-    fn needs(&self) -> Needs {
-        Needs::both(&[Data::Bedrock, Data::AccountTags], Per::Region)
-    }
-    fn metadata_source(&self) -> &'static str {
-        include_str!("../../../checks/cris/CRI-005.toml")
-    }
     fn run(&self, cx: &EvalContext<'_>) -> Vec<Draft> {
         let mut out = Vec::new();
         let geos = Geographies::new(cx.config);

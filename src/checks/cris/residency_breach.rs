@@ -6,26 +6,12 @@ use serde_json::json;
 use super::{
     Geographies, Hop, UNSPECIFIED, destinations, residency, scp_hops, scp_levels, usable_profiles,
 };
-use crate::checks::coverage::{Data, Needs, Per};
 use crate::checks::iam::{iam_gap, probe_invoke};
 use crate::checks::{Check, Draft, EvalContext};
 
 pub struct ResidencyBreach;
 
 impl Check for ResidencyBreach {
-    fn code(&self) -> &'static str {
-        "CRI-004"
-    }
-    fn needs(&self) -> Needs {
-        Needs {
-            pass: &[Data::Iam, Data::Scps, Data::Bedrock, Data::AccountTags],
-            fail: &[Data::Iam, Data::Scps, Data::AccountTags],
-            per: Per::Account,
-        }
-    }
-    fn metadata_source(&self) -> &'static str {
-        include_str!("../../../checks/cris/CRI-004.toml")
-    }
     fn run(&self, cx: &EvalContext<'_>) -> Vec<Draft> {
         let mut out = Vec::new();
         let geos = Geographies::new(cx.config);

@@ -5,7 +5,6 @@ use serde_json::{Value, json};
 
 use super::{Hop, UsableProfile, fix_for, scp_hops, scp_levels, usable_profiles};
 use crate::checks::context::AccountView;
-use crate::checks::coverage::{Data, Needs, Per};
 use crate::checks::iam::is_management;
 use crate::checks::iam::root_arn;
 use crate::checks::{Check, Draft, EvalContext};
@@ -92,19 +91,6 @@ fn scp_arn(cx: &EvalContext<'_>, scp_id: &str) -> String {
 }
 
 impl Check for ScpBlocksCris {
-    fn code(&self) -> &'static str {
-        "CRI-001"
-    }
-    fn needs(&self) -> Needs {
-        Needs {
-            pass: &[Data::Iam, Data::Scps, Data::Bedrock],
-            fail: &[Data::Iam, Data::Scps],
-            per: Per::Account,
-        }
-    }
-    fn metadata_source(&self) -> &'static str {
-        include_str!("../../../checks/cris/CRI-001.toml")
-    }
     fn run(&self, cx: &EvalContext<'_>) -> Vec<Draft> {
         let mut out = Vec::new();
         for acct in &cx.accounts {

@@ -3,21 +3,11 @@
 use serde_json::json;
 
 use super::{guardrail_ref, per_guardrail};
-use crate::checks::coverage::{Data, Needs, Per};
 use crate::checks::{Check, Draft, EvalContext};
 
 pub struct GuardrailDeniedTopicsMissing;
 
 impl Check for GuardrailDeniedTopicsMissing {
-    fn code(&self) -> &'static str {
-        "GRD-004"
-    }
-    fn needs(&self) -> Needs {
-        Needs::both(&[Data::Bedrock, Data::Activity], Per::Region)
-    }
-    fn metadata_source(&self) -> &'static str {
-        include_str!("../../../checks/guardrails/GRD-004.toml")
-    }
     fn run(&self, cx: &EvalContext<'_>) -> Vec<Draft> {
         per_guardrail(cx, "denied-topic coverage", |acct, region, g| {
             let id = acct.account.id.as_str();

@@ -3,21 +3,11 @@
 use serde_json::json;
 
 use super::{active_reasons, region_guardrails, root_arn, unlisted_draft};
-use crate::checks::coverage::{Data, Needs, Per};
 use crate::checks::{Check, Draft, EvalContext};
 
 pub struct GuardrailMissing;
 
 impl Check for GuardrailMissing {
-    fn code(&self) -> &'static str {
-        "GRD-001"
-    }
-    fn needs(&self) -> Needs {
-        Needs::both(&[Data::Bedrock, Data::Activity], Per::Region)
-    }
-    fn metadata_source(&self) -> &'static str {
-        include_str!("../../../checks/guardrails/GRD-001.toml")
-    }
     fn run(&self, cx: &EvalContext<'_>) -> Vec<Draft> {
         let mut out = Vec::new();
         for acct in &cx.accounts {

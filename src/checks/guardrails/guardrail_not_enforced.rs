@@ -9,7 +9,6 @@
 
 use serde_json::{Value, json};
 
-use crate::checks::coverage::{Data, Needs, Per};
 use crate::checks::logging::access::can_invoke;
 use crate::checks::logging::{active_reasons, root_arn};
 use crate::checks::{Check, Draft, EvalContext};
@@ -26,19 +25,6 @@ enum Verdict {
 }
 
 impl Check for GuardrailNotEnforced {
-    fn code(&self) -> &'static str {
-        "GRD-006"
-    }
-    fn needs(&self) -> Needs {
-        Needs {
-            pass: &[Data::Iam, Data::Bedrock],
-            fail: &[Data::Iam, Data::Bedrock, Data::Scps],
-            per: Per::Account,
-        }
-    }
-    fn metadata_source(&self) -> &'static str {
-        include_str!("../../../checks/guardrails/GRD-006.toml")
-    }
     fn run(&self, cx: &EvalContext<'_>) -> Vec<Draft> {
         let mut out = Vec::new();
         for acct in &cx.accounts {

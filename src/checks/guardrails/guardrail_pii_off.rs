@@ -7,7 +7,6 @@
 use serde_json::json;
 
 use super::{region_guardrails, root_arn, unlisted_draft};
-use crate::checks::coverage::{Data, Needs, Per};
 use crate::checks::{Check, Draft, EvalContext};
 use crate::model::Guardrail;
 
@@ -29,15 +28,6 @@ fn covered<'a>(g: &Guardrail, required: &'a [String]) -> Vec<&'a str> {
 }
 
 impl Check for GuardrailPiiOff {
-    fn code(&self) -> &'static str {
-        "GRD-002"
-    }
-    fn needs(&self) -> Needs {
-        Needs::both(&[Data::Bedrock, Data::Activity], Per::Region)
-    }
-    fn metadata_source(&self) -> &'static str {
-        include_str!("../../../checks/guardrails/GRD-002.toml")
-    }
     fn run(&self, cx: &EvalContext<'_>) -> Vec<Draft> {
         let required = &cx.config.required_pii_types;
         let mut out = Vec::new();

@@ -4,21 +4,11 @@
 use serde_json::json;
 
 use super::{guardrail_ref, per_guardrail};
-use crate::checks::coverage::{Data, Needs, Per};
 use crate::checks::{Check, Draft, EvalContext};
 
 pub struct GuardrailPromptAttackWeak;
 
 impl Check for GuardrailPromptAttackWeak {
-    fn code(&self) -> &'static str {
-        "GRD-003"
-    }
-    fn needs(&self) -> Needs {
-        Needs::both(&[Data::Bedrock], Per::Region)
-    }
-    fn metadata_source(&self) -> &'static str {
-        include_str!("../../../checks/guardrails/GRD-003.toml")
-    }
     fn run(&self, cx: &EvalContext<'_>) -> Vec<Draft> {
         per_guardrail(cx, "prompt-attack filtering", |acct, region, g| {
             let id = acct.account.id.as_str();

@@ -11,7 +11,6 @@ use serde_json::{Value, json};
 
 use super::{guardrail_ref, no_detail_draft, region_guardrails, root_arn, unlisted_draft};
 use crate::checks::context::{AccountView, NamedPolicy};
-use crate::checks::coverage::{Data, Needs, Per};
 use crate::checks::{Check, Draft, EvalContext};
 use crate::model::Guardrail;
 
@@ -125,15 +124,6 @@ fn draft_refs(acct: &AccountView<'_>) -> Vec<DraftRef> {
 }
 
 impl Check for GuardrailUnversioned {
-    fn code(&self) -> &'static str {
-        "GRD-007"
-    }
-    fn needs(&self) -> Needs {
-        Needs::both(&[Data::Bedrock], Per::Region)
-    }
-    fn metadata_source(&self) -> &'static str {
-        include_str!("../../../checks/guardrails/GRD-007.toml")
-    }
     fn run(&self, cx: &EvalContext<'_>) -> Vec<Draft> {
         let mut out = Vec::new();
         for acct in &cx.accounts {

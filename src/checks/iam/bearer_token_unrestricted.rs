@@ -3,7 +3,6 @@
 use serde_json::{Value, json};
 
 use super::{can_invoke, iam_gap, is_management, root_arn, scope_regions, scp_levels};
-use crate::checks::coverage::{Data, Needs, Per};
 use crate::checks::{Check, Draft, EvalContext};
 use crate::policy::{DecisionEffect, Request, evaluate_scp};
 
@@ -13,19 +12,6 @@ const ACTION: &str = "bedrock:CallWithBearerToken";
 const TOKEN_TYPES: [&str; 2] = ["LONG_TERM", "SHORT_TERM"];
 
 impl Check for BearerTokenUnrestricted {
-    fn code(&self) -> &'static str {
-        "IAM-006"
-    }
-    fn needs(&self) -> Needs {
-        Needs {
-            pass: &[Data::Iam],
-            fail: &[Data::Iam, Data::Scps],
-            per: Per::Account,
-        }
-    }
-    fn metadata_source(&self) -> &'static str {
-        include_str!("../../../checks/iam/IAM-006.toml")
-    }
     fn run(&self, cx: &EvalContext<'_>) -> Vec<Draft> {
         let mut out = Vec::new();
         for acct in &cx.accounts {

@@ -7,7 +7,6 @@ use super::{
     PROBE_MODEL_ID, can_invoke, fm_arn, iam_gap, open_effect_str, principal_json, probe_invoke,
     scope_regions,
 };
-use crate::checks::coverage::{Data, Needs, Per};
 use crate::checks::{Check, Draft, EvalContext};
 
 pub struct BedrockAdminOnWorkload;
@@ -20,15 +19,6 @@ const ADMIN_ACTIONS: [&str; 2] = [
 ];
 
 impl Check for BedrockAdminOnWorkload {
-    fn code(&self) -> &'static str {
-        "IAM-003"
-    }
-    fn needs(&self) -> Needs {
-        Needs::both(&[Data::Iam], Per::Account)
-    }
-    fn metadata_source(&self) -> &'static str {
-        include_str!("../../../checks/iam/IAM-003.toml")
-    }
     fn run(&self, cx: &EvalContext<'_>) -> Vec<Draft> {
         let mut out = Vec::new();
         for acct in &cx.accounts {

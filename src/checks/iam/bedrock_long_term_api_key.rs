@@ -3,22 +3,12 @@
 use serde_json::json;
 
 use super::iam_gap;
-use crate::checks::coverage::{Data, Needs, Per};
 use crate::checks::{Check, Draft, EvalContext};
 use crate::model::Probe;
 
 pub struct BedrockLongTermApiKey;
 
 impl Check for BedrockLongTermApiKey {
-    fn code(&self) -> &'static str {
-        "IAM-005"
-    }
-    fn needs(&self) -> Needs {
-        Needs::both(&[Data::Iam], Per::Account)
-    }
-    fn metadata_source(&self) -> &'static str {
-        include_str!("../../../checks/iam/IAM-005.toml")
-    }
     fn run(&self, cx: &EvalContext<'_>) -> Vec<Draft> {
         let mut out = Vec::new();
         for acct in &cx.accounts {

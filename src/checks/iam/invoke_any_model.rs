@@ -6,21 +6,11 @@ use super::{
     PROBE_MODEL_ID, can_invoke, fm_arn, iam_gap, principal_json, probe_invoke, scope_regions,
     scp_note,
 };
-use crate::checks::coverage::{Data, Needs, Per};
 use crate::checks::{Check, Draft, EvalContext};
 
 pub struct InvokeAnyModel;
 
 impl Check for InvokeAnyModel {
-    fn code(&self) -> &'static str {
-        "IAM-001"
-    }
-    fn needs(&self) -> Needs {
-        Needs::both(&[Data::Iam], Per::Account)
-    }
-    fn metadata_source(&self) -> &'static str {
-        include_str!("../../../checks/iam/IAM-001.toml")
-    }
     fn run(&self, cx: &EvalContext<'_>) -> Vec<Draft> {
         let mut out = Vec::new();
         for acct in &cx.accounts {

@@ -6,25 +6,11 @@ use super::{
     OUTSIDE_REGION, can_invoke, iam_gap, invoke_candidates, principal_json, probe_invoke,
     scope_regions, scp_note,
 };
-use crate::checks::coverage::{Data, Needs, Per};
 use crate::checks::{Check, Draft, EvalContext};
 
 pub struct InvokeAnyRegion;
 
 impl Check for InvokeAnyRegion {
-    fn code(&self) -> &'static str {
-        "IAM-002"
-    }
-    fn needs(&self) -> Needs {
-        Needs {
-            pass: &[Data::Iam],
-            fail: &[Data::Iam, Data::Scps],
-            per: Per::Account,
-        }
-    }
-    fn metadata_source(&self) -> &'static str {
-        include_str!("../../../checks/iam/IAM-002.toml")
-    }
     fn run(&self, cx: &EvalContext<'_>) -> Vec<Draft> {
         let mut out = Vec::new();
         for acct in &cx.accounts {

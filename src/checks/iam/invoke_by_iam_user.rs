@@ -4,21 +4,11 @@ use serde_json::json;
 
 use super::{can_invoke, iam_gap, principal_json, scp_note};
 use crate::checks::context::PrincipalKind;
-use crate::checks::coverage::{Data, Needs, Per};
 use crate::checks::{Check, Draft, EvalContext};
 
 pub struct InvokeByIamUser;
 
 impl Check for InvokeByIamUser {
-    fn code(&self) -> &'static str {
-        "IAM-004"
-    }
-    fn needs(&self) -> Needs {
-        Needs::both(&[Data::Iam], Per::Account)
-    }
-    fn metadata_source(&self) -> &'static str {
-        include_str!("../../../checks/iam/IAM-004.toml")
-    }
     fn run(&self, cx: &EvalContext<'_>) -> Vec<Draft> {
         let mut out = Vec::new();
         for acct in &cx.accounts {

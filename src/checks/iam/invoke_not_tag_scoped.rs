@@ -4,21 +4,11 @@
 use serde_json::json;
 
 use super::{can_invoke, decide_with_absent, iam_gap, open_effect_str, principal_json};
-use crate::checks::coverage::{Data, Needs, Per};
 use crate::checks::{Check, Draft, EvalContext};
 
 pub struct InvokeNotTagScoped;
 
 impl Check for InvokeNotTagScoped {
-    fn code(&self) -> &'static str {
-        "IAM-008"
-    }
-    fn needs(&self) -> Needs {
-        Needs::both(&[Data::Iam], Per::Account)
-    }
-    fn metadata_source(&self) -> &'static str {
-        include_str!("../../../checks/iam/IAM-008.toml")
-    }
     fn run(&self, cx: &EvalContext<'_>) -> Vec<Draft> {
         let mut out = Vec::new();
         let key = format!("aws:PrincipalTag/{}", cx.config.tags.workload);

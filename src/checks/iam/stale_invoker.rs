@@ -4,21 +4,11 @@ use serde_json::json;
 
 use super::{can_invoke, iam_gap, principal_json};
 use crate::checks::context::PrincipalKind;
-use crate::checks::coverage::{Data, Needs, Per};
 use crate::checks::{Check, Draft, EvalContext, Severity};
 
 pub struct StaleInvoker;
 
 impl Check for StaleInvoker {
-    fn code(&self) -> &'static str {
-        "IAM-007"
-    }
-    fn needs(&self) -> Needs {
-        Needs::both(&[Data::Iam], Per::Account)
-    }
-    fn metadata_source(&self) -> &'static str {
-        include_str!("../../../checks/iam/IAM-007.toml")
-    }
     fn run(&self, cx: &EvalContext<'_>) -> Vec<Draft> {
         let mut out = Vec::new();
         let limit = i64::from(cx.config.stale_days);

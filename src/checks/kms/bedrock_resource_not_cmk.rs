@@ -8,7 +8,6 @@
 use serde_json::json;
 
 use super::cmk_draft;
-use crate::checks::coverage::{Data, Needs, Per};
 use crate::checks::network::account_root;
 use crate::checks::{Check, Draft, EvalContext};
 
@@ -17,15 +16,6 @@ pub struct BedrockResourceNotCmk;
 const NOT_COLLECTED: &str = "agents, knowledge bases and prompts are not collected by this version of perimeter and were not examined";
 
 impl Check for BedrockResourceNotCmk {
-    fn code(&self) -> &'static str {
-        "KMS-006"
-    }
-    fn needs(&self) -> Needs {
-        Needs::both(&[Data::Bedrock], Per::Region)
-    }
-    fn metadata_source(&self) -> &'static str {
-        include_str!("../../../checks/kms/KMS-006.toml")
-    }
     fn run(&self, cx: &EvalContext<'_>) -> Vec<Draft> {
         let mut out = Vec::new();
         for acct in &cx.accounts {

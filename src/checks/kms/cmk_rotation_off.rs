@@ -3,7 +3,6 @@
 use serde_json::json;
 
 use super::all_keys;
-use crate::checks::coverage::{Data, Needs, Per};
 use crate::checks::{Check, Draft, EvalContext};
 use crate::model::{KmsKey, Probe};
 
@@ -20,15 +19,6 @@ fn rotatable(k: &KmsKey) -> bool {
 }
 
 impl Check for CmkRotationOff {
-    fn code(&self) -> &'static str {
-        "KMS-001"
-    }
-    fn needs(&self) -> Needs {
-        Needs::both(&[Data::Kms], Per::Region)
-    }
-    fn metadata_source(&self) -> &'static str {
-        include_str!("../../../checks/kms/KMS-001.toml")
-    }
     fn run(&self, cx: &EvalContext<'_>) -> Vec<Draft> {
         let mut out = Vec::new();
         for (account, region, key) in all_keys(cx) {

@@ -3,22 +3,12 @@
 use serde_json::json;
 
 use super::cmk_draft;
-use crate::checks::coverage::{Data, Needs, Per};
 use crate::checks::network::account_root;
 use crate::checks::{Check, Draft, EvalContext};
 
 pub struct GuardrailNotCmk;
 
 impl Check for GuardrailNotCmk {
-    fn code(&self) -> &'static str {
-        "KMS-005"
-    }
-    fn needs(&self) -> Needs {
-        Needs::both(&[Data::Bedrock], Per::Region)
-    }
-    fn metadata_source(&self) -> &'static str {
-        include_str!("../../../checks/kms/KMS-005.toml")
-    }
     fn run(&self, cx: &EvalContext<'_>) -> Vec<Draft> {
         let mut out = Vec::new();
         for acct in &cx.accounts {

@@ -4,7 +4,6 @@
 use serde_json::json;
 
 use super::resolve;
-use crate::checks::coverage::{Data, Needs, Per};
 use crate::checks::{Check, Draft, EvalContext};
 use crate::model::Probe;
 
@@ -28,15 +27,6 @@ pub(crate) fn log_group_arn(
 }
 
 impl Check for InvocationLogsNotCmk {
-    fn code(&self) -> &'static str {
-        "KMS-004"
-    }
-    fn needs(&self) -> Needs {
-        Needs::both(&[Data::Bedrock, Data::Storage], Per::Region)
-    }
-    fn metadata_source(&self) -> &'static str {
-        include_str!("../../../checks/kms/KMS-004.toml")
-    }
     fn run(&self, cx: &EvalContext<'_>) -> Vec<Draft> {
         let mut out = Vec::new();
         for acct in &cx.accounts {

@@ -11,7 +11,6 @@ use serde_json::{Value, json};
 
 use super::key_policy_wildcard::key_decision;
 use super::{all_keys, key_policy, key_policy_label};
-use crate::checks::coverage::{Data, Needs, Per};
 use crate::checks::network::{account_root, open_json};
 use crate::checks::{Check, Draft, EvalContext};
 use crate::policy::{Labeled, Policy, ServiceSemantics};
@@ -19,15 +18,6 @@ use crate::policy::{Labeled, Policy, ServiceSemantics};
 pub struct KeyDecryptTooBroad;
 
 impl Check for KeyDecryptTooBroad {
-    fn code(&self) -> &'static str {
-        "KMS-007"
-    }
-    fn needs(&self) -> Needs {
-        Needs::both(&[Data::Kms, Data::Iam], Per::Region)
-    }
-    fn metadata_source(&self) -> &'static str {
-        include_str!("../../../checks/kms/KMS-007.toml")
-    }
     fn run(&self, cx: &EvalContext<'_>) -> Vec<Draft> {
         let mut out = Vec::new();
         for (account, region, key) in all_keys(cx) {

@@ -13,7 +13,6 @@
 use serde_json::{Value, json};
 
 use super::{all_keys, key_policy, key_policy_label};
-use crate::checks::coverage::{Data, Needs, Per};
 use crate::checks::network::{
     ALLOW_ALL_LABEL, allow_all_identity, named_aws_principals, open_json, outsider_arn,
 };
@@ -61,15 +60,6 @@ fn bare_request(principal: &str, action: &str, key_arn: &str, key_account: &str)
 }
 
 impl Check for KeyPolicyWildcard {
-    fn code(&self) -> &'static str {
-        "KMS-002"
-    }
-    fn needs(&self) -> Needs {
-        Needs::both(&[Data::Kms], Per::Region)
-    }
-    fn metadata_source(&self) -> &'static str {
-        include_str!("../../../checks/kms/KMS-002.toml")
-    }
     fn run(&self, cx: &EvalContext<'_>) -> Vec<Draft> {
         let allow_all = allow_all_identity();
         let mut out = Vec::new();

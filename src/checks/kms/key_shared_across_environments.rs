@@ -18,7 +18,6 @@ use std::collections::BTreeMap;
 use serde_json::{Value, json};
 
 use super::{KeyRef, resolve};
-use crate::checks::coverage::{Data, Needs, Per};
 use crate::checks::{Check, Draft, EvalContext};
 use crate::model::Tags;
 
@@ -75,19 +74,6 @@ fn arn_region_account(arn: &str) -> (String, String) {
 }
 
 impl Check for KeySharedAcrossEnvironments {
-    fn code(&self) -> &'static str {
-        "KMS-003"
-    }
-    fn needs(&self) -> Needs {
-        Needs {
-            pass: &[Data::Kms, Data::Bedrock, Data::CloudTrail, Data::Storage],
-            fail: &[Data::Kms],
-            per: Per::Region,
-        }
-    }
-    fn metadata_source(&self) -> &'static str {
-        include_str!("../../../checks/kms/KMS-003.toml")
-    }
     fn run(&self, cx: &EvalContext<'_>) -> Vec<Draft> {
         let tag = cx.config.tags.environment.as_str();
         let mut keys: BTreeMap<String, KeyUse> = BTreeMap::new();

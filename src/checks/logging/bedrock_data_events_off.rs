@@ -8,22 +8,12 @@
 use serde_json::json;
 
 use super::{bedrock_data_types, regions_without_cloudtrail, root_arn, trail_region, trails};
-use crate::checks::coverage::{Data, Needs, Per};
 use crate::checks::{Check, Draft, EvalContext};
 use crate::model::Probe;
 
 pub struct BedrockDataEventsOff;
 
 impl Check for BedrockDataEventsOff {
-    fn code(&self) -> &'static str {
-        "LOG-009"
-    }
-    fn needs(&self) -> Needs {
-        Needs::both(&[Data::CloudTrail], Per::Account)
-    }
-    fn metadata_source(&self) -> &'static str {
-        include_str!("../../../checks/logging/LOG-009.toml")
-    }
     fn run(&self, cx: &EvalContext<'_>) -> Vec<Draft> {
         let mut out = Vec::new();
         for acct in &cx.accounts {

@@ -9,22 +9,12 @@
 use serde_json::json;
 
 use super::{find_bucket, s3_gap, trail_region, trails};
-use crate::checks::coverage::{Data, Needs, Per};
 use crate::checks::{Check, Draft, EvalContext};
 use crate::model::Probe;
 
 pub struct CloudtrailBucketUnlocked;
 
 impl Check for CloudtrailBucketUnlocked {
-    fn code(&self) -> &'static str {
-        "LOG-006"
-    }
-    fn needs(&self) -> Needs {
-        Needs::both(&[Data::CloudTrail], Per::Region)
-    }
-    fn metadata_source(&self) -> &'static str {
-        include_str!("../../../checks/logging/LOG-006.toml")
-    }
     fn run(&self, cx: &EvalContext<'_>) -> Vec<Draft> {
         let mut out = Vec::new();
         for acct in &cx.accounts {

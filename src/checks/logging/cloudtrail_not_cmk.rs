@@ -3,21 +3,11 @@
 use serde_json::json;
 
 use super::{resolve_key, trail_region, trails};
-use crate::checks::coverage::{Data, Needs, Per};
 use crate::checks::{Check, Draft, EvalContext};
 
 pub struct CloudtrailNotCmk;
 
 impl Check for CloudtrailNotCmk {
-    fn code(&self) -> &'static str {
-        "LOG-005"
-    }
-    fn needs(&self) -> Needs {
-        Needs::both(&[Data::CloudTrail], Per::Region)
-    }
-    fn metadata_source(&self) -> &'static str {
-        include_str!("../../../checks/logging/LOG-005.toml")
-    }
     fn run(&self, cx: &EvalContext<'_>) -> Vec<Draft> {
         let mut out = Vec::new();
         for acct in &cx.accounts {

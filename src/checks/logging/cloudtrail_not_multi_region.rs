@@ -3,7 +3,6 @@
 use serde_json::{Value, json};
 
 use super::{records_management_events, regions_without_cloudtrail, root_arn, trails};
-use crate::checks::coverage::{Data, Needs, Per};
 use crate::checks::{Check, Draft, EvalContext};
 use crate::model::{Probe, Trail};
 
@@ -49,15 +48,6 @@ fn judge(t: &Trail) -> (Verdict, Value) {
 }
 
 impl Check for CloudtrailNotMultiRegion {
-    fn code(&self) -> &'static str {
-        "LOG-003"
-    }
-    fn needs(&self) -> Needs {
-        Needs::both(&[Data::CloudTrail], Per::Account)
-    }
-    fn metadata_source(&self) -> &'static str {
-        include_str!("../../../checks/logging/LOG-003.toml")
-    }
     fn run(&self, cx: &EvalContext<'_>) -> Vec<Draft> {
         let mut out = Vec::new();
         for acct in &cx.accounts {

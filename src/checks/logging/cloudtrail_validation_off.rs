@@ -3,21 +3,11 @@
 use serde_json::json;
 
 use super::{trail_region, trails};
-use crate::checks::coverage::{Data, Needs, Per};
 use crate::checks::{Check, Draft, EvalContext};
 
 pub struct CloudtrailValidationOff;
 
 impl Check for CloudtrailValidationOff {
-    fn code(&self) -> &'static str {
-        "LOG-004"
-    }
-    fn needs(&self) -> Needs {
-        Needs::both(&[Data::CloudTrail], Per::Region)
-    }
-    fn metadata_source(&self) -> &'static str {
-        include_str!("../../../checks/logging/LOG-004.toml")
-    }
     fn run(&self, cx: &EvalContext<'_>) -> Vec<Draft> {
         let mut out = Vec::new();
         for acct in &cx.accounts {

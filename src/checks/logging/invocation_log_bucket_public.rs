@@ -13,7 +13,6 @@ use std::collections::BTreeSet;
 use serde_json::{Value, json};
 
 use super::{find_bucket, invocation_configs, invocation_log_object_arn, parse_policy, s3_gap};
-use crate::checks::coverage::{Data, Needs, Per};
 use crate::checks::{Check, Draft, EvalContext};
 use crate::model::Probe;
 use crate::policy::{Context, Labeled, Policy, PolicySet, PrincipalSpec, Principals, Request};
@@ -118,15 +117,6 @@ fn public_readers(
 }
 
 impl Check for InvocationLogBucketPublic {
-    fn code(&self) -> &'static str {
-        "LOG-010"
-    }
-    fn needs(&self) -> Needs {
-        Needs::both(&[Data::Bedrock, Data::Storage], Per::Region)
-    }
-    fn metadata_source(&self) -> &'static str {
-        include_str!("../../../checks/logging/LOG-010.toml")
-    }
     fn run(&self, cx: &EvalContext<'_>) -> Vec<Draft> {
         let mut out = Vec::new();
         for acct in &cx.accounts {

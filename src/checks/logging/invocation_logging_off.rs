@@ -3,22 +3,12 @@
 use serde_json::json;
 
 use super::{active_reasons, root_arn};
-use crate::checks::coverage::{Data, Needs, Per};
 use crate::checks::{Check, Draft, EvalContext};
 use crate::model::Probe;
 
 pub struct InvocationLoggingOff;
 
 impl Check for InvocationLoggingOff {
-    fn code(&self) -> &'static str {
-        "LOG-001"
-    }
-    fn needs(&self) -> Needs {
-        Needs::both(&[Data::Bedrock, Data::Activity], Per::Region)
-    }
-    fn metadata_source(&self) -> &'static str {
-        include_str!("../../../checks/logging/LOG-001.toml")
-    }
     fn run(&self, cx: &EvalContext<'_>) -> Vec<Draft> {
         let mut out = Vec::new();
         for acct in &cx.accounts {

@@ -6,22 +6,12 @@
 use serde_json::json;
 
 use super::{active_reasons, logging_config_arn};
-use crate::checks::coverage::{Data, Needs, Per};
 use crate::checks::{Check, Draft, EvalContext};
 use crate::model::Probe;
 
 pub struct InvocationLoggingTextOff;
 
 impl Check for InvocationLoggingTextOff {
-    fn code(&self) -> &'static str {
-        "LOG-002"
-    }
-    fn needs(&self) -> Needs {
-        Needs::both(&[Data::Bedrock], Per::Region)
-    }
-    fn metadata_source(&self) -> &'static str {
-        include_str!("../../../checks/logging/LOG-002.toml")
-    }
     fn run(&self, cx: &EvalContext<'_>) -> Vec<Draft> {
         let mut out = Vec::new();
         for acct in &cx.accounts {

@@ -19,7 +19,6 @@ use super::{
     resolve_key,
 };
 use crate::checks::context::{AccountView, PrincipalView};
-use crate::checks::coverage::{Data, Needs, Per};
 use crate::checks::{Check, Draft, EvalContext};
 use crate::model::Probe;
 use crate::policy::{Labeled, Policy, ServiceSemantics};
@@ -165,15 +164,6 @@ fn can_read(
 }
 
 impl Check for InvocationLogsReadableByInvokers {
-    fn code(&self) -> &'static str {
-        "LOG-008"
-    }
-    fn needs(&self) -> Needs {
-        Needs::both(&[Data::Iam, Data::Bedrock], Per::Account)
-    }
-    fn metadata_source(&self) -> &'static str {
-        include_str!("../../../checks/logging/LOG-008.toml")
-    }
     fn run(&self, cx: &EvalContext<'_>) -> Vec<Draft> {
         let mut out = Vec::new();
         for acct in &cx.accounts {

@@ -14,7 +14,6 @@ use super::{
     arn_region, find_bucket, find_log_group, invocation_buckets, invocation_configs,
     log_group_name_from_arn, normalize_log_group_arn, s3_gap, trails,
 };
-use crate::checks::coverage::{Data, Needs, Per};
 use crate::checks::{Check, Draft, EvalContext};
 use crate::model::{LogGroup, Probe};
 
@@ -37,18 +36,6 @@ fn group_arn(partition: &str, region: &str, account: &str, name: &str) -> String
 }
 
 impl Check for LogRetentionShort {
-    fn code(&self) -> &'static str {
-        "LOG-007"
-    }
-    fn needs(&self) -> Needs {
-        Needs::both(
-            &[Data::Bedrock, Data::CloudTrail, Data::Storage],
-            Per::Region,
-        )
-    }
-    fn metadata_source(&self) -> &'static str {
-        include_str!("../../../checks/logging/LOG-007.toml")
-    }
     fn run(&self, cx: &EvalContext<'_>) -> Vec<Draft> {
         let floor = cx.config.log_retention_days;
         let mut out = Vec::new();

@@ -6,21 +6,11 @@ use super::{
     ec2_by_region, endpoint_arn, endpoint_evidence, endpoint_policy, endpoint_policy_label,
     is_runtime_endpoint, open_json, outsider_arn, probe_model_arn, through_endpoint,
 };
-use crate::checks::coverage::{Data, Needs, Per};
 use crate::checks::{Check, Draft, EvalContext};
 
 pub struct EndpointPolicyOpen;
 
 impl Check for EndpointPolicyOpen {
-    fn code(&self) -> &'static str {
-        "NET-003"
-    }
-    fn needs(&self) -> Needs {
-        Needs::both(&[Data::Ec2], Per::Region)
-    }
-    fn metadata_source(&self) -> &'static str {
-        include_str!("../../../checks/network/NET-003.toml")
-    }
     fn run(&self, cx: &EvalContext<'_>) -> Vec<Draft> {
         let mut out = Vec::new();
         for acct in &cx.accounts {

@@ -15,7 +15,6 @@ use super::{
     is_runtime_endpoint, named_aws_principals, open_json, outsider_arn, probe_model_arn,
     through_endpoint,
 };
-use crate::checks::coverage::{Data, Needs, Per};
 use crate::checks::{Check, Draft, EvalContext};
 use crate::policy::UnknownKeys;
 
@@ -31,15 +30,6 @@ pub(crate) fn foreign_region(region: &str) -> &'static str {
 }
 
 impl Check for EndpointPolicyRegionUnpinned {
-    fn code(&self) -> &'static str {
-        "NET-004"
-    }
-    fn needs(&self) -> Needs {
-        Needs::both(&[Data::Ec2], Per::Region)
-    }
-    fn metadata_source(&self) -> &'static str {
-        include_str!("../../../checks/network/NET-004.toml")
-    }
     fn run(&self, cx: &EvalContext<'_>) -> Vec<Draft> {
         let mut out = Vec::new();
         for acct in &cx.accounts {

@@ -1,21 +1,11 @@
 //! NET-002: a Bedrock interface endpoint has private DNS disabled.
 
 use super::{ec2_by_region, endpoint_arn, endpoint_evidence, is_bedrock_endpoint};
-use crate::checks::coverage::{Data, Needs, Per};
 use crate::checks::{Check, Draft, EvalContext};
 
 pub struct EndpointPrivateDnsOff;
 
 impl Check for EndpointPrivateDnsOff {
-    fn code(&self) -> &'static str {
-        "NET-002"
-    }
-    fn needs(&self) -> Needs {
-        Needs::both(&[Data::Ec2], Per::Region)
-    }
-    fn metadata_source(&self) -> &'static str {
-        include_str!("../../../checks/network/NET-002.toml")
-    }
     fn run(&self, cx: &EvalContext<'_>) -> Vec<Draft> {
         let mut out = Vec::new();
         for acct in &cx.accounts {

@@ -3,7 +3,6 @@
 use serde_json::{Value, json};
 
 use super::{ec2_by_region, endpoint_arn, endpoint_evidence, is_bedrock_endpoint};
-use crate::checks::coverage::{Data, Needs, Per};
 use crate::checks::{Check, Draft, EvalContext};
 use crate::model::SgRule;
 
@@ -28,15 +27,6 @@ fn rule_json(rule: &SgRule) -> Value {
 }
 
 impl Check for EndpointSgOpen {
-    fn code(&self) -> &'static str {
-        "NET-006"
-    }
-    fn needs(&self) -> Needs {
-        Needs::both(&[Data::Ec2], Per::Region)
-    }
-    fn metadata_source(&self) -> &'static str {
-        include_str!("../../../checks/network/NET-006.toml")
-    }
     fn run(&self, cx: &EvalContext<'_>) -> Vec<Draft> {
         let mut out = Vec::new();
         for acct in &cx.accounts {

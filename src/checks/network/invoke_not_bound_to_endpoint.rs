@@ -14,7 +14,6 @@ use super::{
     account_root, allowed_resource_patterns, condition_keys, instantiate_model_patterns, open_json,
     probe_model_arn,
 };
-use crate::checks::coverage::{Data, Needs, Per};
 use crate::checks::{Check, Draft, EvalContext};
 
 pub struct InvokeNotBoundToEndpoint;
@@ -22,15 +21,6 @@ pub struct InvokeNotBoundToEndpoint;
 const ENDPOINT_KEYS: [&str; 2] = ["aws:sourcevpce", "aws:sourcevpc"];
 
 impl Check for InvokeNotBoundToEndpoint {
-    fn code(&self) -> &'static str {
-        "NET-005"
-    }
-    fn needs(&self) -> Needs {
-        Needs::both(&[Data::Iam], Per::Account)
-    }
-    fn metadata_source(&self) -> &'static str {
-        include_str!("../../../checks/network/NET-005.toml")
-    }
     fn run(&self, cx: &EvalContext<'_>) -> Vec<Draft> {
         let mut out = Vec::new();
         for acct in &cx.accounts {

@@ -3,21 +3,11 @@
 use serde_json::json;
 
 use super::{account_root, is_runtime_endpoint, is_usable, vpc_arn};
-use crate::checks::coverage::{Data, Needs, Per};
 use crate::checks::{Check, Draft, EvalContext};
 
 pub struct RuntimeEndpointMissing;
 
 impl Check for RuntimeEndpointMissing {
-    fn code(&self) -> &'static str {
-        "NET-001"
-    }
-    fn needs(&self) -> Needs {
-        Needs::both(&[Data::Ec2, Data::Activity], Per::Region)
-    }
-    fn metadata_source(&self) -> &'static str {
-        include_str!("../../../checks/network/NET-001.toml")
-    }
     fn run(&self, cx: &EvalContext<'_>) -> Vec<Draft> {
         let mut out = Vec::new();
         for acct in &cx.accounts {

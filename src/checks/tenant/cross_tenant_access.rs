@@ -4,7 +4,6 @@
 use serde_json::{Value, json};
 
 use super::{is_active, keys, tenants_of};
-use crate::checks::coverage::{Data, Needs, Per};
 use crate::checks::iam::{open_effect_str, principal_json};
 use crate::checks::{Check, Draft, EvalContext};
 use crate::model::Probe;
@@ -20,15 +19,6 @@ fn parse(v: &Value) -> Result<Policy, String> {
 }
 
 impl Check for CrossTenantAccess {
-    fn code(&self) -> &'static str {
-        "TEN-001"
-    }
-    fn needs(&self) -> Needs {
-        Needs::both(&[Data::Iam, Data::Kms], Per::Account)
-    }
-    fn metadata_source(&self) -> &'static str {
-        include_str!("../../../checks/tenant/TEN-001.toml")
-    }
     fn run(&self, cx: &EvalContext<'_>) -> Vec<Draft> {
         let mut out = Vec::new();
         let tkey = cx.config.tags.tenant.clone();

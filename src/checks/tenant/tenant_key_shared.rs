@@ -6,22 +6,12 @@ use std::collections::BTreeSet;
 use serde_json::json;
 
 use super::{all_tenants, is_active, keys, refers_to, tenants_of};
-use crate::checks::coverage::{Data, Needs, Per};
 use crate::checks::iam::root_arn;
 use crate::checks::{Check, Draft, EvalContext};
 
 pub struct TenantKeyShared;
 
 impl Check for TenantKeyShared {
-    fn code(&self) -> &'static str {
-        "TEN-002"
-    }
-    fn needs(&self) -> Needs {
-        Needs::both(&[Data::Kms], Per::Account)
-    }
-    fn metadata_source(&self) -> &'static str {
-        include_str!("../../../checks/tenant/TEN-002.toml")
-    }
     fn run(&self, cx: &EvalContext<'_>) -> Vec<Draft> {
         let mut out = Vec::new();
         let tkey = &cx.config.tags.tenant;

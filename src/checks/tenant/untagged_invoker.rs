@@ -4,22 +4,12 @@
 use serde_json::json;
 
 use super::{all_tenants, is_active};
-use crate::checks::coverage::{Data, Needs, Per};
 use crate::checks::iam::{can_invoke, principal_json};
 use crate::checks::{Check, Draft, EvalContext};
 
 pub struct UntaggedInvoker;
 
 impl Check for UntaggedInvoker {
-    fn code(&self) -> &'static str {
-        "TEN-003"
-    }
-    fn needs(&self) -> Needs {
-        Needs::both(&[Data::Iam], Per::Account)
-    }
-    fn metadata_source(&self) -> &'static str {
-        include_str!("../../../checks/tenant/TEN-003.toml")
-    }
     fn run(&self, cx: &EvalContext<'_>) -> Vec<Draft> {
         let mut out = Vec::new();
         let tkey = &cx.config.tags.tenant;
