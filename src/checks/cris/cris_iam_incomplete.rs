@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use super::{Geographies, UNSPECIFIED, UsableProfile, destinations, usable_profiles};
 use crate::checks::context::{AccountView, PrincipalView};
 use crate::checks::iam::{
-    INVOKE_ACTIONS, decide_with_absent, fm_arn, iam_gap, open_effect_str, probe_invoke,
+    INVOKE_ACTIONS, decide_with_absent, fm_arn, open_effect_str, probe_invoke,
 };
 use crate::checks::{Check, Draft, EvalContext};
 use crate::policy::{Effect, ResourceSpec};
@@ -60,10 +60,6 @@ impl Check for CrisIamIncomplete {
         let mut out = Vec::new();
         let geos = Geographies::new(cx.config);
         for acct in &cx.accounts {
-            if let Some(d) = iam_gap(cx, acct, "whether inference-profile grants are complete") {
-                out.push(d);
-                continue;
-            }
             let id = acct.account.id.as_str();
             for prof in usable_profiles(cx, acct) {
                 let hops = model_hops(acct, &geos, &prof);

@@ -6,7 +6,7 @@ use serde_json::json;
 use super::{
     Geographies, Hop, UNSPECIFIED, destinations, residency, scp_hops, scp_levels, usable_profiles,
 };
-use crate::checks::iam::{iam_gap, probe_invoke};
+use crate::checks::iam::{probe_invoke};
 use crate::checks::{Check, Draft, EvalContext};
 
 pub struct ResidencyBreach;
@@ -19,10 +19,6 @@ impl Check for ResidencyBreach {
             let Some((geo, source)) = residency(cx, acct) else {
                 continue;
             };
-            if let Some(d) = iam_gap(cx, acct, "who can invoke inference profiles") {
-                out.push(d);
-                continue;
-            }
             let id = acct.account.id.as_str();
             let levels = scp_levels(cx, acct);
             for prof in usable_profiles(cx, acct) {

@@ -2,7 +2,7 @@
 
 use serde_json::{Value, json};
 
-use super::{can_invoke, iam_gap, is_management, root_arn, scope_regions, scp_levels};
+use super::{can_invoke, is_management, root_arn, scope_regions, scp_levels};
 use crate::checks::{Check, Draft, EvalContext};
 use crate::policy::{DecisionEffect, Request, evaluate_scp};
 
@@ -58,10 +58,6 @@ impl Check for BearerTokenUnrestricted {
                 continue;
             }
             // 2. the identity policies of every principal that can invoke
-            if let Some(d) = iam_gap(cx, acct, "whether Bedrock API keys are restricted") {
-                out.push(d);
-                continue;
-            }
             let mut invokers = Vec::new();
             let mut open = Vec::new();
             for p in acct.principals.iter().filter(|p| !p.is_service_linked) {

@@ -4,7 +4,7 @@
 use serde_json::json;
 
 use super::{
-    PROBE_MODEL_ID, can_invoke, fm_arn, iam_gap, open_effect_str, principal_json, probe_invoke,
+    PROBE_MODEL_ID, can_invoke, fm_arn, open_effect_str, principal_json, probe_invoke,
     scope_regions,
 };
 use crate::checks::{Check, Draft, EvalContext};
@@ -22,10 +22,6 @@ impl Check for BedrockAdminOnWorkload {
     fn run(&self, cx: &EvalContext<'_>) -> Vec<Draft> {
         let mut out = Vec::new();
         for acct in &cx.accounts {
-            if let Some(d) = iam_gap(cx, acct, "which workload principals administer Bedrock") {
-                out.push(d);
-                continue;
-            }
             let id = acct.account.id.as_str();
             let region = scope_regions(cx, acct)
                 .into_iter()

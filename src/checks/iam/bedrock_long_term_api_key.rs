@@ -2,7 +2,6 @@
 
 use serde_json::json;
 
-use super::iam_gap;
 use crate::checks::{Check, Draft, EvalContext};
 use crate::model::Probe;
 
@@ -12,10 +11,6 @@ impl Check for BedrockLongTermApiKey {
     fn run(&self, cx: &EvalContext<'_>) -> Vec<Draft> {
         let mut out = Vec::new();
         for acct in &cx.accounts {
-            if let Some(d) = iam_gap(cx, acct, "whether long-term Bedrock API keys exist") {
-                out.push(d);
-                continue;
-            }
             let id = acct.account.id.as_str();
             let Some(iam) = &acct.account.iam else {
                 continue;

@@ -3,7 +3,7 @@
 use serde_json::json;
 
 use super::{
-    PROBE_MODEL_ID, can_invoke, fm_arn, iam_gap, principal_json, probe_invoke, scope_regions,
+    PROBE_MODEL_ID, can_invoke, fm_arn, principal_json, probe_invoke, scope_regions,
     scp_note,
 };
 use crate::checks::{Check, Draft, EvalContext};
@@ -14,10 +14,6 @@ impl Check for InvokeAnyModel {
     fn run(&self, cx: &EvalContext<'_>) -> Vec<Draft> {
         let mut out = Vec::new();
         for acct in &cx.accounts {
-            if let Some(d) = iam_gap(cx, acct, "which principals may invoke any model") {
-                out.push(d);
-                continue;
-            }
             let id = acct.account.id.as_str();
             let regions = scope_regions(cx, acct);
             for p in acct.principals.iter().filter(|p| p.is_workload()) {

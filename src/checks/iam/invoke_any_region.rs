@@ -3,7 +3,7 @@
 use serde_json::json;
 
 use super::{
-    OUTSIDE_REGION, can_invoke, iam_gap, invoke_candidates, principal_json, probe_invoke,
+    OUTSIDE_REGION, can_invoke, invoke_candidates, principal_json, probe_invoke,
     scope_regions, scp_note,
 };
 use crate::checks::{Check, Draft, EvalContext};
@@ -14,10 +14,6 @@ impl Check for InvokeAnyRegion {
     fn run(&self, cx: &EvalContext<'_>) -> Vec<Draft> {
         let mut out = Vec::new();
         for acct in &cx.accounts {
-            if let Some(d) = iam_gap(cx, acct, "which Regions principals may invoke in") {
-                out.push(d);
-                continue;
-            }
             let id = acct.account.id.as_str();
             let mut regions = scope_regions(cx, acct);
             if !regions.iter().any(|r| r == OUTSIDE_REGION) {

@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use super::{can_invoke, iam_gap, principal_json, scp_note};
+use super::{can_invoke, principal_json, scp_note};
 use crate::checks::context::PrincipalKind;
 use crate::checks::{Check, Draft, EvalContext};
 
@@ -12,10 +12,6 @@ impl Check for InvokeByIamUser {
     fn run(&self, cx: &EvalContext<'_>) -> Vec<Draft> {
         let mut out = Vec::new();
         for acct in &cx.accounts {
-            if let Some(d) = iam_gap(cx, acct, "which IAM users may invoke models") {
-                out.push(d);
-                continue;
-            }
             let id = acct.account.id.as_str();
             for p in acct
                 .principals

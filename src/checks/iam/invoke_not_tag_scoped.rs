@@ -3,7 +3,7 @@
 
 use serde_json::json;
 
-use super::{can_invoke, decide_with_absent, iam_gap, open_effect_str, principal_json};
+use super::{can_invoke, decide_with_absent, open_effect_str, principal_json};
 use crate::checks::{Check, Draft, EvalContext};
 
 pub struct InvokeNotTagScoped;
@@ -13,10 +13,6 @@ impl Check for InvokeNotTagScoped {
         let mut out = Vec::new();
         let key = format!("aws:PrincipalTag/{}", cx.config.tags.workload);
         for acct in &cx.accounts {
-            if let Some(d) = iam_gap(cx, acct, "whether invocation is tag-scoped") {
-                out.push(d);
-                continue;
-            }
             let id = acct.account.id.as_str();
             for p in acct.principals.iter().filter(|p| p.is_workload()) {
                 let Some(probe) = can_invoke(cx, acct, p, true) else {

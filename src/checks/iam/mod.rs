@@ -332,23 +332,6 @@ pub fn principal_json(p: &PrincipalView) -> Value {
     })
 }
 
-/// `unknown` for an account whose IAM data could not be read, `None` otherwise.
-pub fn iam_gap(cx: &EvalContext<'_>, acct: &AccountView<'_>, what: &str) -> Option<Draft> {
-    if acct.account.iam.is_some() {
-        return None;
-    }
-    let id = &acct.account.id;
-    Some(
-        Draft::unknown(
-            id,
-            None,
-            root_arn(acct),
-            format!("IAM of account {id} could not be read, so {what} cannot be decided."),
-        )
-        .evidence(cx.gap_evidence(id, None, "iam")),
-    )
-}
-
 /// For a principal that does not appear able to invoke: `unknown` when some of its
 /// policies could not be read or parsed (the missing one may be the grant), else `None`.
 pub fn undecided_invoker(

@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use super::{can_invoke, iam_gap, principal_json};
+use super::{can_invoke, principal_json};
 use crate::checks::context::PrincipalKind;
 use crate::checks::{Check, Draft, EvalContext, Severity};
 
@@ -13,10 +13,6 @@ impl Check for StaleInvoker {
         let mut out = Vec::new();
         let limit = i64::from(cx.config.stale_days);
         for acct in &cx.accounts {
-            if let Some(d) = iam_gap(cx, acct, "which invokers are stale") {
-                out.push(d);
-                continue;
-            }
             let id = acct.account.id.as_str();
             for p in acct.principals.iter().filter(|p| !p.is_service_linked) {
                 let Some(probe) = can_invoke(cx, acct, p, true) else {
