@@ -336,7 +336,7 @@ fn outputs<'a>(o: &'a OutputArgs) -> Result<Outputs<'a>> {
         formats,
         output_dir: o.output_dir.as_deref(),
         table: TableOptions {
-            show_pass: o.show_pass,
+            show_pass: o.show_pass || o.verbose > 0,
             framework: o
                 .framework
                 .as_deref()

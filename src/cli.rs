@@ -227,9 +227,16 @@ pub struct OutputArgs {
     /// Focus the table's compliance summary on one framework.
     #[arg(long)]
     pub framework: Option<String>,
-    /// List passing findings in the table too.
+    /// List passing findings in the table too (and every unknown one, uncollapsed).
     #[arg(long)]
     pub show_pass: bool,
+    // The global -v/--verbose itself, declared again under the same id so that its value
+    // reaches the table options: clap gives a global's value to a subcommand's argument of
+    // the same id (and back up to `Cli::verbose`) wherever on the line it was given.
+    /// More log output on stderr (-v info, -vv debug); the table also lists what
+    /// --show-pass lists.
+    #[arg(id = "verbose", short, long, action = clap::ArgAction::Count)]
+    pub verbose: u8,
     /// Mutes file (TOML): accepted findings with a reason, an owner and an expiry date.
     #[arg(long)]
     pub mutes: Option<PathBuf>,

@@ -1,11 +1,21 @@
 //! CSV: one row per finding. Cells that a spreadsheet would read as a formula are
-//! neutralised with a leading apostrophe.
+//! neutralised with a leading apostrophe. Columns are only ever added at the end.
 
 use super::Report;
 
-const HEADER: [&str; 11] = [
-    "id", "check", "slug", "control", "status", "severity", "account", "region", "resource",
-    "message", "evidence",
+const HEADER: [&str; 12] = [
+    "id",
+    "check",
+    "slug",
+    "control",
+    "status",
+    "severity",
+    "account",
+    "region",
+    "resource",
+    "message",
+    "evidence",
+    "account_name",
 ];
 
 /// Quote a cell for CSV and defuse formula injection (`=`, `+`, `-`, `@`, tab, CR).
@@ -38,6 +48,7 @@ pub fn render(report: &Report) -> String {
             f.resource.as_str(),
             f.message.as_str(),
             &f.evidence.to_string(),
+            report.run.account_name(&f.account).unwrap_or(""),
         ];
         let cells: Vec<String> = row.iter().map(|c| cell(c)).collect();
         out.push_str(&cells.join(","));

@@ -38,6 +38,7 @@ table{border-collapse:collapse;width:100%}th,td{border-bottom:1px solid #eee;pad
 .heat td.s{text-align:center;font-weight:600;color:#fff}.na{background:#ddd;color:#555!important}
 pre{white-space:pre-wrap;word-break:break-word;background:#f4f4f6;padding:8px;border-radius:4px;font-size:12px;margin:4px 0}
 details summary{cursor:pointer}.filters{display:flex;gap:10px;flex-wrap:wrap;margin-bottom:10px}.filters label{font-size:12px}
+.an{color:#555}.nc{font-weight:400;font-style:italic}.ncr{font-size:12px;color:var(--unknown)}
 .req-met{color:var(--pass)}.req-not_met{color:var(--fail)}.req-unknown{color:var(--unknown)}code{font-size:12px}
 "#;
 
@@ -75,16 +76,45 @@ fn score_text(s: Option<u32>) -> String {
 }
 
 fn options(name: &str, label: &str, values: &BTreeSet<String>) -> String {
+    labelled_options(name, label, values.iter().map(|v| (v.clone(), v.clone())))
+}
+
+/// A filter whose options show a label other than their value.
+fn labelled_options(
+    name: &str,
+    label: &str,
+    values: impl Iterator<Item = (String, String)>,
+) -> String {
     let mut s = format!(
         "<label>{} <select name=\"{}\"><option value=\"\">all</option>",
         esc(label),
         esc(name)
     );
-    for v in values {
-        let _ = write!(s, "<option value=\"{0}\">{0}</option>", esc(v));
+    for (v, l) in values {
+        let _ = write!(s, "<option value=\"{}\">{}</option>", esc(&v), esc(&l));
     }
     s.push_str("</select></label>");
     s
+}
+
+/// `123456789012 (name)`, or the id alone: plain text, escaped by the caller.
+fn account_text(report: &Report, id: &str) -> String {
+    match report.run.account_name(id) {
+        Some(n) => format!("{id} ({n})"),
+        None => id.to_string(),
+    }
+}
+
+/// The account id in code style and its name beside it, escaped.
+fn account_cell(report: &Report, id: &str) -> String {
+    match report.run.account_name(id) {
+        Some(n) => format!(
+            "<code>{}</code> <span class=\"an\">{}</span>",
+            esc(id),
+            esc(n)
+        ),
+        None => format!("<code>{}</code>", esc(id)),
+    }
 }
 
 pub fn render(report: &Report) -> String {
@@ -104,7 +134,13 @@ caller <code>{}</code> · {} → {} · accounts: {} · Regions: {} · perimeter 
         esc(&report.run.caller),
         esc(&report.run.started),
         esc(&report.run.finished),
-        esc(&report.run.accounts.join(", ")),
+        esc(&report
+            .run
+            .accounts
+            .iter()
+            .map(|a| account_text(report, a))
+            .collect::<Vec<_>>()
+            .join(", ")),
         esc(&report.run.regions.join(", ")),
         esc(&report.tool.version),
         if report.run.partial {
@@ -149,11 +185,46 @@ caller <code>{}</code> · {} → {} · accounts: {} · Regions: {} · perimeter 
         let _ = write!(h, "<th>{}</th>", esc(c.as_str()));
     }
     h.push_str("</tr>");
-    for (acct, a) in &report.scores.by_account {
+    let mut ids: BTreeSet<&str> = report
+        .scores
+        .by_account
+        .keys()
+        .map(String::as_str)
+        .collect();
+    ids.extend(report.run.not_collected.iter().map(|n| n.account.as_str()));
+    let empty = super::AccountScore::default();
+    for acct in ids {
+        if let Some(reason) = report.run.account_not_collected(acct) {
+            let _ = write!(
+                h,
+                "<tr><td>{}</td><td class=\"s na nc\" colspan=\"{}\">not collected ({})</td></tr>",
+                account_cell(report, acct),
+                Control::ALL.len() + 1,
+                esc(reason)
+            );
+            continue;
+        }
+        let a = report.scores.by_account.get(acct).unwrap_or(&empty);
+        let regions: Vec<String> = report
+            .run
+            .not_collected
+            .iter()
+            .filter(|n| n.account == acct)
+            .filter_map(|n| {
+                n.region
+                    .as_ref()
+                    .map(|r| format!("{r} not collected ({})", n.reason))
+            })
+            .collect();
         let _ = write!(
             h,
-            "<tr><td><code>{}</code></td><td class=\"s {}\" style=\"{}\">{}</td>",
-            esc(acct),
+            "<tr><td>{}{}</td><td class=\"s {}\" style=\"{}\">{}</td>",
+            account_cell(report, acct),
+            if regions.is_empty() {
+                String::new()
+            } else {
+                format!("<div class=\"ncr\">{}</div>", esc(&regions.join("; ")))
+            },
             if a.overall.score.is_none() { "na" } else { "" },
             heat_color(a.overall.score),
             score_text(a.overall.score)
@@ -247,14 +318,20 @@ caller <code>{}</code> · {} → {} · accounts: {} · Regions: {} · perimeter 
         options("control", "Control", &controls),
         options("severity", "Severity", &severities),
         options("status", "Status", &statuses),
-        options("account", "Account", &accounts),
+        labelled_options(
+            "account",
+            "Account",
+            accounts
+                .iter()
+                .map(|a| (a.clone(), account_text(report, a)))
+        ),
     );
     for f in &report.findings {
         let meta = registry::find(&f.check).map(|c| registry::metadata(c.code()));
         let _ = write!(
             h,
             "<tr class=\"finding\" data-control=\"{}\" data-severity=\"{}\" data-status=\"{}\" data-account=\"{}\">\
-<td class=\"st st-{}\">{}</td><td>{}</td><td title=\"{}\">{}</td><td><code>{}</code></td><td>{}</td><td><code>{}</code></td><td>{}</td></tr>",
+<td class=\"st st-{}\">{}</td><td>{}</td><td title=\"{}\">{}</td><td>{}</td><td>{}</td><td><code>{}</code></td><td>{}</td></tr>",
             esc(f.control.as_str()),
             esc(f.severity.as_str()),
             esc(f.status.as_str()),
@@ -264,7 +341,7 @@ caller <code>{}</code> · {} → {} · accounts: {} · Regions: {} · perimeter 
             esc(f.severity.as_str()),
             esc(&f.slug),
             esc(&f.check),
-            esc(&f.account),
+            account_cell(report, &f.account),
             esc(f.region.as_deref().unwrap_or("—")),
             esc(&f.resource),
             esc(&f.message),
@@ -299,8 +376,8 @@ caller <code>{}</code> · {} → {} · accounts: {} · Regions: {} · perimeter 
         for g in &report.gaps {
             let _ = write!(
                 h,
-                "<tr><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                esc(&g.account),
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                account_cell(report, &g.account),
                 esc(g.region.as_deref().unwrap_or("—")),
                 esc(&g.service),
                 esc(&g.operation),

@@ -45,6 +45,38 @@ pub struct RunInfo {
     /// `live`, `gaad`, `merged`.
     pub source: String,
     pub partial: bool,
+    /// Account id → account name (from AWS Organizations), for the accounts that have one.
+    #[serde(default)]
+    pub account_names: BTreeMap<String, String>,
+    /// Accounts (and Regions of read accounts) of which nothing could be read: every
+    /// check says `unknown` there, so their scores say nothing about their controls.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub not_collected: Vec<NotCollected>,
+}
+
+/// An account, or one Region of an account (`region` set), with no collected data.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NotCollected {
+    pub account: String,
+    #[serde(default)]
+    pub region: Option<String>,
+    /// Short reason (`AssumeRole: AccessDenied`); the whole error is in `gaps`.
+    pub reason: String,
+}
+
+impl RunInfo {
+    /// The account's name, when Organizations gave one.
+    pub fn account_name(&self, id: &str) -> Option<&str> {
+        self.account_names.get(id).map(String::as_str)
+    }
+
+    /// Why the whole account was not collected, when it was not.
+    pub fn account_not_collected(&self, id: &str) -> Option<&str> {
+        self.not_collected
+            .iter()
+            .find(|n| n.account == id && n.region.is_none())
+            .map(|n| n.reason.as_str())
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -126,6 +158,114 @@ pub fn score(findings: &[Finding]) -> Scores {
     s
 }
 
+/// Account id → name: the snapshot's accounts first, then the organization's list.
+pub fn account_names(snapshot: &Snapshot) -> BTreeMap<String, String> {
+    let mut names = BTreeMap::new();
+    for a in &snapshot.accounts {
+        if let Some(n) = a.name.as_deref().filter(|n| !n.is_empty()) {
+            names.insert(a.id.clone(), n.to_string());
+        }
+    }
+    for a in snapshot.organization.iter().flat_map(|o| &o.accounts) {
+        if !a.name.is_empty() {
+            names.entry(a.id.clone()).or_insert_with(|| a.name.clone());
+        }
+    }
+    names
+}
+
+/// A gap's error cut to its operation and first phrase: `AssumeRole: AccessDenied`.
+fn short_reason(g: &Gap) -> String {
+    let head = g
+        .error
+        .split([':', ';', '\n'])
+        .next()
+        .unwrap_or_default()
+        .split(" (")
+        .next()
+        .unwrap_or_default()
+        .trim();
+    let head: String = if head.chars().count() > 60 {
+        head.chars().take(59).chain(['…']).collect()
+    } else {
+        head.to_string()
+    };
+    if head.is_empty() {
+        g.operation.clone()
+    } else {
+        format!("{}: {head}", g.operation)
+    }
+}
+
+fn region_unread(r: &crate::model::RegionData) -> bool {
+    r.kms.is_none()
+        && r.bedrock.is_none()
+        && r.ec2.is_none()
+        && r.cloudtrail.is_none()
+        && r.s3.is_none()
+        && r.logs.is_none()
+}
+
+/// Accounts with no data at all (IAM unread and no Region read, e.g. `AssumeRole` denied
+/// or the account timed out), and Regions of read accounts where no service was read.
+pub fn not_collected(snapshot: &Snapshot) -> Vec<NotCollected> {
+    let mut out = Vec::new();
+    let gap_for = |account: &str, region: Option<&str>| {
+        let mut gaps = snapshot
+            .gaps
+            .iter()
+            .filter(|g| g.account == account && g.region.as_deref() == region);
+        let first = gaps.clone().next();
+        gaps.find(|g| matches!(g.operation.as_str(), "AssumeRole" | "CollectAccount"))
+            .or(first)
+            .map(short_reason)
+    };
+    for a in &snapshot.accounts {
+        if a.iam.is_none() && a.regions.values().all(region_unread) {
+            let reason = gap_for(&a.id, None)
+                .or_else(|| {
+                    snapshot
+                        .gaps
+                        .iter()
+                        .find(|g| g.account == a.id)
+                        .map(short_reason)
+                })
+                .unwrap_or_else(|| {
+                    if a.access.starts_with("unreachable") {
+                        "unreachable".into()
+                    } else {
+                        "no data".into()
+                    }
+                });
+            out.push(NotCollected {
+                account: a.id.clone(),
+                region: None,
+                reason,
+            });
+            continue;
+        }
+        for (r, data) in &a.regions {
+            if region_unread(data) {
+                out.push(NotCollected {
+                    account: a.id.clone(),
+                    region: Some(r.clone()),
+                    reason: gap_for(&a.id, Some(r)).unwrap_or_else(|| "no data".into()),
+                });
+            }
+        }
+    }
+    for id in &snapshot.meta.accounts {
+        if !snapshot.accounts.iter().any(|a| &a.id == id) {
+            out.push(NotCollected {
+                account: id.clone(),
+                region: None,
+                reason: gap_for(id, None).unwrap_or_else(|| "not in the snapshot".into()),
+            });
+        }
+    }
+    out
+}
+
 /// Scores per OU (including nested OUs' accounts), for organisation runs.
 pub fn ou_scores(snapshot: &Snapshot, findings: &[Finding]) -> BTreeMap<String, Score> {
     let mut paths: BTreeMap<&str, Vec<String>> = BTreeMap::new();
@@ -186,6 +326,8 @@ impl Report {
                 regions: meta.regions.clone(),
                 source: meta.source.clone(),
                 partial: meta.partial,
+                account_names: account_names(snapshot),
+                not_collected: not_collected(snapshot),
             },
             summary: summarize(&findings),
             scores: {

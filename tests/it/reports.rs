@@ -29,7 +29,7 @@ fn finding(check: &str, status: Status, resource: &str, message: &str) -> Findin
 }
 
 fn report() -> Report {
-    let snap = Snapshot::new(Meta {
+    let mut snap = Snapshot::new(Meta {
         tool: ToolInfo::current(),
         started: "2026-11-01T00:00:00Z".into(),
         finished: "2026-11-01T00:01:00Z".into(),
@@ -37,6 +37,14 @@ fn report() -> Report {
         regions: vec!["us-east-1".into()],
         source: "live".into(),
         ..Meta::default()
+    });
+    snap.organization = Some(perimeter::model::Organization {
+        accounts: vec![perimeter::model::OrgAccount {
+            id: "111122223333".into(),
+            name: "payments-prod".into(),
+            ..Default::default()
+        }],
+        ..Default::default()
     });
     let findings = vec![
         finding(
@@ -513,4 +521,488 @@ fn documents_written_by_0_1_0_still_load_evaluate_and_verify() {
     );
     assert_eq!(code, 0, "{out}");
     assert!(out.starts_with("INTACT"), "{out}");
+}
+
+// ------------------------------------------------------------ what each user sees
+
+const PROD: &str = "111122223333";
+const LEGACY: &str = "444455556666";
+/// An Organizations account name with a terminal escape, markup and a spreadsheet formula.
+const EVIL_NAME: &str = "=cmd|' /C calc'!A0<script>alert(1)</script>\u{1b}]0;pwned\u{7}";
+
+fn org_finding(
+    check: &str,
+    severity: Severity,
+    status: Status,
+    account: &str,
+    region: Option<&str>,
+    resource: &str,
+    message: &str,
+) -> Finding {
+    Finding {
+        id: perimeter::checks::finding_id(check, account, region, resource),
+        check: check.into(),
+        slug: format!("{}-slug", check.to_ascii_lowercase()),
+        control: Control::Iam,
+        status,
+        severity,
+        account: account.into(),
+        region: region.map(str::to_string),
+        resource: resource.into(),
+        message: message.into(),
+        evidence: json!({}),
+        mute: None,
+    }
+}
+
+/// Two accounts with Organizations names; the second could not be entered (AssumeRole
+/// denied), so it has no data and only unknown findings.
+fn org_snapshot(legacy_name: &str) -> Snapshot {
+    let mut snap = Snapshot::new(Meta {
+        tool: ToolInfo::current(),
+        started: "2026-11-01T00:00:00Z".into(),
+        finished: "2026-11-01T00:01:00Z".into(),
+        accounts: vec![PROD.into(), LEGACY.into()],
+        regions: vec!["us-east-1".into()],
+        source: "live".into(),
+        ..Meta::default()
+    });
+    snap.accounts.push(perimeter::model::Account {
+        id: PROD.into(),
+        name: Some("payments-prod".into()),
+        access: "caller".into(),
+        iam: Some(Default::default()),
+        regions: [(
+            "us-east-1".to_string(),
+            perimeter::model::RegionData::all_read(),
+        )]
+        .into(),
+        ..Default::default()
+    });
+    snap.accounts.push(perimeter::model::Account {
+        id: LEGACY.into(),
+        name: None,
+        access: format!("unreachable: cannot assume arn:aws:iam::{LEGACY}:role/OrganizationAccountAccessRole: AccessDenied"),
+        ..Default::default()
+    });
+    // The second account's name comes from the organization's list only.
+    snap.organization = Some(perimeter::model::Organization {
+        id: "o-example".into(),
+        management_account_id: PROD.into(),
+        accounts: vec![
+            perimeter::model::OrgAccount {
+                id: PROD.into(),
+                name: "payments-prod".into(),
+                ..Default::default()
+            },
+            perimeter::model::OrgAccount {
+                id: LEGACY.into(),
+                name: legacy_name.into(),
+                ..Default::default()
+            },
+        ],
+        ..Default::default()
+    });
+    snap.gaps.push(perimeter::model::Gap {
+        account: LEGACY.into(),
+        region: None,
+        service: "sts".into(),
+        operation: "AssumeRole".into(),
+        error: format!("AccessDenied (HTTP 403): User: arn:aws:iam::{PROD}:user/audit is not authorized to perform: sts:AssumeRole"),
+        resource: Some(format!("arn:aws:iam::{LEGACY}:role/OrganizationAccountAccessRole")),
+    });
+    snap
+}
+
+fn org_report(legacy_name: &str) -> Report {
+    let role = |n: &str| format!("arn:aws:iam::{PROD}:role/{n}");
+    let key = |n: &str| format!("arn:aws:kms:us-east-1:{PROD}:key/{n}");
+    let legacy_root = format!("arn:aws:iam::{LEGACY}:root");
+    let (f, h, m, l) = (
+        Status::Fail,
+        Severity::High,
+        Severity::Medium,
+        Severity::Low,
+    );
+    let findings = vec![
+        org_finding(
+            "IAM-008",
+            l,
+            f,
+            PROD,
+            None,
+            &role("app"),
+            &format!(
+                "{} may invoke models without the workload tag.",
+                role("app")
+            ),
+        ),
+        org_finding(
+            "IAM-008",
+            l,
+            f,
+            PROD,
+            None,
+            &role("batch"),
+            &format!(
+                "{} may invoke models without the workload tag.",
+                role("batch")
+            ),
+        ),
+        org_finding(
+            "IAM-008",
+            l,
+            f,
+            PROD,
+            None,
+            &role("chat"),
+            &format!(
+                "{} may invoke models without the workload tag.",
+                role("chat")
+            ),
+        ),
+        org_finding(
+            "IAM-001",
+            h,
+            f,
+            PROD,
+            None,
+            &role("app"),
+            &format!("{} may invoke any foundation model.", role("app")),
+        ),
+        org_finding(
+            "IAM-003",
+            h,
+            f,
+            PROD,
+            None,
+            &role("data-science"),
+            &format!(
+                "Workload principal {} has AmazonBedrockFullAccess attached.",
+                role("data-science")
+            ),
+        ),
+        org_finding(
+            "KMS-001",
+            m,
+            f,
+            PROD,
+            Some("us-east-1"),
+            &key("k1"),
+            &format!("Key {HOSTILE} \u{1b}[31mrotation off"),
+        ),
+        org_finding(
+            "IAM-002",
+            m,
+            Status::Pass,
+            PROD,
+            None,
+            &role("pinned"),
+            "pinned to us-east-1",
+        ),
+        org_finding(
+            "LOG-001",
+            h,
+            Status::Unknown,
+            PROD,
+            Some("us-east-1"),
+            &format!("arn:aws:iam::{PROD}:root"),
+            "invocation logging could not be read",
+        ),
+        org_finding(
+            "IAM-001",
+            h,
+            Status::Unknown,
+            LEGACY,
+            None,
+            &legacy_root,
+            &format!("IAM of account {LEGACY} could not be read."),
+        ),
+        org_finding(
+            "IAM-008",
+            l,
+            Status::Unknown,
+            LEGACY,
+            None,
+            &legacy_root,
+            &format!("IAM of account {LEGACY} could not be read."),
+        ),
+        org_finding(
+            "GRD-003",
+            h,
+            Status::Pass,
+            LEGACY,
+            None,
+            &legacy_root,
+            "nothing to decide",
+        ),
+    ];
+    Report::build(&org_snapshot(legacy_name), findings)
+}
+
+fn table(r: &Report, show_pass: bool, width: u16) -> String {
+    perimeter::report::table::render(
+        r,
+        &perimeter::report::table::TableOptions {
+            show_pass,
+            framework: None,
+            width: Some(width),
+        },
+    )
+}
+
+#[test]
+fn the_table_starts_with_the_summary_and_its_top_failing_checks() {
+    let t = table(&org_report("legacy"), false, 120);
+    let lines: Vec<&str> = t.lines().collect();
+    assert!(lines[0].starts_with("perimeter: score "), "{t}");
+    assert!(
+        lines[0].contains("6 fail · 3 unknown · 2 pass · 0 muted"),
+        "{t}"
+    );
+    let at = |s: &str| {
+        lines
+            .iter()
+            .position(|l| l.starts_with(s))
+            .unwrap_or_else(|| panic!("no line starts with {s:?}:\n{t}"))
+    };
+    let (top, accounts, fails, unknown) = (
+        at("Top failing checks"),
+        at("Accounts × controls"),
+        at("Failing findings (6)"),
+        at("Unknown findings (3)"),
+    );
+    assert!(top < accounts && accounts < fails && fails < unknown, "{t}");
+    // Most severe first, each with its number of resources.
+    let top_lines: Vec<&str> = lines[top + 1..accounts - 1].to_vec();
+    assert!(
+        top_lines[0].contains("IAM-001") && top_lines[0].contains("1 resource"),
+        "{t}"
+    );
+    assert!(top_lines[1].contains("IAM-003"), "{t}");
+    assert!(top_lines[2].contains("KMS-001"), "{t}");
+    let iam8 = top_lines.iter().find(|l| l.contains("IAM-008")).unwrap();
+    assert!(
+        iam8.contains("iam-008-slug") && iam8.contains("low") && iam8.contains("3 resources"),
+        "{t}"
+    );
+    // One line per failing finding, under its check, cut to the width, the ARN once.
+    assert!(
+        lines[fails + 1].starts_with("IAM-001 iam-001-slug · high · 1 resource"),
+        "{t}"
+    );
+    assert!(lines.iter().all(|l| l.chars().count() <= 120), "{t}");
+    let app: Vec<&&str> = lines[fails..unknown]
+        .iter()
+        .filter(|l| l.contains("role/app"))
+        .collect();
+    assert_eq!(app.len(), 2, "{t}");
+    for l in app {
+        assert!(l.starts_with("  FAIL  "), "{l}");
+        assert!(l.contains("It may invoke"), "{l}");
+        assert!(
+            !l.contains("arn:aws:iam"),
+            "the ARN is printed once, short: {l}"
+        );
+    }
+    assert!(t.contains("Workload principal data-science has"), "{t}");
+    // The severity order of the groups: high, high, medium, low.
+    let groups: Vec<&str> = lines[fails + 1..unknown]
+        .iter()
+        .filter(|l| !l.starts_with(' ') && !l.is_empty())
+        .copied()
+        .collect();
+    let codes: Vec<&str> = groups.iter().map(|l| &l[..7]).collect();
+    assert_eq!(codes, ["IAM-001", "IAM-003", "KMS-001", "IAM-008"], "{t}");
+}
+
+#[test]
+fn passes_are_listed_only_when_asked() {
+    let r = org_report("legacy");
+    let quiet = table(&r, false, 120);
+    assert!(!quiet.contains("  PASS  "), "{quiet}");
+    assert!(!quiet.contains("pinned to us-east-1"), "{quiet}");
+    assert!(quiet.contains("2 passing findings not listed (--show-pass or --verbose lists them)"));
+    let all = table(&r, true, 120);
+    assert!(all.contains("Passing findings (2)"), "{all}");
+    assert!(all.contains("pinned to us-east-1"), "{all}");
+    assert!(all.contains("  PASS  "), "{all}");
+}
+
+#[test]
+fn an_account_that_could_not_be_read_says_not_collected_not_zero() {
+    let r = org_report("legacy");
+    assert_eq!(r.run.not_collected.len(), 1);
+    assert_eq!(r.run.not_collected[0].account, LEGACY);
+    assert_eq!(r.run.not_collected[0].reason, "AssumeRole: AccessDenied");
+    let t = table(&r, false, 120);
+    let row = t
+        .lines()
+        .find(|l| l.contains(LEGACY) && l.contains("legacy") && l.contains("not collected"))
+        .unwrap_or_else(|| panic!("no not-collected row:\n{t}"));
+    assert!(
+        row.ends_with("not collected (AssumeRole: AccessDenied)"),
+        "{row}"
+    );
+    assert!(!row.contains(" 0 ") && !row.contains("n/a"), "{row}");
+    // Its unknowns take one line, not one per check.
+    assert!(
+        t.contains(&format!("{LEGACY} legacy: 2 unknown findings in 2 checks — account not collected (AssumeRole: AccessDenied)")),
+        "{t}"
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&perimeter::report::json::render(&r)).unwrap();
+    assert_eq!(
+        json["run"]["not_collected"],
+        json!([{"account": LEGACY, "region": null, "reason": "AssumeRole: AccessDenied"}])
+    );
+    let html = perimeter::report::html::render(&r);
+    assert!(
+        html.contains("not collected (AssumeRole: AccessDenied)"),
+        "{html}"
+    );
+    // A read account lists no such entry; a read account's unread Region does.
+    let mut snap = org_snapshot("legacy");
+    snap.accounts[0]
+        .regions
+        .insert("eu-west-1".into(), Default::default());
+    snap.gaps.push(perimeter::model::Gap {
+        account: PROD.into(),
+        region: Some("eu-west-1".into()),
+        service: "kms".into(),
+        operation: "ListKeys".into(),
+        error: "dispatch failure: io error".into(),
+        resource: None,
+    });
+    let r = Report::build(&snap, Vec::new());
+    assert_eq!(r.run.not_collected.len(), 2);
+    let region = r
+        .run
+        .not_collected
+        .iter()
+        .find(|n| n.region.is_some())
+        .unwrap();
+    assert_eq!(
+        (region.account.as_str(), region.region.as_deref()),
+        (PROD, Some("eu-west-1"))
+    );
+    assert_eq!(region.reason, "ListKeys: dispatch failure");
+    let t = table(&r, false, 120);
+    assert!(
+        t.contains("└ eu-west-1 not collected (ListKeys: dispatch failure)"),
+        "{t}"
+    );
+}
+
+#[test]
+fn account_names_appear_in_every_format() {
+    let r = org_report("legacy");
+    assert_eq!(r.run.account_name(PROD), Some("payments-prod"));
+    assert_eq!(
+        r.run.account_name(LEGACY),
+        Some("legacy"),
+        "from the organization"
+    );
+    let t = table(&r, false, 160);
+    assert!(t.contains(&format!("{PROD} payments-prod")), "{t}");
+    let json: serde_json::Value =
+        serde_json::from_str(&perimeter::report::json::render(&r)).unwrap();
+    assert_eq!(json["run"]["account_names"][PROD], "payments-prod");
+    assert_eq!(json["run"]["account_names"][LEGACY], "legacy");
+    let csv = perimeter::report::csv::render(&r);
+    let mut lines = csv.lines();
+    assert!(lines.next().unwrap().ends_with(",evidence,account_name"));
+    for l in lines {
+        assert!(
+            l.ends_with(",payments-prod") || l.ends_with(",legacy"),
+            "{l}"
+        );
+    }
+    let html = perimeter::report::html::render(&r);
+    assert!(html.contains(&format!(
+        "<code>{PROD}</code> <span class=\"an\">payments-prod</span>"
+    )));
+    assert!(html.contains(&format!(
+        "<option value=\"{PROD}\">{PROD} (payments-prod)</option>"
+    )));
+    // A report without names (an older one, or a single account) still renders.
+    let mut bare = r.clone();
+    bare.run.account_names.clear();
+    assert!(table(&bare, false, 120).contains(&format!("{PROD}  ")));
+}
+
+#[test]
+fn hostile_account_names_and_messages_are_escaped_in_every_format() {
+    let r = org_report(EVIL_NAME);
+    for width in [80, 120, 200] {
+        for show_pass in [false, true] {
+            let t = table(&r, show_pass, width);
+            assert!(
+                !t.chars().any(|c| c.is_control() && c != '\n'),
+                "a control character reached the terminal: {t:?}"
+            );
+            if width == 200 {
+                // Shown escaped, where the line is wide enough to show it at all.
+                assert!(t.contains("\\u{1b}[31mrotation off"), "{t}");
+            }
+        }
+    }
+    let html = perimeter::report::html::render(&r);
+    assert!(
+        !html.contains("<script>alert"),
+        "markup leaked into the HTML"
+    );
+    assert!(!html.contains(HOSTILE));
+    assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    let csv = perimeter::report::csv::render(&r);
+    assert!(!csv.contains(",=cmd"), "{csv}");
+    assert!(csv.contains(",'=cmd|' /C calc'!A0<script>"), "{csv}");
+    let text = perimeter::report::json::render(&r);
+    assert!(!text.chars().any(|c| c.is_control() && c != '\n'));
+    let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(
+        json["run"]["account_names"][LEGACY], EVIL_NAME,
+        "JSON keeps it exact"
+    );
+}
+
+/// `--show-pass`, and `--verbose` / `-v` with it, list the passes; neither changes the
+/// other formats.
+#[test]
+fn show_pass_and_verbose_list_passes_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("org.json");
+    std::fs::write(&p, serde_json::to_string(&org_snapshot("legacy")).unwrap()).unwrap();
+    let run = |extra: &[&str]| {
+        let o = perimeter_cmd()
+            .args(["evaluate", "--format", "table"])
+            .arg(&p)
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(
+            matches!(o.status.code(), Some(0 | 1)),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        String::from_utf8(o.stdout).unwrap()
+    };
+    let plain = run(&[]);
+    assert!(plain.starts_with("perimeter: score "), "{plain}");
+    assert!(!plain.contains("\nPassing findings ("), "{plain}");
+    assert!(
+        plain.contains("not collected (AssumeRole: AccessDenied)"),
+        "{plain}"
+    );
+    assert!(plain.contains(&format!("{PROD} payments-prod")), "{plain}");
+    let listed = run(&["--show-pass"]);
+    assert!(listed.contains("\nPassing findings ("), "{listed}");
+    assert_eq!(run(&["--verbose"]), listed);
+    assert_eq!(run(&["-v"]), listed);
+}
+
+#[test]
+fn golden_table() {
+    insta::assert_snapshot!("table", table(&org_report("legacy"), false, 100));
+    insta::assert_snapshot!("table_show_pass", table(&org_report("legacy"), true, 100));
 }

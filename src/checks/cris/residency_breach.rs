@@ -6,7 +6,7 @@ use serde_json::json;
 use super::{
     Geographies, Hop, UNSPECIFIED, destinations, residency, scp_hops, scp_levels, usable_profiles,
 };
-use crate::checks::iam::{probe_invoke};
+use crate::checks::iam::probe_invoke;
 use crate::checks::{Check, Draft, EvalContext};
 
 pub struct ResidencyBreach;

@@ -3,8 +3,7 @@
 use serde_json::json;
 
 use super::{
-    PROBE_MODEL_ID, can_invoke, fm_arn, principal_json, probe_invoke, scope_regions,
-    scp_note,
+    PROBE_MODEL_ID, can_invoke, fm_arn, principal_json, probe_invoke, scope_regions, scp_note,
 };
 use crate::checks::{Check, Draft, EvalContext};
 

@@ -3,8 +3,8 @@
 use serde_json::json;
 
 use super::{
-    OUTSIDE_REGION, can_invoke, invoke_candidates, principal_json, probe_invoke,
-    scope_regions, scp_note,
+    OUTSIDE_REGION, can_invoke, invoke_candidates, principal_json, probe_invoke, scope_regions,
+    scp_note,
 };
 use crate::checks::{Check, Draft, EvalContext};
 
