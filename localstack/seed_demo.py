@@ -89,6 +89,9 @@ SCENARIOS -> intended outcome (P = pass, F = fail) for the MANAGEMENT account
   CRI  management account: only Root FullAWSAccess applies -> CRI-001 P
 
 MEMBER ACCOUNTS (reached with OrganizationAccountAccessRole) -- lighter, findings differ:
+  every member         no trail of its own, but the management account's org-trail (an
+                        organization trail) logs it -> LOG-003 P; LOG-009 F (the org trail
+                        records no Bedrock data events)
   payments-prod (eu)   eu-west-1 payments-chat role: eu. profile + global. profile granted
                         -> CRI-004 P (the global profile would leave the EU, but the Workloads
                         SCP denies aws:RequestedRegion = "unspecified", so it cannot run),
@@ -757,6 +760,8 @@ def intended_outcomes(accounts):
         ("IAM-006", "fail", MGMT, None, None),
         # organisation (--org) expectations
         ("IAM-006", "pass", accounts["ai-prod"], None, None),
+        ("LOG-003", "pass", accounts["ai-prod"], None, None),
+        ("LOG-003", "pass", accounts["payments-prod"], None, None),
         ("IAM-003", "fail", accounts["sandbox-1"], None, role_("sandbox-experimenter", accounts["sandbox-1"])),
         ("CRI-001", "fail", accounts["ai-prod"], None, None),
         ("CRI-001", "fail", accounts["sandbox-1"], None, None),

@@ -7,7 +7,7 @@
 
 use serde_json::json;
 
-use super::{bedrock_data_types, regions_without_cloudtrail, root_arn, trail_region, trails};
+use super::{bedrock_data_types, regions_without_cloudtrail, root_arn, trail_region};
 use crate::checks::{Check, Draft, EvalContext};
 use crate::model::Probe;
 
@@ -21,7 +21,7 @@ impl Check for BedrockDataEventsOff {
                 continue;
             }
             let id = acct.account.id.as_str();
-            let all = trails(acct.account);
+            let all = super::covering_trails(cx, acct.account);
             let missing = regions_without_cloudtrail(acct.account);
             let mut uncovered = Vec::new();
             let mut undecided = Vec::new();

@@ -2,7 +2,7 @@
 
 use serde_json::{Value, json};
 
-use super::{records_management_events, regions_without_cloudtrail, root_arn, trails};
+use super::{records_management_events, regions_without_cloudtrail, root_arn};
 use crate::checks::{Check, Draft, EvalContext};
 use crate::model::{Probe, Trail};
 
@@ -54,7 +54,7 @@ impl Check for CloudtrailNotMultiRegion {
             let id = acct.account.id.as_str();
             let root = root_arn(acct);
             let missing = regions_without_cloudtrail(acct.account);
-            let all = trails(acct.account);
+            let all = super::covering_trails(cx, acct.account);
             if all.is_empty() && !missing.is_empty() && missing.len() == acct.account.regions.len()
             {
                 let mut ev = cx.gap_evidence(id, None, "cloudtrail");
@@ -152,6 +152,45 @@ mod tests {
         assert_eq!(f[0].status, Status::Pass);
         assert_eq!(f[0].resource, format!("arn:aws:iam::{ACCOUNT}:root"));
         assert!(f[0].region.is_none());
+    }
+
+    /// A member account has no trail of its own, but the management account's
+    /// organization trail logs it.
+    #[test]
+    fn an_organization_trail_covers_member_accounts() {
+        const MGMT: &str = "999988887777";
+        let mut mgmt = account(MGMT);
+        let mut org_trail = trail("org", true);
+        org_trail.organization_trail = true;
+        region(&mut mgmt, REGION).cloudtrail = Some(CloudTrail {
+            trails: vec![org_trail],
+            ..CloudTrail::all_read()
+        });
+        let mut member = account(ACCOUNT);
+        region(&mut member, REGION);
+        let mut s = snapshot(vec![mgmt, member]);
+        s.organization = Some(crate::model::Organization {
+            id: "o-1".into(),
+            management_account_id: MGMT.into(),
+            accounts: [MGMT, ACCOUNT]
+                .iter()
+                .map(|id| crate::model::OrgAccount {
+                    id: (*id).into(),
+                    ..Default::default()
+                })
+                .collect(),
+            ..Default::default()
+        });
+        let f = run("LOG-003", &s);
+        let member_f = f.iter().find(|x| x.account == ACCOUNT).unwrap();
+        assert_eq!(member_f.status, Status::Pass, "{}", member_f.message);
+        // Without the organisation, the member has no trail at all.
+        s.organization = None;
+        let f = run("LOG-003", &s);
+        assert_eq!(
+            f.iter().find(|x| x.account == ACCOUNT).unwrap().status,
+            Status::Fail
+        );
     }
 
     #[test]

@@ -19,6 +19,7 @@ use std::collections::BTreeSet;
 
 use serde_json::{Value, json};
 
+use crate::checks::EvalContext;
 use crate::checks::context::AccountView;
 use crate::model::{
     Account, AdvancedSelector, Bucket, EventSelectors, InvocationLogging, KmsKey, LogGroup, Probe,
@@ -54,6 +55,31 @@ pub fn trails(account: &Account) -> Vec<(&str, &Trail)> {
                 if seen.insert(t.arn.as_str()) {
                     out.push((region.as_str(), t));
                 }
+            }
+        }
+    }
+    out.sort_by(|a, b| a.1.arn.cmp(&b.1.arn));
+    out
+}
+
+/// The trails that log an account's activity: its own, plus the organization trails of
+/// its organization's management account (an organization trail logs every member account;
+/// AWS shows it to members only as a "shadow" of the management account's trail).
+pub fn covering_trails<'a>(
+    cx: &EvalContext<'a>,
+    account: &'a Account,
+) -> Vec<(&'a str, &'a Trail)> {
+    let mut out = trails(account);
+    let Some(org) = &cx.snapshot.organization else {
+        return out;
+    };
+    if org.management_account_id == account.id || !org.accounts.iter().any(|a| a.id == account.id) {
+        return out;
+    }
+    if let Some(mgmt) = cx.snapshot.account(&org.management_account_id) {
+        for (region, t) in trails(mgmt) {
+            if t.organization_trail && !out.iter().any(|(_, o)| o.arn == t.arn) {
+                out.push((region, t));
             }
         }
     }
