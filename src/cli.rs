@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -92,8 +92,8 @@ pub struct DiffArgs {
     #[arg(long)]
     pub config: Option<PathBuf>,
     /// table or json.
-    #[arg(long, default_value = "table")]
-    pub format: String,
+    #[arg(long, value_enum, ignore_case = true, default_value = "table")]
+    pub format: TableOrJson,
     /// Exit 1 when a finding fails in NEW that did not fail in OLD.
     #[arg(long)]
     pub fail_on_new: bool,
@@ -124,8 +124,8 @@ pub enum EvidenceCommand {
         #[arg(long)]
         verify_key: Option<PathBuf>,
         /// text or json.
-        #[arg(long, default_value = "text")]
-        format: String,
+        #[arg(long, value_enum, ignore_case = true, default_value = "text")]
+        format: TextOrJson,
     },
     /// Make an Ed25519 key pair for signing packs: DIR/perimeter.key and DIR/perimeter.pub.
     Keygen {
@@ -140,8 +140,8 @@ pub enum HistoryCommand {
     List {
         #[arg(long)]
         history: PathBuf,
-        #[arg(long, default_value = "table")]
-        format: String,
+        #[arg(long, value_enum, ignore_case = true, default_value = "table")]
+        format: TableOrJson,
     },
     /// Show one recorded run as a report.
     Show {
@@ -149,9 +149,39 @@ pub enum HistoryCommand {
         #[arg(long)]
         history: PathBuf,
         /// table or json.
-        #[arg(long, default_value = "table")]
-        format: String,
+        #[arg(long, value_enum, ignore_case = true, default_value = "table")]
+        format: TableOrJson,
     },
+}
+
+fn severity(s: &str) -> Result<crate::catalogue::Severity, String> {
+    s.parse()
+}
+
+/// `--format` of the report-producing commands (a comma list).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Table,
+    Json,
+    Csv,
+    Html,
+    Ocsf,
+    Sarif,
+    Junit,
+}
+
+/// `--format` of the listing commands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TableOrJson {
+    Table,
+    Json,
+}
+
+/// `--format` of the explaining commands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TextOrJson {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Args, Clone)]
@@ -212,8 +242,14 @@ pub struct SourceArgs {
 #[derive(Debug, Args)]
 pub struct OutputArgs {
     /// Output formats (comma list): table, json, csv, html, ocsf, sarif, junit.
-    #[arg(long, value_delimiter = ',', default_value = "table")]
-    pub format: Vec<String>,
+    #[arg(
+        long,
+        value_enum,
+        ignore_case = true,
+        value_delimiter = ',',
+        default_value = "table"
+    )]
+    pub format: Vec<Format>,
     /// Write each format to a file in this folder (perimeter.json, ...); the table still
     /// goes to stdout.
     #[arg(long)]
@@ -222,8 +258,8 @@ pub struct OutputArgs {
     #[arg(long)]
     pub config: Option<PathBuf>,
     /// Exit 1 when a finding fails at or above this severity (critical, high, medium, low, info).
-    #[arg(long, default_value = "low")]
-    pub fail_on: String,
+    #[arg(long, default_value = "low", value_parser = severity)]
+    pub fail_on: crate::catalogue::Severity,
     /// Focus the table's compliance summary on one framework.
     #[arg(long)]
     pub framework: Option<String>,
@@ -295,15 +331,15 @@ pub enum ChecksCommand {
         #[arg(long)]
         framework: Option<String>,
         /// table or json.
-        #[arg(long, default_value = "table")]
-        format: String,
+        #[arg(long, value_enum, ignore_case = true, default_value = "table")]
+        format: TableOrJson,
     },
     /// Everything about one check: why it matters and how to fix it.
     Explain {
         code: String,
         /// text or json.
-        #[arg(long, default_value = "text")]
-        format: String,
+        #[arg(long, value_enum, ignore_case = true, default_value = "text")]
+        format: TextOrJson,
     },
 }
 
@@ -311,14 +347,14 @@ pub enum ChecksCommand {
 pub enum FrameworksCommand {
     /// List the frameworks.
     List {
-        #[arg(long, default_value = "table")]
-        format: String,
+        #[arg(long, value_enum, ignore_case = true, default_value = "table")]
+        format: TableOrJson,
     },
     /// A framework's requirements and the checks that evidence them.
     Show {
         name: String,
-        #[arg(long, default_value = "table")]
-        format: String,
+        #[arg(long, value_enum, ignore_case = true, default_value = "table")]
+        format: TableOrJson,
     },
 }
 
@@ -328,8 +364,8 @@ pub enum PolicyCommand {
     Simulate {
         cases: PathBuf,
         /// json or text.
-        #[arg(long, default_value = "json")]
-        format: String,
+        #[arg(long, value_enum, ignore_case = true, default_value = "json")]
+        format: TextOrJson,
     },
 }
 
@@ -361,7 +397,7 @@ pub enum CrisCommand {
         #[arg(long)]
         config: Option<PathBuf>,
         /// text or json.
-        #[arg(long, default_value = "text")]
-        format: String,
+        #[arg(long, value_enum, ignore_case = true, default_value = "text")]
+        format: TextOrJson,
     },
 }

@@ -19,7 +19,14 @@ fn main() -> ExitCode {
             let text = e.render().to_string();
             let first = text.lines().next().unwrap_or("invalid arguments");
             let first = first.strip_prefix("error: ").unwrap_or(first);
-            eprintln!("perimeter: {first} (see `perimeter --help`)");
+            // clap lists the accepted values (or a suggestion) on lines of their own.
+            let hint = text
+                .lines()
+                .map(str::trim)
+                .find(|l| l.starts_with("[possible values:") || l.starts_with("tip: a similar"))
+                .map(|l| format!(" {l}"))
+                .unwrap_or_default();
+            eprintln!("perimeter: {first}{hint} (see `perimeter --help`)");
             return ExitCode::from(app::EXIT_ERROR);
         }
     };

@@ -22,6 +22,7 @@ pub mod kms;
 pub mod logs;
 pub mod options;
 pub mod org;
+pub mod permissions;
 mod progress;
 pub mod s3;
 

@@ -142,7 +142,7 @@ fn permissions_cover_every_operation_called() {
     // Every read-only operation called in src/collect has an IAM action in the policy
     // printed by `perimeter permissions`.
     let ops = sdk_operations();
-    let actions: BTreeSet<String> = perimeter::app::READ_ACTIONS
+    let actions: BTreeSet<String> = perimeter::collect::permissions::READ_ACTIONS
         .iter()
         .map(|a| a.split(':').nth(1).unwrap().to_ascii_lowercase())
         .collect();
