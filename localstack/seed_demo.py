@@ -67,7 +67,7 @@ SCENARIOS -> intended outcome (P = pass, F = fail) for the MANAGEMENT account
   Bedrock invocation logging: us-east-1 CloudWatch+S3, text off -> LOG-002 F;
        eu-west-1 full -> LOG-001 P, LOG-002 P; ap-northeast-1 none (active) -> LOG-001 F;
        us-west-2 none (not active) -> no LOG-001 failure
-  CloudTrail org-trail: multi-Region, validation on, KMS, Object-Lock bucket, logging,
+  CloudTrail org-trail (an organization trail): multi-Region, validation on, KMS, Object-Lock bucket, logging,
          management-only advanced selectors -> LOG-003 P, LOG-004 P, LOG-005 P, LOG-006 F,
          LOG-009 F (no Bedrock data events); app-trail: single Region, validation off, no KMS,
          unlocked bucket -> LOG-004 F, LOG-005 F, LOG-006 F.
@@ -481,7 +481,8 @@ def seed_management(m):
     # CloudTrail
     ct = m.c("cloudtrail")
     t1 = ct.create_trail(Name="org-trail", S3BucketName=trail_locked, IsMultiRegionTrail=True,
-                         EnableLogFileValidation=True, KmsKeyId=ks, IncludeGlobalServiceEvents=True)["TrailARN"]
+                         EnableLogFileValidation=True, KmsKeyId=ks, IncludeGlobalServiceEvents=True,
+                         IsOrganizationTrail=True)["TrailARN"]
     ct.start_logging(Name="org-trail")
     ct.put_event_selectors(TrailName="org-trail", AdvancedEventSelectors=[
         {"Name": "Management events only", "FieldSelectors": [{"Field": "eventCategory", "Equals": ["Management"]}]}])

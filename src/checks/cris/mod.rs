@@ -207,6 +207,10 @@ pub fn usable_profiles(cx: &EvalContext<'_>, acct: &AccountView<'_>) -> Vec<Usab
     by_arn.into_values().collect()
 }
 
+/// The most `models[]` entries `GetInferenceProfile`/`ListInferenceProfiles` return for a
+/// profile (botocore's service model: 1 to 5).
+pub const MODELS_CAP: usize = 5;
+
 /// Destination Regions of a profile: the Regions of its `models[]` ARNs where the API
 /// lists them (they decide), else the geography table's row (each destination then says
 /// it came from the table), else the profile's own Region. Empty for global profiles
@@ -223,12 +227,23 @@ pub fn destinations(geos: &Geographies, p: &UsableProfile) -> Vec<Destination> {
                 .push("models[] of the profile".to_string());
         }
     }
-    if out.is_empty()
+    // The API's list decides, unless it is as long as the API ever makes it: then the
+    // rest of the destinations may be missing from it, and the table fills them in.
+    let capped = p.models.len() >= MODELS_CAP;
+    if (out.is_empty() || capped)
         && let Some(g) = &p.geography
         && let Some(rs) = geos.regions(g)
     {
+        let why = if capped {
+            format!(
+                "{} (models[] lists {MODELS_CAP} entries, the API's maximum, so it may be incomplete)",
+                geos.source(g)
+            )
+        } else {
+            geos.source(g)
+        };
         for r in rs {
-            out.entry(r.clone()).or_default().push(geos.source(g));
+            out.entry(r.clone()).or_default().push(why.clone());
         }
     }
     if out.is_empty()
@@ -638,6 +653,45 @@ mod tests {
         let named = destinations(&Geographies::new(&cfg), eu);
         assert!(named.iter().any(|x| x.region == "il-central-1"));
         assert!(named.iter().all(|x| x.sources[0].contains("table")));
+    }
+
+    /// A models[] list as long as the API's maximum may be cut short: the table's row
+    /// fills in, and says why.
+    #[test]
+    fn a_full_models_list_is_completed_from_the_table() {
+        let cfg = Config::default();
+        let geos = Geographies::new(&cfg);
+        let regions = [
+            "ap-northeast-1",
+            "ap-northeast-2",
+            "ap-south-1",
+            "ap-southeast-1",
+            "ap-southeast-2",
+        ];
+        let p = UsableProfile {
+            id: "apac.anthropic.claude-sonnet-4-20250514-v1:0".into(),
+            arn: "arn:aws:bedrock:ap-northeast-1:111122223333:inference-profile/apac.anthropic.claude-sonnet-4-20250514-v1:0".into(),
+            kind: "SYSTEM_DEFINED".into(),
+            source_region: Some("ap-northeast-1".into()),
+            geography: Some("apac".into()),
+            models: regions
+                .iter()
+                .map(|r| format!("arn:aws:bedrock:{r}::foundation-model/anthropic.claude-sonnet-4-20250514-v1:0"))
+                .collect(),
+            origin: Vec::new(),
+        };
+        let d = destinations(&geos, &p);
+        assert!(
+            d.iter()
+                .any(|x| x.region == "me-central-1" && x.sources[0].contains("may be incomplete"))
+        );
+        let mut short = p.clone();
+        short.models.truncate(4);
+        assert_eq!(
+            destinations(&geos, &short).len(),
+            4,
+            "a list under the cap decides"
+        );
     }
 
     #[test]
