@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Starts the local AWS emulator (moto 5.2.5 + perimeter's test extension, emulator.py)
+# Starts the local AWS emulator (moto 5.2.5 + perimeter's test extension, the emulator/ package)
 # on 127.0.0.1 and prints exactly one line on stdout: http://127.0.0.1:<port>
 #
 #   PERIMETER_EMU_PORT       port to use (default: a free port chosen at random)
@@ -35,8 +35,8 @@ else
 fi
 URL="http://127.0.0.1:$PORT"
 
-MOTO_IAM_LOAD_MANAGED_POLICIES=true MOTO_PORT="$PORT" \
-  nohup "$PY" "$HERE/emulator.py" --host 127.0.0.1 --port "$PORT" >"$LOG" 2>&1 </dev/null &
+(cd "$HERE" && export MOTO_IAM_LOAD_MANAGED_POLICIES=true MOTO_PORT="$PORT" \
+  && exec nohup "$PY" -m emulator --host 127.0.0.1 --port "$PORT") >"$LOG" 2>&1 </dev/null &
 PID=$!
 echo "$PID" > "$PID_FILE"
 

@@ -13,6 +13,7 @@ mod collect;
 mod deploy;
 mod e2e;
 mod emu;
+mod emulator_shapes;
 mod faults;
 mod fixtures;
 mod history;

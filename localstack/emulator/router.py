@@ -1,0 +1,182 @@
+"""The router: routes are named by botocore operation; how to recognise a request for one
+(HTTP method and URI template, X-Amz-Target, or Action=) comes from botocore's service
+model, so a route cannot drift from the API it claims to answer."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+import botocore.session
+from botocore.model import ServiceModel
+
+from .state import State
+from .wsgi import REASONS, ApiError, Request, Response, render_error
+
+
+@dataclass(frozen=True)
+class Forwarded:
+    """moto's own answer to the request being handled."""
+
+    status: str
+    headers: list[tuple[str, str]]
+    body: bytes
+
+
+@dataclass
+class Call:
+    """One request matched to a route: everything a handler may use."""
+
+    request: Request
+    state: State
+    account: str
+    region: str
+    params: dict[str, str]  # URI labels, decoded
+    query: dict[str, str]
+    forward: Callable[[], Forwarded]  # ask moto instead
+
+
+# A handler answers (Response), or returns moto's answer it looked at (Forwarded), or None:
+# moto answers. moto's answers on a route are conformed to the model (Router.conform).
+Handler = Callable[[Call], "Response | Forwarded | None"]
+
+
+@dataclass(frozen=True)
+class Route:
+    service: str    # SigV4 signing name, also botocore's service name
+    operation: str  # botocore operation name
+    handler: Handler
+
+
+@dataclass
+class _Compiled:
+    route: Route
+    protocol: str
+    method: str = ""
+    template: list[str] = field(default_factory=list)  # rest-json URI, split on "/"
+    target: str = ""   # json: the operation in X-Amz-Target
+    action: str = ""   # query: Action=
+
+
+class Router:
+    def __init__(self, routes: Iterable[Route]) -> None:
+        session = botocore.session.get_session()
+        self.models: dict[str, ServiceModel] = {}
+        self._by_service: dict[str, list[_Compiled]] = {}
+        for r in routes:
+            if r.service not in self.models:
+                self.models[r.service] = session.get_service_model(r.service)
+            model = self.models[r.service]
+            op = model.operation_model(r.operation)  # KeyError-like failure if not an AWS operation
+            c = _Compiled(r, model.protocol)
+            if c.protocol in ("rest-json", "rest-xml"):
+                c.method = op.http["method"]
+                uri = op.http["requestUri"].split("?", 1)[0]
+                c.template = [s for s in uri.split("/") if s]
+            elif c.protocol == "json":
+                c.target = r.operation
+            elif c.protocol == "query":
+                c.action = r.operation
+            else:
+                raise ValueError(f"protocol {c.protocol} of {r.service} is not supported")
+            self._by_service.setdefault(r.service, []).append(c)
+
+    @property
+    def routes(self) -> list[Route]:
+        return [c.route for cs in self._by_service.values() for c in cs]
+
+    def match(self, req: Request) -> tuple[Route, dict[str, str]] | None:
+        compiled = self._by_service.get(req.service or "")
+        if not compiled:
+            return None
+        segments: list[str] | None = None
+        form: dict[str, str] | None = None
+        for c in compiled:
+            if c.template or c.method:
+                if req.method != c.method:
+                    continue
+                if segments is None:
+                    segments = req.segments()
+                params = _match_template(c.template, segments)
+                if params is not None:
+                    return c.route, params
+            elif c.target:
+                # The operation after the last dot: botocore sends its targetPrefix
+                # (com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.LookupEvents), the
+                # Smithy SDKs the service shape name (CloudTrail_20131101.LookupEvents).
+                if req.header("X-Amz-Target").rsplit(".", 1)[-1] == c.target:
+                    return c.route, {}
+            elif c.action and req.method == "POST":
+                if form is None:
+                    form = req.form()
+                if form.get("Action") == c.action:
+                    return c.route, {}
+        return None
+
+    def conform(self, route: Route, moto: Forwarded) -> Response:
+        """moto's answer on an extension route, with what the model fixes corrected: the
+        protocol's Content-Type (moto's Flask answers say text/html) and, for an error the
+        model lists for the operation, the model's HTTP status."""
+        model = self.models[route.service]
+        op = model.operation_model(route.operation)
+        headers = list(moto.headers)
+        status = moto.status
+        ctype = {"rest-json": "application/json",
+                 "json": f"application/x-amz-json-{model.metadata.get('jsonVersion', '1.1')}"}.get(model.protocol)
+        if ctype and _is_json(moto.body):
+            headers = [(k, v) for k, v in headers if k.lower() != "content-type"] + [("Content-Type", ctype)]
+        if int(status.split(" ", 1)[0]) >= 400:
+            code = _error_code(model.protocol, headers, moto.body)
+            for shape in op.error_shapes:
+                err = shape.metadata.get("error", {})
+                want = err.get("httpStatusCode")
+                if code in (shape.name, err.get("code")) and want and not status.startswith(f"{want} "):
+                    status = f"{want} {REASONS.get(want, '')}"
+        return Response(status, moto.body, headers)
+
+    def error(self, service: str, err: ApiError) -> Response:
+        model = self.models[service]
+        return render_error(err, model.protocol, model.metadata.get("jsonVersion", "1.1"),
+                            model.metadata.get("xmlNamespace", ""))
+
+    def bad_request_code(self, service: str) -> str:
+        """The common error code for a malformed request in this protocol."""
+        return "ValidationError" if self.models[service].protocol == "query" else "ValidationException"
+
+
+def _match_template(template: list[str], segments: list[str]) -> dict[str, str] | None:
+    if len(template) != len(segments):
+        return None
+    params: dict[str, str] = {}
+    for t, s in zip(template, segments):
+        if t.startswith("{") and t.endswith("}"):
+            params[t[1:-1].rstrip("+")] = s
+        elif t != s:
+            return None
+    return params
+
+
+def _is_json(body: bytes) -> bool:
+    if not body.strip():
+        return True
+    try:
+        json.loads(body)
+    except ValueError:
+        return False
+    return True
+
+
+def _error_code(protocol: str, headers: list[tuple[str, str]], body: bytes) -> str:
+    if protocol == "query":
+        m = re.search(rb"<Code>([^<]+)</Code>", body)
+        return m.group(1).decode() if m else ""
+    for k, v in headers:
+        if k.lower() == "x-amzn-errortype":
+            return v.split(":", 1)[0]
+    try:
+        doc = json.loads(body)
+    except ValueError:
+        return ""
+    return str(doc.get("__type") or doc.get("code") or "").rsplit("#", 1)[-1] if isinstance(doc, dict) else ""

@@ -1,0 +1,42 @@
+"""All of the extension's state, in one object the app owns (see app.Emulator.reset).
+
+Nothing else in the package is mutable: module-level names are constants (tuples, frozen
+tables, compiled patterns). A reset replaces the whole State with a fresh instance, so no
+field can be forgotten.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+Key = tuple[str, str]  # (account id, Region)
+Doc = dict[str, Any]   # one JSON object as AWS returns it
+
+
+@dataclass
+class Guardrail:
+    draft: Doc                                              # GetGuardrail shape, version DRAFT
+    versions: dict[int, Doc] = field(default_factory=dict)  # published versions, by number
+
+
+@dataclass
+class State:
+    guardrails: dict[Key, dict[str, Guardrail]] = field(default_factory=dict)  # id -> guardrail
+    app_profiles: dict[Key, dict[str, Doc]] = field(default_factory=dict)  # APPLICATION profiles
+    enforced: dict[Key, dict[str, Doc]] = field(default_factory=dict)  # configId -> config
+    events: dict[Key, list[Doc]] = field(default_factory=dict)  # LookupEvents entries
+    tags: dict[str, dict[str, str]] = field(default_factory=dict)  # Bedrock ARN -> tags
+    ssc: dict[str, list[dict[str, str | None]]] = field(default_factory=dict)  # account -> credentials
+
+    def summary(self) -> dict[str, dict[str, int]]:
+        """How many entries each field holds, by key (the /_shim/state debugging aid)."""
+        out: dict[str, dict[str, int]] = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            out[f.name] = {("/".join(k) if isinstance(k, tuple) else str(k)): len(v)
+                           for k, v in value.items()}
+        return out
+
+    def is_empty(self) -> bool:
+        return all(not getattr(self, f.name) for f in fields(self))

@@ -1,0 +1,851 @@
+#!/usr/bin/env python3
+"""
+Validate every response the emulator extension (localstack/emulator/) serves against
+botocore's service model -- the shapes AWS publishes -- so the emulator cannot drift from
+what AWS returns. Test infrastructure, run by tests/it/emulator_shapes.rs.
+
+    localstack/.venv/bin/python localstack/validate_shapes.py --endpoint URL [--check-reset]
+
+Starts nothing: it talks to a running emulator (start.sh), seeded with the demo or not.
+It asks the emulator which operations it answers (GET /_shim/routes), calls every one of
+them through boto3 (the venv's pinned botocore), on success and on its error paths, and
+checks each exchange three ways:
+
+  parsed  botocore.validate.ParamValidator against the operation's output shape, on the
+          parsed response without ResponseMetadata (required members, types, lengths);
+  wire    the raw body walked against the same shape, where a parse would hide problems:
+          members the model does not have (the parser drops them), JSON nulls, required
+          members, types as the protocol writes them, enum values, lengths, patterns,
+          timestamps in the protocol's format (ISO 8601 / epoch seconds), XML wrapper
+          elements and namespace, HTTP status (the operation's responseCode), Content-Type
+          and request id;
+  errors  the code is one the model lists for the operation (then the HTTP status is the
+          model's, the body matches the error shape and botocore raises that exception
+          class) or a common AWS error; a message is present.
+
+It reads whatever the demo seeded (us-east-1, eu-west-1, ap-northeast-1) and makes its own
+resources only in a scratch Region (--scratch-region, default ca-central-1) plus one IAM
+user and role (perimeter-shapes-*), all removed at the end, so a seeded demo is unchanged.
+--check-reset (destructive: for a private emulator) then fills every field of the
+extension's State, and checks that POST /moto-api/reset and POST /_shim/reset each leave
+it empty. Prints one line per violation; exit 1 if there is any.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import json
+import re
+import sys
+import urllib.request
+import xml.etree.ElementTree as ET
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import boto3
+import botocore
+from botocore.awsrequest import AWSRequest
+from botocore.client import BaseClient
+from botocore.config import Config
+from botocore.exceptions import ClientError
+from botocore.model import OperationModel, Shape, StructureShape
+from botocore.validate import ParamValidator
+
+DEMO_REGIONS = ("us-east-1", "eu-west-1", "ap-northeast-1")
+# Regions where each family of system-defined inference profiles is offered, and one with none.
+PROFILE_REGIONS = ("us-east-1", "eu-west-1", "ap-northeast-1", "ap-southeast-2", "ap-southeast-4", "me-south-1")
+PROBE = "perimeter-shapes"
+# Errors any operation may return (AWS "Common Errors"), modeled or not.
+COMMON_ERRORS = {
+    "AccessDenied", "AccessDeniedException", "IncompleteSignature", "InternalFailure", "InvalidAction",
+    "InvalidClientTokenId", "NotAuthorized", "OptInRequired", "RequestExpired", "ServiceUnavailable",
+    "ThrottlingException", "Throttling", "ValidationError", "ValidationException",
+}
+ISO8601 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:?\d{2})$")
+BODY_LOCATIONS = (None, "")  # members serialised in the body (not header, statusCode, ...)
+# Where AWS's own answers break a constraint of the pinned model (the model is stricter
+# than, or older than, the service) the emulator answers as AWS does. Each entry matches
+# exactly those violations; they are reported as notes, not failures.
+MODEL_STALER_THAN_AWS: tuple[tuple[str, str], ...] = (
+    (r"^bedrock:(ListFoundationModels|GetFoundationModel) \[[^]]*\]: wire\.model(Summaries\[\d+\]|Details)"
+     r"\.inferenceTypesSupported\[\d+\]: 'INFERENCE_PROFILE' is not one of InferenceType's values",
+     "AWS lists INFERENCE_PROFILE for models served only through inference profiles (Claude 3.7+); "
+     "the model's InferenceType enum has ON_DEMAND and PROVISIONED only"),
+    (r"^bedrock:(ListFoundationModels|GetFoundationModel) \[[^]]*\]: wire\.model(Summaries\[\d+\]|Details)"
+     r"\.modelName: length \d+ outside BrandedName's \[1, 20\]$",
+     "AWS's own model names exceed BrandedName's 20 characters ('Titan Text Embeddings V2')"),
+    (r"^bedrock:(ListInferenceProfiles|GetInferenceProfile) \[[^]]*\]: wire(\.inferenceProfileSummaries\[\d+\])?"
+     r"\.models\[\d+\]\.modelArn: 'arn:aws:bedrock:::foundation-model/[^']+' does not match FoundationModelArn's",
+     "global inference profiles list the Region-less foundation-model ARN (arn:aws:bedrock:::foundation-model/...), "
+     "which FoundationModelArn's pattern (a Region of 1-20 characters) does not allow"),
+)
+
+Doc = dict[str, Any]
+
+
+@dataclass
+class Exchange:
+    label: str
+    service: str
+    operation: str
+    status: int = 0
+    headers: dict[str, str] = field(default_factory=dict)
+    body: bytes = b""
+    parsed: Doc | None = None
+    error: ClientError | None = None
+
+
+class Validator:
+    def __init__(self, endpoint: str, scratch: str) -> None:
+        self.endpoint = endpoint.rstrip("/")
+        self.scratch = scratch
+        self.violations: list[str] = []
+        self.exchanges: list[Exchange] = []
+        self._clients: dict[tuple[str, str, str], BaseClient] = {}
+        self._raw: Doc = {}
+
+    # ------------------------------------------------------------ plumbing
+    def report(self, where: str, message: str) -> None:
+        self.violations.append(f"{where}: {message}")
+
+    def shim(self, path: str, body: Doc | None = None, method: str = "POST") -> Doc:
+        data = json.dumps(body or {}).encode() if method == "POST" else None
+        req = urllib.request.Request(self.endpoint + path, data=data, method=method,
+                                     headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(req, timeout=60) as r:
+            out = json.loads(r.read() or b"{}")
+        return out if isinstance(out, dict) else {}
+
+    def client(self, service: str, region: str = "us-east-1", creds: Doc | None = None) -> BaseClient:
+        creds = creds or {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
+        key = (service, region, creds["aws_access_key_id"])
+        if key not in self._clients:
+            c = boto3.client(service, region_name=region, endpoint_url=self.endpoint, **creds,
+                             config=Config(retries={"max_attempts": 1}, parameter_validation=True))
+            c.meta.events.register("before-parse", self._capture)
+            self._clients[key] = c
+        return self._clients[key]
+
+    def _capture(self, operation_model: OperationModel, response_dict: Doc, **_: object) -> None:
+        self._raw = {"status": response_dict["status_code"], "body": response_dict["body"],
+                     "headers": {k.lower(): v for k, v in response_dict["headers"].items()}}
+
+    def call(self, label: str, client: BaseClient, op: str, expect: str | None = None,
+             **params: object) -> Doc:
+        """Call `op` (botocore name), validate the exchange; `expect`: the error code wanted."""
+        service = client.meta.service_model.service_name
+        x = Exchange(label, service, op)
+        self._raw = {}
+        try:
+            x.parsed = getattr(client, _snake(client, op))(**params)
+        except ClientError as e:
+            x.error = e
+        x.status, x.headers = self._raw.get("status", 0), self._raw.get("headers", {})
+        x.body = self._raw.get("body", b"")
+        self.exchanges.append(x)
+        where = f"{service}:{op} [{label}]"
+        if not self._raw:
+            self.report(where, "no HTTP response was captured")
+            return {}
+        if expect and x.error is None:
+            self.report(where, f"expected error {expect}, got HTTP {x.status}")
+        elif x.error is not None and x.error.response["Error"].get("Code") != expect:
+            self.report(where, f"unexpected error {x.error.response['Error'].get('Code')}: "
+                               f"{x.error.response['Error'].get('Message')}")
+        self.check(where, client, x)
+        return x.parsed or {}
+
+    # ------------------------------------------------------------ checks
+    def check(self, where: str, client: BaseClient, x: Exchange) -> None:
+        model = client.meta.service_model
+        op = model.operation_model(x.operation)
+        protocol = model.protocol
+        ctype = x.headers.get("content-type", "")
+        want_ctype = {"rest-json": "application/json", "query": "text/xml",
+                      "json": f"application/x-amz-json-{model.metadata.get('jsonVersion', '1.0')}"}[protocol]
+        xml_ok = protocol == "query" and ctype.startswith("application/xml")
+        if x.body and not ctype.startswith(want_ctype) and not xml_ok:
+            self.report(where, f"Content-Type {ctype!r}, want {want_ctype}")
+        if protocol in ("rest-json", "json") and not x.headers.get("x-amzn-requestid"):
+            self.report(where, "no x-amzn-RequestId header")
+        if x.error is None:
+            self.check_success(where, op, protocol, x)
+        else:
+            self.check_error(where, client, op, protocol, x)
+
+    def check_success(self, where: str, op: OperationModel, protocol: str, x: Exchange) -> None:
+        want = op.http.get("responseCode", 200)
+        if x.status != want:
+            self.report(where, f"HTTP {x.status}, the model gives {want}")
+        out = op.output_shape
+        parsed = {k: v for k, v in (x.parsed or {}).items() if k != "ResponseMetadata"}
+        if out is None:
+            if parsed:
+                self.report(where, f"the operation has no output, parsed {sorted(parsed)}")
+        else:
+            report = ParamValidator().validate(parsed, out)
+            if report.has_errors():
+                for line in report.generate_report().splitlines():
+                    if line.strip():
+                        self.report(where, f"parsed: {line.strip()}")
+        if protocol == "query":
+            self.check_query_body(where, op, x.body)
+        else:
+            self.check_json_body(where, op, protocol, x.body)
+
+    def check_json_body(self, where: str, op: OperationModel, protocol: str, body: bytes) -> None:
+        out = op.output_shape
+        if not body.strip():
+            if out is not None and _body_required(out):
+                self.report(where, "empty body, the output shape has required body members")
+            return
+        try:
+            doc = json.loads(body)
+        except ValueError as e:
+            self.report(where, f"wire: the body is not JSON ({e})")
+            return
+        if out is None:
+            if doc not in ({}, None):
+                self.report(where, f"wire: the operation has no output, body {body[:200]!r}")
+            return
+        payload = out.serialization.get("payload")
+        if payload:
+            self.walk_json(doc, out.members[payload], "wire", where, protocol)
+        else:
+            self.walk_json(doc, out, "wire", where, protocol, top=True)
+
+    def check_query_body(self, where: str, op: OperationModel, body: bytes) -> None:
+        ns = op.service_model.metadata.get("xmlNamespace", "")
+        try:
+            root = ET.fromstring(body)
+        except ET.ParseError as e:
+            self.report(where, f"wire: the body is not XML ({e})")
+            return
+        if root.tag != f"{{{ns}}}{op.name}Response":
+            self.report(where, f"wire: root element {root.tag}, want {{{ns}}}{op.name}Response")
+        children = {_local(c.tag): c for c in root}
+        meta = children.pop("ResponseMetadata", None)
+        if meta is None or not (meta.findtext(f"{{{ns}}}RequestId") or meta.findtext("RequestId")):
+            self.report(where, "wire: no ResponseMetadata/RequestId")
+        wrapper = op.output_shape.serialization.get("resultWrapper") if op.output_shape else None
+        if op.output_shape is None:
+            for name in children:
+                self.report(where, f"wire: <{name}> in the answer of an operation without output")
+            return
+        result = children.pop(wrapper or "", None)
+        for name in children:
+            self.report(where, f"wire: unexpected element <{name}>")
+        if result is None:
+            self.report(where, f"wire: no <{wrapper}>")
+            return
+        self.walk_xml(result, op.output_shape, f"wire.{wrapper}", where)
+
+    def check_error(self, where: str, client: BaseClient, op: OperationModel, protocol: str,
+                    x: Exchange) -> None:
+        assert x.error is not None
+        modeled = {s.metadata.get("error", {}).get("code", s.name): s for s in op.error_shapes}
+        code, message, fields = "", "", None
+        if protocol == "query":
+            try:
+                root = ET.fromstring(x.body)
+            except ET.ParseError as e:
+                self.report(where, f"wire: the error body is not XML ({e})")
+                return
+            err = next((e for e in root.iter() if _local(e.tag) == "Error"), None)
+            if _local(root.tag) != "ErrorResponse" or err is None:
+                self.report(where, f"wire: error root <{_local(root.tag)}>, want <ErrorResponse><Error>")
+                return
+            parts = {_local(c.tag): (c.text or "") for c in err}
+            code, message = parts.get("Code", ""), parts.get("Message", "")
+            if parts.get("Type") not in ("Sender", "Receiver"):
+                self.report(where, f"wire: error Type {parts.get('Type')!r}, want Sender or Receiver")
+            if not any(_local(e.tag) == "RequestId" and e.text for e in root.iter()):
+                self.report(where, "wire: the error has no RequestId")
+        else:
+            try:
+                doc = json.loads(x.body or b"{}")
+            except ValueError:
+                self.report(where, f"wire: the error body is not JSON: {x.body[:200]!r}")
+                return
+            if protocol == "rest-json":
+                code = x.headers.get("x-amzn-errortype", "").split(":", 1)[0]
+                if not code:
+                    self.report(where, "wire: no x-amzn-ErrorType header")
+            else:
+                code = str(doc.get("__type", "")).rsplit("#", 1)[-1]
+                if not code:
+                    self.report(where, "wire: no __type in the error body")
+            message = str(doc.get("message") or doc.get("Message") or "")
+            fields = {k: v for k, v in doc.items() if k not in ("__type", "code")}
+        if not message:
+            self.report(where, f"wire: error {code} has no message")
+        parsed_code = x.error.response["Error"].get("Code")
+        if parsed_code != code:
+            self.report(where, f"parsed error code {parsed_code!r} differs from the wire's {code!r}")
+        if code in modeled:
+            shape = modeled[code]
+            want = shape.metadata.get("error", {}).get("httpStatusCode")
+            if want and x.status != want:
+                self.report(where, f"error {code}: HTTP {x.status}, the model gives {want}")
+            if type(x.error).__name__ != shape.name:
+                self.report(where, f"error {code}: botocore raised {type(x.error).__name__}, not {shape.name}")
+            if fields is not None:
+                self.walk_json(fields, shape, "wire", where, protocol, top=True, error=True)
+        elif code not in COMMON_ERRORS:
+            self.report(where, f"error code {code!r} is neither modeled for {op.name} "
+                               f"({', '.join(sorted(modeled)) or 'none'}) nor a common AWS error")
+        elif x.status < 400:
+            self.report(where, f"error {code} with HTTP {x.status}")
+
+    # ------------------------------------------------------------ shape walkers
+    def walk_json(self, value: object, shape: Shape, path: str, where: str, protocol: str,
+                  top: bool = False, error: bool = False) -> None:
+        t = shape.type_name
+        if value is None:
+            self.report(where, f"{path}: null (AWS leaves absent members out)")
+            return
+        if shape.metadata.get("document"):
+            return
+        if t == "structure":
+            assert isinstance(shape, StructureShape)
+            if not isinstance(value, dict):
+                self.report(where, f"{path}: {type(value).__name__}, want an object ({shape.name})")
+                return
+            members = {m.serialization.get("name", n): m for n, m in shape.members.items()
+                       if not top or m.serialization.get("location") in BODY_LOCATIONS}
+            for k, v in value.items():
+                if k not in members:
+                    if error and k in ("message", "Message"):
+                        continue  # the protocol's error envelope carries the message, modeled or not
+                    self.report(where, f"{path}.{k}: not a member of {shape.name}")
+                    continue
+                self.walk_json(v, members[k], f"{path}.{k}", where, protocol)
+            for n in shape.required_members:
+                m = shape.members[n]
+                if top and m.serialization.get("location") not in BODY_LOCATIONS:
+                    continue
+                wire = m.serialization.get("name", n)
+                if wire not in value and not (error and n.lower() == "message"
+                                              and any(k.lower() == "message" for k in value)):
+                    self.report(where, f"{path}.{wire}: required member of {shape.name} missing")
+            if shape.metadata.get("union") and len(value) != 1:
+                self.report(where, f"{path}: union {shape.name} has {len(value)} members set, want 1")
+        elif t == "list":
+            if not isinstance(value, list):
+                self.report(where, f"{path}: {type(value).__name__}, want a list ({shape.name})")
+                return
+            self._length(len(value), shape, path, where)
+            for i, v in enumerate(value):
+                self.walk_json(v, shape.member, f"{path}[{i}]", where, protocol)
+        elif t == "map":
+            if not isinstance(value, dict):
+                self.report(where, f"{path}: {type(value).__name__}, want an object ({shape.name})")
+                return
+            self._length(len(value), shape, path, where)
+            for k, v in value.items():
+                self.walk_json(k, shape.key, f"{path}<key>", where, protocol)
+                self.walk_json(v, shape.value, f"{path}.{k}", where, protocol)
+        elif t == "timestamp":
+            fmt = shape.serialization.get("timestampFormat") or "unixTimestamp"
+            self._timestamp(value, fmt, path, where)
+        elif t == "blob":
+            if not isinstance(value, str):
+                self.report(where, f"{path}: {type(value).__name__}, want base64 text")
+            else:
+                try:
+                    base64.b64decode(value, validate=True)
+                except ValueError:
+                    self.report(where, f"{path}: not base64")
+        else:
+            self._scalar(value, shape, path, where)
+
+    def walk_xml(self, elem: ET.Element, shape: Shape, path: str, where: str) -> None:
+        t = shape.type_name
+        if t == "structure":
+            assert isinstance(shape, StructureShape)
+            members = {m.serialization.get("name", n): m for n, m in shape.members.items()}
+            seen: dict[str, int] = {}
+            for child in elem:
+                name = _local(child.tag)
+                if name not in members:
+                    self.report(where, f"{path}.{name}: not a member of {shape.name}")
+                    continue
+                seen[name] = seen.get(name, 0) + 1
+                m = members[name]
+                if seen[name] > 1 and not (m.type_name == "list" and m.serialization.get("flattened")):
+                    self.report(where, f"{path}.{name}: repeated")
+                if m.type_name == "list" and m.serialization.get("flattened"):
+                    self.walk_xml(child, m.member, f"{path}.{name}", where)
+                else:
+                    self.walk_xml(child, m, f"{path}.{name}", where)
+            for n in shape.required_members:
+                wire = shape.members[n].serialization.get("name", n)
+                if wire not in seen:
+                    self.report(where, f"{path}.{wire}: required member of {shape.name} missing")
+        elif t == "list":
+            item = shape.member.serialization.get("name", "member")
+            items = list(elem)
+            self._length(len(items), shape, path, where)
+            for i, child in enumerate(items):
+                if _local(child.tag) != item:
+                    self.report(where, f"{path}[{i}]: <{_local(child.tag)}>, want <{item}>")
+                self.walk_xml(child, shape.member, f"{path}[{i}]", where)
+        elif t == "map":
+            for i, entry in enumerate(elem):
+                k, v = entry.find("./{*}key"), entry.find("./{*}value")
+                if k is None or v is None:
+                    self.report(where, f"{path}[{i}]: a map entry without key and value")
+                    continue
+                self.walk_xml(k, shape.key, f"{path}<key>", where)
+                self.walk_xml(v, shape.value, f"{path}[{i}]", where)
+        else:
+            if len(elem):
+                self.report(where, f"{path}: element children in a {t}")
+            text = elem.text or ""
+            if t == "timestamp":
+                self._timestamp(text, shape.serialization.get("timestampFormat") or "iso8601", path, where)
+            elif t == "boolean":
+                if text not in ("true", "false"):
+                    self.report(where, f"{path}: {text!r}, want true or false")
+            elif t in ("integer", "long"):
+                if not re.fullmatch(r"-?\d+", text):
+                    self.report(where, f"{path}: {text!r}, want an integer")
+                else:
+                    self._range(int(text), shape, path, where)
+            elif t in ("float", "double"):
+                try:
+                    self._range(float(text), shape, path, where)
+                except ValueError:
+                    self.report(where, f"{path}: {text!r}, want a number")
+            elif t == "blob":
+                try:
+                    base64.b64decode(text, validate=True)
+                except ValueError:
+                    self.report(where, f"{path}: not base64")
+            else:
+                self._scalar(text, shape, path, where)
+
+    def _scalar(self, value: object, shape: Shape, path: str, where: str) -> None:
+        t = shape.type_name
+        if t == "string":
+            if not isinstance(value, str):
+                self.report(where, f"{path}: {type(value).__name__} {value!r}, want a string ({shape.name})")
+                return
+            if shape.enum and value not in shape.enum:
+                self.report(where, f"{path}: {value!r} is not one of {shape.name}'s values {shape.enum}")
+            self._length(len(value), shape, path, where)
+            pattern = shape.metadata.get("pattern")
+            if pattern:
+                try:
+                    ok = re.search(pattern, value) is not None
+                except re.error:
+                    ok = True  # a pattern Python cannot compile: not checked
+                if not ok:
+                    self.report(where, f"{path}: {value!r} does not match {shape.name}'s pattern {pattern}")
+        elif t == "boolean":
+            if not isinstance(value, bool):
+                self.report(where, f"{path}: {type(value).__name__} {value!r}, want a boolean")
+        elif t in ("integer", "long"):
+            if not isinstance(value, int) or isinstance(value, bool):
+                self.report(where, f"{path}: {type(value).__name__} {value!r}, want an integer")
+            else:
+                self._range(value, shape, path, where)
+        elif t in ("float", "double"):
+            if not isinstance(value, (int, float)) or isinstance(value, bool):
+                self.report(where, f"{path}: {type(value).__name__} {value!r}, want a number")
+            else:
+                self._range(value, shape, path, where)
+        else:
+            self.report(where, f"{path}: shape type {t} is not checked by this validator")
+
+    def _timestamp(self, value: object, fmt: str, path: str, where: str) -> None:
+        if fmt == "unixTimestamp":
+            if not isinstance(value, (int, float)) or isinstance(value, bool):
+                self.report(where, f"{path}: {value!r}, want epoch seconds (a number)")
+            elif not 946684800 <= value <= 4102444800:  # 2000-01-01 .. 2100-01-01
+                self.report(where, f"{path}: {value!r} is not epoch seconds between 2000 and 2100")
+        elif fmt == "iso8601":
+            if not isinstance(value, str) or not ISO8601.match(value):
+                self.report(where, f"{path}: {value!r}, want an ISO 8601 date-time with a zone")
+            else:
+                with suppress(ValueError):
+                    datetime.fromisoformat(re.sub(r"\.(\d{6})\d+", r".\1", value).replace("Z", "+00:00"))
+                    return
+                self.report(where, f"{path}: {value!r} is not a valid date-time")
+        elif not isinstance(value, str):  # rfc822
+            self.report(where, f"{path}: {value!r}, want an HTTP date")
+
+    def _length(self, n: int, shape: Shape, path: str, where: str) -> None:
+        lo, hi = shape.metadata.get("min"), shape.metadata.get("max")
+        if (lo is not None and n < lo) or (hi is not None and n > hi):
+            self.report(where, f"{path}: length {n} outside {shape.name}'s [{lo}, {hi}]")
+
+    def _range(self, v: float, shape: Shape, path: str, where: str) -> None:
+        lo, hi = shape.metadata.get("min"), shape.metadata.get("max")
+        if (lo is not None and v < lo) or (hi is not None and v > hi):
+            self.report(where, f"{path}: {v} outside {shape.name}'s range [{lo}, {hi}]")
+
+    # ------------------------------------------------------------ probes
+    def probe_bedrock(self, account: str) -> None:
+        # Reads over the seeded demo (whatever is there).
+        for region in DEMO_REGIONS:
+            br = self.client("bedrock", region)
+            self.call(f"{region}", br, "GetModelInvocationLoggingConfiguration")
+            for g in self.call(region, br, "ListGuardrails").get("guardrails", []):
+                versions = self.call(g["id"], br, "ListGuardrails", guardrailIdentifier=g["id"])
+                for v in versions.get("guardrails", []):
+                    self.call(f"{g['name']} v{v['version']}", br, "GetGuardrail",
+                              guardrailIdentifier=g["arn"], guardrailVersion=v["version"])
+                self.call(g["name"], br, "ListTagsForResource", resourceARN=g["arn"])
+            self.call(region, br, "ListEnforcedGuardrailsConfiguration")
+        for region in PROFILE_REGIONS:
+            br = self.client("bedrock", region)
+            for p in self.call(region, br, "ListInferenceProfiles").get("inferenceProfileSummaries", []):
+                self.call(f"{region} {p['inferenceProfileId']}", br, "GetInferenceProfile",
+                          inferenceProfileIdentifier=p["inferenceProfileId"])
+            self.call(f"{region} SYSTEM_DEFINED", br, "ListInferenceProfiles", typeEquals="SYSTEM_DEFINED")
+        br = self.client("bedrock")
+        page = self.call("page 1", br, "ListInferenceProfiles", maxResults=3)
+        self.call("page 2", br, "ListInferenceProfiles", maxResults=3, nextToken=page.get("nextToken", "3"))
+        models = self.call("all", br, "ListFoundationModels").get("modelSummaries", [])
+        for m in models:
+            self.call(m["modelId"], br, "GetFoundationModel", modelIdentifier=m["modelId"])
+        if models:
+            self.call("by ARN", br, "GetFoundationModel", modelIdentifier=models[0]["modelArn"])
+        for key, value in (("byProvider", "anthropic"), ("byOutputModality", "EMBEDDING"),
+                           ("byInferenceType", "PROVISIONED")):
+            self.call(key, br, "ListFoundationModels", **{key: value})
+        self.call("unknown", br, "GetFoundationModel", expect="ResourceNotFoundException",
+                  modelIdentifier="acme.no-such-model-v1:0")
+        self.call("unknown", br, "GetGuardrail", expect="ResourceNotFoundException", guardrailIdentifier="zzzzzzzzzzzz")
+        self.call("unknown", br, "ListGuardrails", expect="ResourceNotFoundException",
+                  guardrailIdentifier="zzzzzzzzzzzz")
+        self.call("unknown", br, "GetInferenceProfile", expect="ResourceNotFoundException",
+                  inferenceProfileIdentifier="us.acme.no-such-model-v1:0")
+        self.call("system-defined", br, "DeleteInferenceProfile", expect="ValidationException",
+                  inferenceProfileIdentifier="us.amazon.nova-pro-v1:0")
+        self.call("unknown", br, "DeleteEnforcedGuardrailConfiguration", expect="ResourceNotFoundException",
+                  configId="nosuchconfig")
+        # moto's own resources: the tag routes leave them to moto.
+        self.call("moto's ARN", br, "ListTagsForResource", expect="ResourceNotFoundException",
+                  resourceARN=f"arn:aws:bedrock:us-east-1:{account}:custom-model/{PROBE}")
+
+        # Writes, in the scratch Region only; removed at the end.
+        region, sc = self.scratch, self.client("bedrock", self.scratch)
+        key = f"arn:aws:kms:{region}:{account}:key/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"
+        s3 = self.client("s3", region)
+        gid = ""
+        app_arn = ""
+        config_ids: list[str] = []
+        try:
+            self.call("unset", sc, "GetModelInvocationLoggingConfiguration")
+            bucket = f"{PROBE}-{account}-{region}"
+            s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": region})
+            sc.put_model_invocation_logging_configuration(loggingConfig={
+                "s3Config": {"bucketName": bucket, "keyPrefix": "p/"}, "textDataDeliveryEnabled": True})
+            self.call("set", sc, "GetModelInvocationLoggingConfiguration")
+            sc.delete_model_invocation_logging_configuration()
+            s3.delete_bucket(Bucket=bucket)
+            self.call("unset again", sc, "GetModelInvocationLoggingConfiguration")
+
+            g = self.call("full", sc, "CreateGuardrail", **_full_guardrail(account, region, key))
+            gid = g.get("guardrailId", "")
+            self.call("duplicate name", sc, "CreateGuardrail", expect="ConflictException",
+                      name=f"{PROBE}-guardrail", blockedInputMessaging="no", blockedOutputsMessaging="no")
+            self.call("draft", sc, "GetGuardrail", guardrailIdentifier=gid)
+            self.call("v1", sc, "CreateGuardrailVersion", guardrailIdentifier=gid, description="first")
+            self.call("v2", sc, "CreateGuardrailVersion", guardrailIdentifier=gid)
+            self.call("v1", sc, "GetGuardrail", guardrailIdentifier=gid, guardrailVersion="1")
+            self.call("unknown version", sc, "GetGuardrail", expect="ResourceNotFoundException",
+                      guardrailIdentifier=gid, guardrailVersion="99")
+            self.call("minimal", sc, "UpdateGuardrail", guardrailIdentifier=gid, name=f"{PROBE}-guardrail",
+                      blockedInputMessaging="no", blockedOutputsMessaging="no")
+            self.call("minimal draft", sc, "GetGuardrail", guardrailIdentifier=gid)
+            self.call("full", sc, "UpdateGuardrail", guardrailIdentifier=gid,
+                      **{k: v for k, v in _full_guardrail(account, region, key).items() if k != "tags"})
+            self.call("versions", sc, "ListGuardrails", guardrailIdentifier=gid)
+            self.call("page", sc, "ListGuardrails", maxResults=1)
+            self.call("v2", sc, "DeleteGuardrail", guardrailIdentifier=gid, guardrailVersion="2")
+            arn = f"arn:aws:bedrock:{region}:{account}:guardrail/{gid}"
+            self.call("guardrail", sc, "TagResource", resourceARN=arn, tags=[{"key": "b", "value": "2"}])
+            self.call("guardrail", sc, "UntagResource", resourceARN=arn, tagKeys=["a"])
+            self.call("guardrail", sc, "ListTagsForResource", resourceARN=arn)
+
+            fm = f"arn:aws:bedrock:{region}::foundation-model/amazon.nova-pro-v1:0"
+            app_arn = self.call("from model", sc, "CreateInferenceProfile", inferenceProfileName=f"{PROBE}-app",
+                                description="probe", modelSource={"copyFrom": fm},
+                                tags=[{"key": "a", "value": "1"}]).get("inferenceProfileArn", "")
+            sys_arn = (f"arn:aws:bedrock:{region}:{account}:inference-profile/"
+                       "global.anthropic.claude-sonnet-4-5-20250929-v1:0")
+            app2 = self.call("from profile", sc, "CreateInferenceProfile", inferenceProfileName=f"{PROBE}-app2",
+                             modelSource={"copyFrom": sys_arn}).get("inferenceProfileArn", "")
+            self.call("APPLICATION", sc, "ListInferenceProfiles", typeEquals="APPLICATION")
+            self.call("application", sc, "GetInferenceProfile", inferenceProfileIdentifier=app_arn)
+            self.call("application", sc, "TagResource", resourceARN=app_arn, tags=[{"key": "b", "value": "2"}])
+            self.call("application", sc, "UntagResource", resourceARN=app_arn, tagKeys=["a"])
+            self.call("application", sc, "ListTagsForResource", resourceARN=app_arn)
+            self.call("system profile", sc, "ListTagsForResource", resourceARN=sys_arn)
+            self.call("application 2", sc, "DeleteInferenceProfile", inferenceProfileIdentifier=app2)
+
+            c1 = self.call("new", sc, "PutEnforcedGuardrailConfiguration", guardrailInferenceConfig={
+                "guardrailIdentifier": arn, "guardrailVersion": "1"}).get("configId", "")
+            config_ids.append(c1)
+            self.call("update", sc, "PutEnforcedGuardrailConfiguration", configId=c1, guardrailInferenceConfig={
+                "guardrailIdentifier": gid, "guardrailVersion": "1",
+                "selectiveContentGuarding": {"system": "SELECTIVE", "messages": "COMPREHENSIVE"},
+                "modelEnforcement": {"includedModels": ["ALL"], "excludedModels": []}})
+            self.call("scratch", sc, "ListEnforcedGuardrailsConfiguration")
+        finally:
+            for cid in config_ids:
+                self.call("cleanup", sc, "DeleteEnforcedGuardrailConfiguration", configId=cid)
+            if app_arn:
+                self.call("cleanup", sc, "DeleteInferenceProfile", inferenceProfileIdentifier=app_arn)
+            if gid:
+                self.call("cleanup", sc, "DeleteGuardrail", guardrailIdentifier=gid)
+
+    def probe_cloudtrail(self, account: str) -> None:
+        for region in DEMO_REGIONS:
+            ct = self.client("cloudtrail", region)
+            for e in self.call(region, ct, "LookupEvents").get("Events", []):
+                self._cloudtrail_event(f"cloudtrail:LookupEvents [{region}]", e)
+        region, ct = self.scratch, self.client("cloudtrail", self.scratch)
+        now = datetime.now(timezone.utc)
+        self.shim("/_shim/cloudtrail/events", {"accountId": account, "region": region, "events": [
+            {"eventName": "InvokeModel", "daysAgo": 1, "username": "probe-user",
+             "requestParameters": {"modelId": "amazon.nova-pro-v1:0"},
+             "resources": [{"ResourceType": "AWS::Bedrock::Model", "ResourceName": "amazon.nova-pro-v1:0"}]},
+            {"eventName": "Converse", "eventTime": (now - timedelta(days=3)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+             "username": "probe-user", "readOnly": True, "additionalEventData": {"inputTokens": 3}},
+            {"eventName": "CreateGuardrail", "daysAgo": 5, "eventSource": "bedrock.amazonaws.com",
+             "accessKeyId": "AKIAPROBE"},
+            {"eventName": "GetCallerIdentity", "daysAgo": 7, "eventSource": "sts.amazonaws.com"},
+        ]})
+        try:
+            for e in self.call("all", ct, "LookupEvents").get("Events", []):
+                self._cloudtrail_event(f"cloudtrail:LookupEvents [{region}]", e)
+            for k, v in (("EventSource", "bedrock.amazonaws.com"), ("EventName", "Converse"),
+                         ("Username", "probe-user"), ("ReadOnly", "true"), ("AccessKeyId", "AKIAPROBE"),
+                         ("ResourceType", "AWS::Bedrock::Model"), ("ResourceName", "amazon.nova-pro-v1:0")):
+                self.call(k, ct, "LookupEvents", LookupAttributes=[{"AttributeKey": k, "AttributeValue": v}])
+            self.call("time window", ct, "LookupEvents",
+                      StartTime=now - timedelta(days=4), EndTime=now - timedelta(days=2))
+            first = self.call("page 1", ct, "LookupEvents", MaxResults=2)
+            self.call("page 2", ct, "LookupEvents", MaxResults=2, NextToken=first.get("NextToken", "2"))
+            self.call("bad token", ct, "LookupEvents", expect="InvalidNextTokenException", NextToken="not-a-token")
+            # The Rust (Smithy) SDKs send X-Amz-Target as <service shape>.<operation>,
+            # not botocore's full targetPrefix: the extension must answer both.
+            smithy = ct.meta.service_model.metadata["targetPrefix"].rsplit(".", 1)[-1]
+
+            def short_target(request: AWSRequest, **_: object) -> None:
+                request.headers.replace_header("X-Amz-Target", f"{smithy}.LookupEvents")
+
+            ct.meta.events.register("before-sign.cloudtrail.LookupEvents", short_target)
+            try:
+                got = self.call(f"X-Amz-Target {smithy}.LookupEvents", ct, "LookupEvents")
+                if not got.get("Events"):
+                    self.report("cloudtrail:LookupEvents", f"no events when called as {smithy}.LookupEvents")
+            finally:
+                ct.meta.events.unregister("before-sign.cloudtrail.LookupEvents", short_target)
+        finally:
+            self.shim("/_shim/cloudtrail/clear", {"accountId": account, "region": region})
+
+    def _cloudtrail_event(self, where: str, e: Doc) -> None:
+        """CloudTrailEvent is a JSON string: a parse keeps it opaque, so check it here."""
+        try:
+            d = json.loads(e["CloudTrailEvent"])
+        except (KeyError, ValueError) as err:
+            self.report(where, f"CloudTrailEvent is not JSON: {err}")
+            return
+        for k, want in (("eventID", e.get("EventId")), ("eventName", e.get("EventName")),
+                        ("eventSource", e.get("EventSource"))):
+            if d.get(k) != want:
+                self.report(where, f"CloudTrailEvent.{k} {d.get(k)!r} differs from the event's {want!r}")
+        t = e.get("EventTime")
+        if isinstance(t, datetime) and d.get("eventTime") != t.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"):
+            self.report(where, f"CloudTrailEvent.eventTime {d.get('eventTime')!r} differs from EventTime {t}")
+
+    def probe_iam(self) -> None:
+        iam = self.client("iam")
+        user = f"{PROBE}-user"
+        iam.create_user(UserName=user)
+        ids: list[str] = []
+        try:
+            c = self.call("bedrock key", iam, "CreateServiceSpecificCredential", UserName=user,
+                          ServiceName="bedrock.amazonaws.com", CredentialAgeDays=30)
+            ids.append(c.get("ServiceSpecificCredential", {}).get("ServiceSpecificCredentialId", ""))
+            c = self.call("codecommit", iam, "CreateServiceSpecificCredential", UserName=user,
+                          ServiceName="codecommit.amazonaws.com")
+            ids.append(c.get("ServiceSpecificCredential", {}).get("ServiceSpecificCredentialId", ""))
+            self.call("user", iam, "ListServiceSpecificCredentials", UserName=user)
+            self.call("service", iam, "ListServiceSpecificCredentials", UserName=user,
+                      ServiceName="bedrock.amazonaws.com")
+            self.call("all users", iam, "ListServiceSpecificCredentials", AllUsers=True)
+            self.call("unknown user", iam, "ListServiceSpecificCredentials", expect="NoSuchEntity",
+                      UserName=f"{PROBE}-nobody")
+            self.call("unknown user", iam, "CreateServiceSpecificCredential", expect="NoSuchEntity",
+                      UserName=f"{PROBE}-nobody", ServiceName="bedrock.amazonaws.com")
+        finally:
+            for i in ids:
+                self.call("cleanup", iam, "DeleteServiceSpecificCredential", UserName=user,
+                          ServiceSpecificCredentialId=i)
+            self.call("unknown user", iam, "DeleteServiceSpecificCredential", expect="NoSuchEntity",
+                      UserName=f"{PROBE}-nobody", ServiceSpecificCredentialId="ACCAEXAMPLEEXAMPLE0000")
+            iam.delete_user(UserName=user)
+
+    def probe_sts(self, account: str) -> None:
+        iam, sts = self.client("iam"), self.client("sts")
+        role = f"{PROBE}-role"
+        trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
+                                                         "Principal": {"AWS": f"arn:aws:iam::{account}:root"}}]}
+        iam.create_role(RoleName=role, AssumeRolePolicyDocument=json.dumps(trust))
+        try:
+            self.call("existing role (moto answers)", sts, "AssumeRole",
+                      RoleArn=f"arn:aws:iam::{account}:role/{role}", RoleSessionName="probe")
+            self.call("unknown role", sts, "AssumeRole", expect="AccessDenied",
+                      RoleArn=f"arn:aws:iam::{account}:role/{PROBE}-nope", RoleSessionName="probe")
+            self.call("unknown account", sts, "AssumeRole", expect="AccessDenied",
+                      RoleArn="arn:aws:iam::999999999999:role/Nope", RoleSessionName="probe")
+        finally:
+            iam.delete_role(RoleName=role)
+
+    def check_coverage(self, routes: list[Doc]) -> None:
+        done = {(x.service, x.operation) for x in self.exchanges}
+        for r in routes:
+            if (r["service"], r["operation"]) not in done:
+                self.report(f"{r['service']}:{r['operation']}", "served by the extension but not exercised here")
+
+    def check_reset(self, account: str) -> None:
+        """Fill every State field, reset, expect it empty; both reset endpoints."""
+        for endpoint in ("/moto-api/reset", "/_shim/reset"):
+            self._clients.clear()  # moto's reset drops assumed-role credentials
+            self._fill_state(account)
+            before = self.shim("/_shim/state", method="GET")
+            for name, entries in before.items():
+                if not entries:
+                    self.report("reset", f"the probe did not fill State.{name}: extend check_reset")
+            self.shim(endpoint)
+            after = self.shim("/_shim/state", method="GET")
+            for name, entries in after.items():
+                if entries:
+                    self.report("reset", f"POST {endpoint} left State.{name} = {entries}")
+            left = self.client("bedrock", self.scratch).list_guardrails()["guardrails"]
+            if left:
+                self.report("reset", f"POST {endpoint} left guardrails {left}")
+
+    def _fill_state(self, account: str) -> None:
+        region, br, iam = self.scratch, self.client("bedrock", self.scratch), self.client("iam")
+        g = br.create_guardrail(name=f"{PROBE}-reset", blockedInputMessaging="n", blockedOutputsMessaging="n",
+                                tags=[{"key": "a", "value": "1"}])
+        br.put_enforced_guardrail_configuration(guardrailInferenceConfig={
+            "guardrailIdentifier": g["guardrailId"], "guardrailVersion": "1"})
+        br.create_inference_profile(inferenceProfileName=f"{PROBE}-reset", modelSource={
+            "copyFrom": f"arn:aws:bedrock:{region}::foundation-model/amazon.nova-pro-v1:0"})
+        self.shim("/_shim/cloudtrail/events", {"accountId": account, "region": region,
+                                               "events": [{"eventName": "InvokeModel"}]})
+        with suppress(ClientError):
+            iam.create_user(UserName=f"{PROBE}-reset")
+        iam.create_service_specific_credential(UserName=f"{PROBE}-reset", ServiceName="bedrock.amazonaws.com")
+
+
+def _full_guardrail(account: str, region: str, key_id: str) -> Doc:
+    """A CreateGuardrail request using every policy the API has."""
+    return {
+        "name": f"{PROBE}-guardrail", "description": "every policy",
+        "blockedInputMessaging": "Sorry.", "blockedOutputsMessaging": "Sorry!",
+        "topicPolicyConfig": {"topicsConfig": [
+            {"name": "Investment advice", "definition": "Advice on investments.", "examples": ["Buy this stock?"],
+             "type": "DENY"},
+            {"name": "Medical", "definition": "Medical advice.", "type": "DENY", "inputAction": "NONE",
+             "outputAction": "BLOCK", "inputEnabled": False, "outputEnabled": True}],
+            "tierConfig": {"tierName": "STANDARD"}},
+        "contentPolicyConfig": {"filtersConfig": [
+            {"type": "PROMPT_ATTACK", "inputStrength": "HIGH", "outputStrength": "NONE"},
+            {"type": "HATE", "inputStrength": "MEDIUM", "outputStrength": "MEDIUM",
+             "inputModalities": ["TEXT", "IMAGE"], "outputModalities": ["TEXT"], "inputAction": "BLOCK",
+             "outputAction": "NONE", "inputEnabled": True, "outputEnabled": False}]},
+        "wordPolicyConfig": {"wordsConfig": [{"text": "confidential"}],
+                             "managedWordListsConfig": [{"type": "PROFANITY"}]},
+        "sensitiveInformationPolicyConfig": {
+            "piiEntitiesConfig": [{"type": "EMAIL", "action": "ANONYMIZE"},
+                                  {"type": "US_SOCIAL_SECURITY_NUMBER", "action": "BLOCK", "inputAction": "BLOCK",
+                                   "outputAction": "ANONYMIZE", "inputEnabled": True, "outputEnabled": True}],
+            "regexesConfig": [{"name": "ticket", "description": "ticket ids", "pattern": "TCK-[0-9]+",
+                               "action": "ANONYMIZE"}]},
+        "contextualGroundingPolicyConfig": {"filtersConfig": [
+            {"type": "GROUNDING", "threshold": 0.8}, {"type": "RELEVANCE", "threshold": 0.5, "action": "NONE"}]},
+        "crossRegionConfig": {"guardrailProfileIdentifier": "us.guardrail.v1:0"},
+        "kmsKeyId": key_id,
+        "tags": [{"key": "a", "value": "1"}],
+    }
+
+
+def _snake(client: BaseClient, op: str) -> str:
+    for name, api in client.meta.method_to_api_mapping.items():
+        if api == op:
+            return str(name)
+    raise KeyError(op)
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _body_required(shape: Shape) -> bool:
+    return isinstance(shape, StructureShape) and any(
+        shape.members[n].serialization.get("location") in BODY_LOCATIONS for n in shape.required_members)
+
+
+@contextmanager
+def _section(v: Validator, name: str) -> Iterator[None]:
+    try:
+        yield
+    except Exception as e:  # a probe that crashes is a violation, not a traceback
+        v.report(name, f"probe aborted: {e!r}")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    ap.add_argument("--endpoint", required=True, help="the emulator, e.g. http://127.0.0.1:5000")
+    ap.add_argument("--scratch-region", default="ca-central-1",
+                    help="where the probe creates (and removes) its own resources")
+    ap.add_argument("--check-reset", action="store_true",
+                    help="also check that both reset endpoints clear all extension state (destructive)")
+    args = ap.parse_args()
+    v = Validator(args.endpoint, args.scratch_region)
+    routes = v.shim("/_shim/routes", method="GET")["routes"]
+    account = v.client("sts").get_caller_identity()["Account"]
+    probes: list[tuple[str, Callable[[], None]]] = [
+        ("bedrock", lambda: v.probe_bedrock(account)), ("cloudtrail", lambda: v.probe_cloudtrail(account)),
+        ("iam", v.probe_iam), ("sts", lambda: v.probe_sts(account))]
+    for name, probe in probes:
+        with _section(v, name):
+            probe()
+    v.check_coverage(routes)
+    if args.check_reset:
+        with _section(v, "reset"):
+            v.check_reset(account)
+    notes: dict[str, int] = {}
+    failures = []
+    for line in v.violations:
+        why = next((why for rx, why in MODEL_STALER_THAN_AWS if re.search(rx, line)), None)
+        if why is None:
+            failures.append(line)
+        else:
+            notes[why] = notes.get(why, 0) + 1
+    for line in failures:
+        print(line)
+    for why, n in notes.items():
+        print(f"validate_shapes: note: {n} answer(s) follow AWS, not the pinned model: {why}", file=sys.stderr)
+    ops = {(x.service, x.operation) for x in v.exchanges}
+    print(f"validate_shapes: {len(v.exchanges)} responses of {len(ops)} operations "
+          f"({len(routes)} extension routes) checked against botocore {botocore.__version__}: "
+          f"{len(failures)} violation(s)", file=sys.stderr)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
