@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """
-Seed the local AWS emulator (moto + localstack/emulator.py) with perimeter's DEMO
+Seed the local AWS emulator (moto + localstack/emulator/) with perimeter's DEMO
 ORGANISATION. Test infrastructure: used by the e2e tests, the demo and the benchmark.
 
     localstack/.venv/bin/python localstack/seed_demo.py --endpoint http://127.0.0.1:PORT \
