@@ -408,6 +408,24 @@ impl CallContext {
             .await
     }
 
+    /// A call whose failure ends the run (the organisation's structure): twice the usual
+    /// attempts, at least 8, unless the user asked for no retries at all.
+    pub async fn call_critical<T, E, F, M>(
+        &self,
+        service: &str,
+        operation: &str,
+        make: M,
+    ) -> Result<T, CallError>
+    where
+        M: Fn() -> F,
+        F: Future<Output = Result<T, SdkError<E, HttpResponse>>>,
+        E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    {
+        let n = self.run.retry.max_attempts;
+        let attempts = if n <= 1 { 1 } else { (2 * n).max(8) };
+        self.call_attempts(attempts, service, operation, make).await
+    }
+
     /// [`CallContext::call`] with its own attempt limit (the first call of a run, which
     /// must fail fast).
     pub async fn call_attempts<T, E, F, M>(

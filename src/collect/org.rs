@@ -34,7 +34,7 @@ pub enum Membership {
 
 pub async fn membership(client: &Client, cx: &CallContext) -> Result<Membership, CallError> {
     match cx
-        .call(SVC, "DescribeOrganization", || {
+        .call_critical(SVC, "DescribeOrganization", || {
             client.describe_organization().send()
         })
         .await
@@ -76,7 +76,7 @@ pub async fn read_organization(
     management: &str,
 ) -> Result<OrgRead, CallError> {
     let roots = cx
-        .call(SVC, "ListRoots", || client.list_roots().send())
+        .call_critical(SVC, "ListRoots", || client.list_roots().send())
         .await?;
     let root = roots.roots().first().ok_or_else(|| CallError {
         code: None,
@@ -180,7 +180,7 @@ async fn children_ous(
     let mut token: Option<String> = None;
     for _ in 0..MAX_PAGES {
         let page = cx
-            .call(SVC, "ListOrganizationalUnitsForParent", || {
+            .call_critical(SVC, "ListOrganizationalUnitsForParent", || {
                 client
                     .list_organizational_units_for_parent()
                     .parent_id(parent)
@@ -210,7 +210,7 @@ async fn children_accounts(
     let mut token: Option<String> = None;
     for _ in 0..MAX_PAGES {
         let page = cx
-            .call(SVC, "ListAccountsForParent", || {
+            .call_critical(SVC, "ListAccountsForParent", || {
                 client
                     .list_accounts_for_parent()
                     .parent_id(parent)

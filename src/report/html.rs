@@ -6,8 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 
 use super::{Report, Score};
-use crate::checks::{Control, Status, registry};
-use crate::compliance;
+use crate::checks::{Control, Status};
 
 /// Escape text for HTML content and quoted attribute values.
 pub fn esc(s: &str) -> String {
@@ -252,8 +251,10 @@ caller <code>{}</code> · {} → {} · accounts: {} · Regions: {} · perimeter 
     let ids: BTreeMap<&str, &crate::checks::Finding> =
         report.findings.iter().map(|f| (f.id.as_str(), f)).collect();
     for (fw_id, reqs) in &report.compliance {
-        let title = compliance::find(fw_id)
-            .map(|f| f.title.clone())
+        let title = report
+            .framework_titles
+            .get(fw_id)
+            .cloned()
             .unwrap_or_else(|| fw_id.clone());
         let status_of = |r: &crate::compliance::RequirementStatus| {
             serde_json::to_value(r.status)
@@ -327,7 +328,7 @@ caller <code>{}</code> · {} → {} · accounts: {} · Regions: {} · perimeter 
         ),
     );
     for f in &report.findings {
-        let meta = registry::find(&f.check).map(|c| registry::metadata(c.code()));
+        let meta = report.catalogue.get(&f.check);
         let _ = write!(
             h,
             "<tr class=\"finding\" data-control=\"{}\" data-severity=\"{}\" data-status=\"{}\" data-account=\"{}\">\

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use super::Report;
-use crate::checks::{Finding, Status, registry};
+use crate::checks::{Finding, Status};
 
 /// Escape text for XML attributes and content.
 pub fn xml(s: &str) -> String {
@@ -41,8 +41,10 @@ pub fn render(report: &Report) -> String {
         count(Status::Muted)
     );
     for (check, findings) in by_check {
-        let title = registry::find(check)
-            .map(|c| registry::metadata(c.code()).title.clone())
+        let title = report
+            .catalogue
+            .get(check)
+            .map(|c| c.title.clone())
             .unwrap_or_default();
         let n = |s: Status| findings.iter().filter(|f| f.status == s).count();
         let _ = writeln!(

@@ -33,6 +33,69 @@ pub struct Report {
     /// Mutes that expired or matched nothing (only when a mutes file was given).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mutes: Option<crate::mutes::MuteOutcome>,
+    /// What the catalogue says of each check the findings name (title, rationale,
+    /// remediation, the requirements it evidences): the writers read it from here, so a
+    /// report renders the same from any version that loads it.
+    #[serde(default)]
+    pub catalogue: BTreeMap<String, CheckInfo>,
+    /// Framework id → its title, for the frameworks in `compliance`.
+    #[serde(default)]
+    pub framework_titles: BTreeMap<String, String>,
+}
+
+/// A check as the catalogue describes it, carried in the report for its writers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CheckInfo {
+    pub slug: String,
+    pub title: String,
+    pub control: Control,
+    pub severity: Severity,
+    pub resource_type: String,
+    pub rationale: String,
+    pub remediation: crate::catalogue::Remediation,
+    #[serde(default)]
+    pub references: Vec<String>,
+    /// `"<framework> <requirement>"` for every requirement the check evidences.
+    #[serde(default)]
+    pub requirements: Vec<String>,
+}
+
+/// The catalogue entries of the checks that `findings` name.
+fn catalogue_of(findings: &[Finding]) -> BTreeMap<String, CheckInfo> {
+    let mut out = BTreeMap::new();
+    for f in findings {
+        if out.contains_key(&f.check) {
+            continue;
+        }
+        let Some(entry) = crate::checks::registry::find(&f.check) else {
+            continue;
+        };
+        let m = crate::checks::registry::metadata(entry.code());
+        let requirements = compliance::frameworks()
+            .iter()
+            .flat_map(|fw| {
+                fw.requirements
+                    .iter()
+                    .filter(|r| r.checks.contains(&f.check))
+                    .map(move |r| format!("{} {}", fw.id, r.id))
+            })
+            .collect();
+        out.insert(
+            f.check.clone(),
+            CheckInfo {
+                slug: m.slug.clone(),
+                title: m.title.clone(),
+                control: m.control,
+                severity: m.severity,
+                resource_type: m.resource_type.clone(),
+                rationale: m.rationale.trim().to_string(),
+                remediation: m.remediation.clone(),
+                references: m.references.clone(),
+                requirements,
+            },
+        );
+    }
+    out
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -338,6 +401,11 @@ impl Report {
             compliance: compliance::evaluate(&findings),
             gaps: snapshot.gaps.clone(),
             mutes: None,
+            catalogue: catalogue_of(&findings),
+            framework_titles: compliance::frameworks()
+                .iter()
+                .map(|f| (f.id.clone(), f.title.clone()))
+                .collect(),
             findings,
         }
     }

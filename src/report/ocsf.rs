@@ -4,8 +4,7 @@
 use serde_json::{Value, json};
 
 use super::Report;
-use crate::checks::{Severity, Status, registry};
-use crate::compliance;
+use crate::checks::{Severity, Status};
 
 fn severity_id(s: Severity) -> u8 {
     match s {
@@ -27,22 +26,14 @@ pub fn render(report: &Report) -> String {
     let mut out = String::new();
     let time = epoch_ms(&report.run.finished);
     for f in &report.findings {
-        let meta = registry::find(&f.check).map(|c| registry::metadata(c.code()));
+        let meta = report.catalogue.get(&f.check);
         let (cstatus, cstatus_id) = match f.status {
             Status::Pass => ("Pass", 1),
             Status::Fail => ("Fail", 3),
             Status::Unknown => ("Unknown", 0),
             Status::Muted => ("Fail", 3),
         };
-        let standards: Vec<String> = compliance::frameworks()
-            .iter()
-            .flat_map(|fw| {
-                fw.requirements
-                    .iter()
-                    .filter(|r| r.checks.contains(&f.check))
-                    .map(move |r| format!("{} {}", fw.id, r.id))
-            })
-            .collect();
+        let standards: Vec<String> = meta.map(|m| m.requirements.clone()).unwrap_or_default();
         let obj = json!({
             "class_uid": 2003,
             "class_name": "Compliance Finding",

@@ -4,7 +4,7 @@
 use serde_json::{Value, json};
 
 use super::Report;
-use crate::checks::{Severity, Status, registry};
+use crate::checks::{Severity, Status};
 
 fn level(s: Severity) -> &'static str {
     match s {
@@ -15,13 +15,15 @@ fn level(s: Severity) -> &'static str {
 }
 
 pub fn render(report: &Report) -> String {
-    let rules: Vec<Value> = registry::all()
-        .map(|m| {
+    let rules: Vec<Value> = report
+        .catalogue
+        .iter()
+        .map(|(code, m)| {
             json!({
-                "id": m.code,
+                "id": code,
                 "name": m.slug,
                 "shortDescription": {"text": m.title},
-                "fullDescription": {"text": m.rationale.trim()},
+                "fullDescription": {"text": m.rationale},
                 "help": {"text": m.remediation.console.trim()},
                 "defaultConfiguration": {"level": level(m.severity)},
                 "properties": {"control": m.control, "severity": m.severity, "tags": [m.control.as_str()]}
