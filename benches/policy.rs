@@ -5,6 +5,11 @@
 //!
 //! Run: `cargo bench --bench policy`
 
+#![expect(
+    clippy::expect_used,
+    reason = "a benchmark fails loudly on a bad fixture"
+)]
+
 use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};

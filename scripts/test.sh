@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The whole test suite. Installs what the tests need — the pinned emulator
+# The whole test suite: formatting, lints (clippy, warnings are errors), then every test.
+# Installs what the tests need — the pinned emulator
 # (localstack/.venv) and Debian's headless Chromium for the HTML report test — and runs
 # every test; the end-to-end tests start, seed and stop the emulator themselves.
 set -euo pipefail
@@ -11,4 +12,9 @@ if ! command -v chromium >/dev/null 2>&1; then
   $SUDO apt-get update -qq >&2
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >&2
 fi
+echo "==> cargo fmt --check" >&2
+cargo fmt --all -- --check
+echo "==> cargo clippy --all-targets -- -D warnings" >&2
+cargo clippy --locked --all-targets -- -D warnings
+echo "==> cargo test" >&2
 cargo test --locked "$@"

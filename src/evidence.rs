@@ -122,6 +122,10 @@ fn manifest_for(files: &BTreeMap<String, Vec<u8>>, report: &Report) -> Manifest 
 
 /// Build the archive bytes: deterministic (sorted entries, fixed times and owners, gzip
 /// header without a name or time).
+#[expect(
+    clippy::expect_used,
+    reason = "the archive is written to memory, which does not fail"
+)]
 pub fn build_pack(
     snapshot_bytes: &[u8],
     report: &Report,

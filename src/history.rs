@@ -13,6 +13,7 @@ pub struct HistoryError {
     pub message: String,
 }
 
+#[derive(Debug)]
 pub struct History {
     conn: Connection,
     path: String,

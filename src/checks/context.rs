@@ -84,6 +84,7 @@ impl AccountView<'_> {
     }
 }
 
+#[derive(Debug)]
 pub struct EvalContext<'s> {
     pub snapshot: &'s Snapshot,
     pub config: &'s Config,

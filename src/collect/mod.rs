@@ -261,7 +261,12 @@ pub async fn collect(opts: &CollectOptions, out: Arc<Mutex<Snapshot>>) -> Result
         }
     };
     if opts.org {
-        let r = org_read.as_ref().expect("organisation read in --org mode");
+        let Some(r) = org_read.as_ref() else {
+            return Err(CollectError::Organization {
+                account: caller.account.clone(),
+                reason: "the organisation was not read".into(),
+            });
+        };
         let mut ids: Vec<&crate::model::OrgAccount> = r.org.accounts.iter().collect();
         ids.sort_by(|a, b| a.id.cmp(&b.id));
         let mut in_filters = 0usize;

@@ -92,18 +92,24 @@ impl ArnPattern {
                 }
                 match rest.find(':') {
                     Some(i) => {
-                        segs.last_mut().expect("segs is never empty").push(Piece {
-                            text: &rest[..i],
-                            wild: p.wild,
-                        });
+                        push_last(
+                            &mut segs,
+                            Piece {
+                                text: &rest[..i],
+                                wild: p.wild,
+                            },
+                        );
                         segs.push(Vec::new());
                         rest = &rest[i + 1..];
                     }
                     None => {
-                        segs.last_mut().expect("segs is never empty").push(Piece {
-                            text: rest,
-                            wild: p.wild,
-                        });
+                        push_last(
+                            &mut segs,
+                            Piece {
+                                text: rest,
+                                wild: p.wild,
+                            },
+                        );
                         break;
                     }
                 }
@@ -168,18 +174,24 @@ impl ResourceArnPattern {
             loop {
                 match rest.find(':') {
                     Some(i) => {
-                        segs.last_mut().expect("segs is never empty").push(Piece {
-                            text: &rest[..i],
-                            wild: p.wild,
-                        });
+                        push_last(
+                            &mut segs,
+                            Piece {
+                                text: &rest[..i],
+                                wild: p.wild,
+                            },
+                        );
                         segs.push(Vec::new());
                         rest = &rest[i + 1..];
                     }
                     None => {
-                        segs.last_mut().expect("segs is never empty").push(Piece {
-                            text: rest,
-                            wild: p.wild,
-                        });
+                        push_last(
+                            &mut segs,
+                            Piece {
+                                text: rest,
+                                wild: p.wild,
+                            },
+                        );
                         break;
                     }
                 }
@@ -340,6 +352,14 @@ pub fn role_parts(arn: &str) -> Option<(&str, &str, &str)> {
         return None;
     }
     Some((p[1], p[4], name))
+}
+
+/// Append to the last segment (there always is one: the lists start with one).
+fn push_last<'a>(segs: &mut Vec<Vec<Piece<'a>>>, piece: Piece<'a>) {
+    match segs.last_mut() {
+        Some(last) => last.push(piece),
+        None => segs.push(vec![piece]),
+    }
 }
 
 #[cfg(test)]

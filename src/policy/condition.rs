@@ -33,7 +33,6 @@ impl Tri {
         }
     }
     #[inline]
-    #[allow(clippy::should_implement_trait)]
     pub(crate) fn not(self) -> Tri {
         match self {
             Tri::True => Tri::False,

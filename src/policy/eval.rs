@@ -419,7 +419,7 @@ pub(crate) struct Outcome {
     pub id_allow: Tri,
     pub boundary_ok: Tri,
     pub scp_levels: Vec<Tri>,
-    #[allow(dead_code)]
+    #[expect(dead_code, reason = "kept in the trace for debugging output")]
     pub scp_ok: Tri,
     pub endpoint_ok: Tri,
     pub res_exact: Tri,

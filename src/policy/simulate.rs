@@ -20,6 +20,7 @@ pub struct SimulateOutput {
 }
 
 /// One decoded case.
+#[derive(Debug)]
 pub struct Case {
     pub id: Value,
     pub identity: Vec<Policy>,

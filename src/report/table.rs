@@ -12,6 +12,7 @@ use std::fmt::Write;
 use super::{Report, Score};
 use crate::checks::{Control, Finding, Severity, Status};
 
+#[derive(Debug)]
 pub struct TableOptions {
     /// Also list passing findings (and every unknown one, uncollapsed).
     pub show_pass: bool,

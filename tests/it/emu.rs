@@ -71,7 +71,10 @@ fn start_in(state_dir: std::path::PathBuf) -> Emu {
         dir = state_dir.display()
     );
     // The watchdog outlives this process on purpose; it is never waited for.
-    #[allow(clippy::zombie_processes)]
+    #[expect(
+        clippy::zombie_processes,
+        reason = "the watchdog outlives this process on purpose"
+    )]
     let _watchdog = Command::new("setsid")
         .args(["sh", "-c", &watchdog])
         .stdin(Stdio::null())

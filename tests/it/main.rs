@@ -1,5 +1,11 @@
 //! The single integration-test crate (one binary, so the AWS SDK is linked once).
 
+#![expect(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test helpers fail the test loudly on broken fixtures"
+)]
+
 mod build;
 mod checks_cris;
 mod checks_guardrails;

@@ -12,6 +12,7 @@ use crate::checks::iam::{
 use crate::checks::{Check, Draft, EvalContext};
 use crate::policy::{Effect, ResourceSpec};
 
+#[derive(Debug)]
 pub struct CrisIamIncomplete;
 
 /// True when an Allow statement of `p` for an invoke action names `profile` through an

@@ -8,6 +8,7 @@ use crate::checks::iam::is_management;
 use crate::checks::iam::{PROBE_MODEL_ID, root_arn, scope_regions};
 use crate::checks::{Check, Draft, EvalContext, Severity};
 
+#[derive(Debug)]
 pub struct GlobalCrisBlocked;
 
 impl Check for GlobalCrisBlocked {

@@ -7,6 +7,7 @@ use super::{Geographies, residency};
 use crate::checks::iam::root_arn;
 use crate::checks::{Check, Draft, EvalContext};
 
+#[derive(Debug)]
 pub struct GuardrailTierCrossRegion;
 
 impl Check for GuardrailTierCrossRegion {

@@ -9,6 +9,7 @@ use super::{
 use crate::checks::iam::probe_invoke;
 use crate::checks::{Check, Draft, EvalContext};
 
+#[derive(Debug)]
 pub struct ResidencyBreach;
 
 impl Check for ResidencyBreach {

@@ -9,6 +9,7 @@ use crate::checks::iam::is_management;
 use crate::checks::iam::root_arn;
 use crate::checks::{Check, Draft, EvalContext};
 
+#[derive(Debug)]
 pub struct ScpBlocksCris;
 
 /// Workload principals whose own policies let them invoke the profile (in its source

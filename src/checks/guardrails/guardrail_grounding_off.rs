@@ -5,6 +5,7 @@ use serde_json::json;
 use super::{guardrail_ref, per_guardrail};
 use crate::checks::{Check, Draft, EvalContext};
 
+#[derive(Debug)]
 pub struct GuardrailGroundingOff;
 
 impl Check for GuardrailGroundingOff {

@@ -5,6 +5,7 @@ use serde_json::json;
 use super::{active_reasons, region_guardrails, root_arn, unlisted_draft};
 use crate::checks::{Check, Draft, EvalContext};
 
+#[derive(Debug)]
 pub struct GuardrailMissing;
 
 impl Check for GuardrailMissing {

@@ -13,6 +13,7 @@ use crate::checks::logging::access::can_invoke;
 use crate::checks::logging::{active_reasons, root_arn};
 use crate::checks::{Check, Draft, EvalContext};
 
+#[derive(Debug)]
 pub struct GuardrailNotEnforced;
 
 const ORG_POLICY_NOTE: &str = "Organizations Amazon Bedrock policies (organisation-level guardrail enforcement) are not collected and were not considered";

@@ -10,6 +10,7 @@ use super::{region_guardrails, root_arn, unlisted_draft};
 use crate::checks::{Check, Draft, EvalContext};
 use crate::model::Guardrail;
 
+#[derive(Debug)]
 pub struct GuardrailPiiOff;
 
 /// The required types the guardrail blocks or anonymises.

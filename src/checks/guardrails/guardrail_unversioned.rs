@@ -14,6 +14,7 @@ use crate::checks::context::{AccountView, NamedPolicy};
 use crate::checks::{Check, Draft, EvalContext};
 use crate::model::Guardrail;
 
+#[derive(Debug)]
 pub struct GuardrailUnversioned;
 
 /// The guardrail id a reference names and whether it names the DRAFT; `None` when the

@@ -6,6 +6,7 @@ use super::{can_invoke, is_management, root_arn, scope_regions, scp_levels};
 use crate::checks::{Check, Draft, EvalContext};
 use crate::policy::{DecisionEffect, Request, evaluate_scp};
 
+#[derive(Debug)]
 pub struct BearerTokenUnrestricted;
 
 const ACTION: &str = "bedrock:CallWithBearerToken";

@@ -9,6 +9,7 @@ use super::{
 };
 use crate::checks::{Check, Draft, EvalContext};
 
+#[derive(Debug)]
 pub struct BedrockAdminOnWorkload;
 
 /// Actions only an administrator of Bedrock needs: deleting a guardrail and changing

@@ -5,6 +5,7 @@ use serde_json::json;
 use crate::checks::{Check, Draft, EvalContext};
 use crate::model::Probe;
 
+#[derive(Debug)]
 pub struct BedrockLongTermApiKey;
 
 impl Check for BedrockLongTermApiKey {

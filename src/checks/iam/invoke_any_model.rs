@@ -7,6 +7,7 @@ use super::{
 };
 use crate::checks::{Check, Draft, EvalContext};
 
+#[derive(Debug)]
 pub struct InvokeAnyModel;
 
 impl Check for InvokeAnyModel {

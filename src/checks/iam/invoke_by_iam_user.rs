@@ -6,6 +6,7 @@ use super::{can_invoke, principal_json, scp_note};
 use crate::checks::context::PrincipalKind;
 use crate::checks::{Check, Draft, EvalContext};
 
+#[derive(Debug)]
 pub struct InvokeByIamUser;
 
 impl Check for InvokeByIamUser {

@@ -6,6 +6,7 @@ use serde_json::json;
 use super::{can_invoke, decide_with_absent, open_effect_str, principal_json};
 use crate::checks::{Check, Draft, EvalContext};
 
+#[derive(Debug)]
 pub struct InvokeNotTagScoped;
 
 impl Check for InvokeNotTagScoped {

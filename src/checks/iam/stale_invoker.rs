@@ -6,6 +6,7 @@ use super::{can_invoke, principal_json};
 use crate::checks::context::PrincipalKind;
 use crate::checks::{Check, Draft, EvalContext, Severity};
 
+#[derive(Debug)]
 pub struct StaleInvoker;
 
 impl Check for StaleInvoker {

@@ -11,6 +11,7 @@ use super::cmk_draft;
 use crate::checks::network::account_root;
 use crate::checks::{Check, Draft, EvalContext};
 
+#[derive(Debug)]
 pub struct BedrockResourceNotCmk;
 
 const NOT_COLLECTED: &str = "agents, knowledge bases and prompts are not collected by this version of perimeter and were not examined";

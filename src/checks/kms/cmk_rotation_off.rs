@@ -6,6 +6,7 @@ use super::all_keys;
 use crate::checks::{Check, Draft, EvalContext};
 use crate::model::{KmsKey, Probe};
 
+#[derive(Debug)]
 pub struct CmkRotationOff;
 
 /// Automatic rotation applies to enabled, customer-managed, symmetric encryption keys whose

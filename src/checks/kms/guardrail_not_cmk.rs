@@ -6,6 +6,7 @@ use super::cmk_draft;
 use crate::checks::network::account_root;
 use crate::checks::{Check, Draft, EvalContext};
 
+#[derive(Debug)]
 pub struct GuardrailNotCmk;
 
 impl Check for GuardrailNotCmk {

@@ -7,6 +7,7 @@ use super::resolve;
 use crate::checks::{Check, Draft, EvalContext};
 use crate::model::Probe;
 
+#[derive(Debug)]
 pub struct InvocationLogsNotCmk;
 
 const ROLE: &str = "invocation-logs";

@@ -15,6 +15,7 @@ use crate::checks::network::{account_root, open_json};
 use crate::checks::{Check, Draft, EvalContext};
 use crate::policy::{Labeled, Policy, ServiceSemantics};
 
+#[derive(Debug)]
 pub struct KeyDecryptTooBroad;
 
 impl Check for KeyDecryptTooBroad {
@@ -72,6 +73,7 @@ impl Check for KeyDecryptTooBroad {
                 "arn:{}:kms:{region}:{account}:key/00000000-0000-0000-0000-perimeterprobe",
                 view.partition
             );
+            #[expect(clippy::expect_used, reason = "a constant policy document")]
             let delegating = Policy::from_value(&json!({
                 "Version": "2012-10-17",
                 "Statement": [{"Effect": "Allow", "Principal": {"AWS": account_root(view)}, "Action": "kms:*", "Resource": "*"}]

@@ -22,6 +22,7 @@ use crate::policy::{
     evaluate_open,
 };
 
+#[derive(Debug)]
 pub struct KeyPolicyWildcard;
 
 /// A KMS action no policy names: only `kms:*`-style grants cover it.

@@ -21,6 +21,7 @@ use super::{KeyRef, resolve};
 use crate::checks::{Check, Draft, EvalContext};
 use crate::model::Tags;
 
+#[derive(Debug)]
 pub struct KeySharedAcrossEnvironments;
 
 /// Environment names in a tag value: `prod`, `dev,prod`, `dev / test`.

@@ -222,7 +222,10 @@ pub(crate) fn key_policy_label(key: &KmsKey) -> String {
 /// The finding for a resource that should be encrypted with a customer-managed key:
 /// `key` is the key reference in its configuration (`None` = AWS-owned default
 /// encryption, described by `default_desc`).
-#[allow(clippy::too_many_arguments)]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one finding's fields, named at the call site"
+)]
 pub(crate) fn cmk_draft(
     cx: &EvalContext<'_>,
     account: &str,

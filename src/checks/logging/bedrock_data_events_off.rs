@@ -11,6 +11,7 @@ use super::{bedrock_data_types, regions_without_cloudtrail, root_arn, trail_regi
 use crate::checks::{Check, Draft, EvalContext};
 use crate::model::Probe;
 
+#[derive(Debug)]
 pub struct BedrockDataEventsOff;
 
 impl Check for BedrockDataEventsOff {

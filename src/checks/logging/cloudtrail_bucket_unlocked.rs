@@ -12,6 +12,7 @@ use super::{find_bucket, s3_gap, trail_region, trails};
 use crate::checks::{Check, Draft, EvalContext};
 use crate::model::Probe;
 
+#[derive(Debug)]
 pub struct CloudtrailBucketUnlocked;
 
 impl Check for CloudtrailBucketUnlocked {

@@ -5,6 +5,7 @@ use serde_json::json;
 use super::{resolve_key, trail_region, trails};
 use crate::checks::{Check, Draft, EvalContext};
 
+#[derive(Debug)]
 pub struct CloudtrailNotCmk;
 
 impl Check for CloudtrailNotCmk {

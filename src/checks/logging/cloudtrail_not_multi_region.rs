@@ -6,6 +6,7 @@ use super::{records_management_events, regions_without_cloudtrail, root_arn};
 use crate::checks::{Check, Draft, EvalContext};
 use crate::model::{Probe, Trail};
 
+#[derive(Debug)]
 pub struct CloudtrailNotMultiRegion;
 
 /// How one trail stands against the requirement.

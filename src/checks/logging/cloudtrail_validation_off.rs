@@ -5,6 +5,7 @@ use serde_json::json;
 use super::{trail_region, trails};
 use crate::checks::{Check, Draft, EvalContext};
 
+#[derive(Debug)]
 pub struct CloudtrailValidationOff;
 
 impl Check for CloudtrailValidationOff {

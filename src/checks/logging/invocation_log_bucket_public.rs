@@ -17,6 +17,7 @@ use crate::checks::{Check, Draft, EvalContext};
 use crate::model::Probe;
 use crate::policy::{Context, Labeled, Policy, PolicySet, PrincipalSpec, Principals, Request};
 
+#[derive(Debug)]
 pub struct InvocationLogBucketPublic;
 
 const ANONYMOUS: &str = "anonymous";

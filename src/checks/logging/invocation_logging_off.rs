@@ -6,6 +6,7 @@ use super::{active_reasons, root_arn};
 use crate::checks::{Check, Draft, EvalContext};
 use crate::model::Probe;
 
+#[derive(Debug)]
 pub struct InvocationLoggingOff;
 
 impl Check for InvocationLoggingOff {

@@ -9,6 +9,7 @@ use super::{active_reasons, logging_config_arn};
 use crate::checks::{Check, Draft, EvalContext};
 use crate::model::Probe;
 
+#[derive(Debug)]
 pub struct InvocationLoggingTextOff;
 
 impl Check for InvocationLoggingTextOff {

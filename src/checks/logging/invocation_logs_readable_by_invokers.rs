@@ -23,6 +23,7 @@ use crate::checks::{Check, Draft, EvalContext};
 use crate::model::Probe;
 use crate::policy::{Labeled, Policy, ServiceSemantics};
 
+#[derive(Debug)]
 pub struct InvocationLogsReadableByInvokers;
 
 /// One place invocation logs are delivered to, with what decides access to it.

@@ -17,6 +17,7 @@ use super::{
 use crate::checks::{Check, Draft, EvalContext};
 use crate::model::{LogGroup, Probe};
 
+#[derive(Debug)]
 pub struct LogRetentionShort;
 
 /// Why a log group is examined.

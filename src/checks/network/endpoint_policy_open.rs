@@ -8,6 +8,7 @@ use super::{
 };
 use crate::checks::{Check, Draft, EvalContext};
 
+#[derive(Debug)]
 pub struct EndpointPolicyOpen;
 
 impl Check for EndpointPolicyOpen {

@@ -18,6 +18,7 @@ use super::{
 use crate::checks::{Check, Draft, EvalContext};
 use crate::policy::UnknownKeys;
 
+#[derive(Debug)]
 pub struct EndpointPolicyRegionUnpinned;
 
 /// A Region outside the geography of `region`, to ask "does this reach elsewhere?".

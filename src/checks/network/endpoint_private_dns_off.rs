@@ -3,6 +3,7 @@
 use super::{ec2_by_region, endpoint_arn, endpoint_evidence, is_bedrock_endpoint};
 use crate::checks::{Check, Draft, EvalContext};
 
+#[derive(Debug)]
 pub struct EndpointPrivateDnsOff;
 
 impl Check for EndpointPrivateDnsOff {

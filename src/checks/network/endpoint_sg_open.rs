@@ -6,6 +6,7 @@ use super::{ec2_by_region, endpoint_arn, endpoint_evidence, is_bedrock_endpoint}
 use crate::checks::{Check, Draft, EvalContext};
 use crate::model::SgRule;
 
+#[derive(Debug)]
 pub struct EndpointSgOpen;
 
 fn open_ranges(rule: &SgRule) -> Vec<String> {

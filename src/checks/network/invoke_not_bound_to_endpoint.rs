@@ -16,6 +16,7 @@ use super::{
 };
 use crate::checks::{Check, Draft, EvalContext};
 
+#[derive(Debug)]
 pub struct InvokeNotBoundToEndpoint;
 
 const ENDPOINT_KEYS: [&str; 2] = ["aws:sourcevpce", "aws:sourcevpc"];

@@ -113,6 +113,7 @@ pub(crate) fn endpoint_policy(ep: &VpcEndpoint) -> Result<(Policy, bool), String
 }
 
 /// The policy an endpoint has when none is attached: full access for every principal.
+#[expect(clippy::expect_used, reason = "a constant policy document")]
 pub(crate) fn default_endpoint_policy() -> Policy {
     Policy::from_value(&json!({
         "Version": "2012-10-17",
@@ -123,6 +124,7 @@ pub(crate) fn default_endpoint_policy() -> Policy {
 
 /// An identity policy allowing everything: stands for "whatever the caller's own account
 /// grants", so that a decision turns on the endpoint or key policy alone.
+#[expect(clippy::expect_used, reason = "a constant policy document")]
 pub(crate) fn allow_all_identity() -> Policy {
     Policy::from_value(&json!({
         "Version": "2012-10-17",

@@ -5,6 +5,7 @@ use serde_json::json;
 use super::{account_root, is_runtime_endpoint, is_usable, vpc_arn};
 use crate::checks::{Check, Draft, EvalContext};
 
+#[derive(Debug)]
 pub struct RuntimeEndpointMissing;
 
 impl Check for RuntimeEndpointMissing {

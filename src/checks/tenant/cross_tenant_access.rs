@@ -9,6 +9,7 @@ use crate::checks::{Check, Draft, EvalContext};
 use crate::model::Probe;
 use crate::policy::{Labeled, Policy};
 
+#[derive(Debug)]
 pub struct CrossTenantAccess;
 
 fn parse(v: &Value) -> Result<Policy, String> {

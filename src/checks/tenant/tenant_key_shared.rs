@@ -9,6 +9,7 @@ use super::{all_tenants, is_active, keys, refers_to, tenants_of};
 use crate::checks::iam::root_arn;
 use crate::checks::{Check, Draft, EvalContext};
 
+#[derive(Debug)]
 pub struct TenantKeyShared;
 
 impl Check for TenantKeyShared {

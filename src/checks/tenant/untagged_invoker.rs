@@ -7,6 +7,7 @@ use super::{all_tenants, is_active};
 use crate::checks::iam::{can_invoke, principal_json};
 use crate::checks::{Check, Draft, EvalContext};
 
+#[derive(Debug)]
 pub struct UntaggedInvoker;
 
 impl Check for UntaggedInvoker {
