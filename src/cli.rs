@@ -168,6 +168,8 @@ pub enum Format {
     Ocsf,
     Sarif,
     Junit,
+    /// AWS Security Finding Format, for Security Hub's BatchImportFindings.
+    Asff,
 }
 
 /// `--format` of the listing commands.
@@ -241,7 +243,7 @@ pub struct SourceArgs {
 
 #[derive(Debug, Args)]
 pub struct OutputArgs {
-    /// Output formats (comma list): table, json, csv, html, ocsf, sarif, junit.
+    /// Output formats (comma list): table, json, csv, html, ocsf, sarif, junit, asff.
     #[arg(
         long,
         value_enum,
@@ -360,14 +362,58 @@ pub enum FrameworksCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum PolicyCommand {
-    /// Decide request cases (see README): a file, or `-` for stdin.
+    /// Decide request cases: "is this allowed, and why (not)?"
+    #[command(after_help = SIMULATE_HELP)]
     Simulate {
+        /// A JSON file of one case or an array of cases, or `-` for stdin.
         cases: PathBuf,
         /// json or text.
         #[arg(long, value_enum, ignore_case = true, default_value = "json")]
         format: TextOrJson,
     },
 }
+
+/// The case format, shown by `perimeter policy simulate --help`.
+const SIMULATE_HELP: &str = r#"Case format (every `policies` field is optional; fields not listed, such as
+"expected" or "note", are ignored):
+
+  {
+    "id": "optional label, echoed back",
+    "policies": {
+      "identity":             [ {policy document}, ... ],
+      "permissions_boundary": [ {policy document} ],
+      "scp":                  [ [docs at the root], [docs at an OU], ..., [docs at the account] ],
+      "resource":             [ {resource policy: bucket, key, trust, ...} ],
+      "vpc_endpoint":         [ {endpoint policy the request passes through} ]
+    },
+    "request": {
+      "principal": "arn:aws:iam::111122223333:role/app",
+      "action": "bedrock:InvokeModel",
+      "resource": "arn:aws:bedrock:us-east-2::foundation-model/anthropic.claude-3-haiku-20240307-v1:0",
+      "resource_account": "111122223333",
+      "context": { "aws:RequestedRegion": "us-east-2", "aws:PrincipalTag/team": "ml" },
+      "principal_is_service_linked_role": false
+    }
+  }
+
+An omitted `scp` means no SCPs govern the account (the management account); an empty
+inner list allows nothing at that level. The context is complete: keys not given are
+absent. KMS key-policy semantics apply to a KMS key ARN, role-trust semantics to
+sts:AssumeRole* on a role ARN ("service_semantics" can say so explicitly).
+
+Output: {"id", "decision": "Allow" | "ExplicitDeny" | "ImplicitDeny", "reasons": [...]} per
+case. Reasons name the policy and statement that allowed or denied; for an implicit deny,
+`ConditionNotMet` reasons name each statement that would have allowed the request and the
+condition that did not hold. A malformed case is reported for that case (exit 2); the
+others are still answered.
+
+Example:
+  echo '{"policies":{"identity":[{"Version":"2012-10-17","Statement":[{"Effect":"Allow",
+    "Action":"bedrock:InvokeModel","Resource":"*","Condition":{"StringEquals":
+    {"aws:RequestedRegion":"eu-west-1"}}}]}]},"request":{"principal":
+    "arn:aws:iam::111122223333:role/app","action":"bedrock:InvokeModel","resource":
+    "arn:aws:bedrock:us-east-1::foundation-model/x","context":{"aws:RequestedRegion":
+    "us-east-1"}}}' | perimeter policy simulate - --format text"#;
 
 #[derive(Debug, Subcommand)]
 pub enum CrisCommand {
@@ -378,22 +424,14 @@ pub enum CrisCommand {
         account: String,
         /// One inference profile id or ARN (default: every profile the account can use).
         #[arg(long)]
-        profile: Option<String>,
+        inference_profile: Option<String>,
         /// Use this snapshot instead of collecting from AWS.
         #[arg(long)]
         snapshot: Option<PathBuf>,
-        /// AWS named profile for live collection (the organisation's management account).
-        #[arg(long)]
-        aws_profile: Option<String>,
-        /// Regions to read for live collection (comma list or `all`).
-        #[arg(long, value_delimiter = ',')]
-        regions: Vec<String>,
-        /// Send every AWS call to this endpoint.
-        #[arg(long)]
-        endpoint_url: Option<String>,
-        /// Role assumed in the member account.
-        #[arg(long, default_value = "OrganizationAccountAccessRole")]
-        role_name: String,
+        /// How to reach AWS for live collection: the same flags as `audit` (--profile is
+        /// the AWS named profile of the organisation's management account).
+        #[command(flatten)]
+        source: SourceArgs,
         #[arg(long)]
         config: Option<PathBuf>,
         /// text or json.

@@ -50,8 +50,25 @@ fn main() -> ExitCode {
     match app::run(cli) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("perimeter: {e:#}");
+            eprintln!("perimeter: {}", one_line(&e));
             ExitCode::from(app::EXIT_ERROR)
         }
     }
+}
+
+/// The error and its causes on one line, each cause once: an error whose own message
+/// already quotes its cause (as `thiserror`'s `{source}` does) does not repeat it.
+fn one_line(e: &anyhow::Error) -> String {
+    let mut out = String::new();
+    for cause in e.chain() {
+        let text = cause.to_string();
+        if out.contains(&text) {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str(": ");
+        }
+        out.push_str(&text);
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
 }

@@ -72,7 +72,12 @@ pub(super) fn evaluate_cmd(a: EvaluateArgs) -> Result<ExitCode> {
             }
         );
     }
-    let report = build_report(&snapshot, &config, a.output.mutes.as_deref())?;
+    let mut report = build_report(&snapshot, &config, a.output.mutes.as_deref())?;
+    // Say that these verdicts were drawn from a saved snapshot, not from AWS just now
+    // (an IAM dump is offline by its nature and says `gaad` already).
+    if a.gaad.is_none() && !report.run.source.starts_with("offline") {
+        report.run.source = format!("offline:{}", report.run.source);
+    }
     conclude(&report, &a.output, &out, fail_on)
 }
 

@@ -118,6 +118,7 @@ impl FileName for Format {
             Format::Ocsf => Some("perimeter.ocsf.jsonl"),
             Format::Sarif => Some("perimeter.sarif"),
             Format::Junit => Some("perimeter.junit.xml"),
+            Format::Asff => Some("perimeter.asff.json"),
         }
     }
 }
@@ -354,15 +355,13 @@ fn render(report: &Report, out: &Outputs<'_>) -> Result<()> {
             Format::Ocsf => report::ocsf::render(report),
             Format::Sarif => report::sarif::render(report),
             Format::Junit => report::junit::render(report),
+            Format::Asff => report::asff::render(report),
         };
         match (out.output_dir, f.file_name()) {
             (Some(dir), Some(name)) => {
                 let path = dir.join(name);
                 std::fs::write(&path, text)
                     .with_context(|| format!("cannot write {}", path.display()))?;
-                if !out.formats.contains(&Format::Table) {
-                    continue;
-                }
                 eprintln!("wrote {}", path.display());
             }
             _ => emit(&text)?,

@@ -804,6 +804,84 @@ pub(crate) fn decide(layers: &Layers<'_, '_>, req: &Request, o: &Outcome) -> Dec
     }
 }
 
+/// Why an implicitly denied request was not allowed, statement by statement: every Allow
+/// statement whose action, resource and principal match the request but whose condition
+/// does not hold, with the first condition that fails (its operator, key and values, and
+/// what the request carries for the key). For "why is this denied?" answers; the hot path
+/// of evaluation does not compute it.
+pub fn explain_denial(set: &PolicySet<'_>, req: &Request) -> Vec<Reason> {
+    let layers = Layers::of(set);
+    let ev = Evaluator::new(req, None);
+    let has_boundary = layers.boundary.is_some_and(|b| !b.is_empty());
+    let rules = |mode| PrincipalRules { mode, has_boundary };
+    let mut groups: Vec<(Layer, &[Labeled<'_>], PrincipalRules)> = vec![
+        (
+            Layer::Identity,
+            layers.identity,
+            rules(PrincipalMode::Ignore),
+        ),
+        (
+            Layer::Resource,
+            layers.resource,
+            rules(PrincipalMode::Require),
+        ),
+    ];
+    if let Some(b) = layers.boundary {
+        groups.push((Layer::Boundary, b, rules(PrincipalMode::Ignore)));
+    }
+    if let Some(levels) = layers.scp {
+        for (l, level) in levels.iter().enumerate() {
+            groups.push((
+                Layer::Scp(l),
+                level.as_slice(),
+                rules(PrincipalMode::Ignore),
+            ));
+        }
+    }
+    if let Some(e) = layers.endpoint {
+        groups.push((Layer::Endpoint, e, rules(PrincipalMode::DefaultAll)));
+    }
+    let mut out = Vec::new();
+    for (layer, policies, rules) in groups {
+        for lp in policies {
+            for (si, st) in lp.policy.statements.iter().enumerate() {
+                if st.effect != Effect::Allow || st.condition.is_empty() {
+                    continue;
+                }
+                let bare = Statement {
+                    condition: Vec::new(),
+                    ..st.clone()
+                };
+                if ev.statement(&bare, rules).0 != Tri::True {
+                    continue;
+                }
+                let lookup = |k: &str| ev.lookup(k);
+                let Some(c) = st.condition.iter().find(|c| c.eval(&lookup) == Tri::False) else {
+                    continue;
+                };
+                let has = match ev.lookup(&c.key) {
+                    Lookup::Present(v) => format!("the request has {} = {:?}", c.key, v),
+                    Lookup::Missing => format!("the request has no {}", c.key),
+                    Lookup::Unknown => format!("{} is unknown", c.key),
+                };
+                let wants: Vec<&str> = c.values.iter().map(|v| v.raw.as_str()).collect();
+                out.push(Reason {
+                    layer: layer.name(),
+                    policy: lp.label.clone(),
+                    statement: Some(si),
+                    sid: st.sid.clone(),
+                    effect: "ConditionNotMet".into(),
+                    detail: format!(
+                        "this statement would allow the request, but its condition {} {} {:?} does not hold: {has}",
+                        c.operator_raw, c.key, wants
+                    ),
+                });
+            }
+        }
+    }
+    out
+}
+
 pub(crate) fn hit_reason_pub(
     layers: &Layers<'_, '_>,
     req: &Request,

@@ -202,8 +202,16 @@ impl Case {
         }
     }
 
+    /// The decision; an implicit deny also names the statements that would have allowed
+    /// the request had their condition held.
     pub fn evaluate(&self) -> Decision {
-        evaluate(&self.policy_set(), &self.request)
+        let set = self.policy_set();
+        let mut d = evaluate(&set, &self.request);
+        if d.effect == super::eval::DecisionEffect::ImplicitDeny {
+            d.reasons
+                .extend(super::eval::explain_denial(&set, &self.request));
+        }
+        d
     }
 }
 

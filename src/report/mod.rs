@@ -1,5 +1,6 @@
 //! The report: one value every writer consumes.
 
+pub mod asff;
 pub mod csv;
 pub mod html;
 pub mod json;

@@ -6,6 +6,7 @@
     reason = "test helpers fail the test loudly on broken fixtures"
 )]
 
+mod asff;
 mod build;
 mod checks_cris;
 mod checks_guardrails;

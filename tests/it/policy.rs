@@ -771,3 +771,43 @@ fn statement_helpers() {
     assert!(pol.mentions_condition_key("aws:resourcetag/x"));
     assert!(!pol.mentions_condition_key("aws:SourceVpce"));
 }
+
+/// An implicit deny explains itself: the statement that would have allowed the request
+/// and the condition that did not hold, with what the request carried.
+#[test]
+fn an_implicit_deny_names_the_statement_and_the_condition_that_failed() {
+    let case = serde_json::json!({
+        "policies": {"identity": [{"Version": "2012-10-17", "Statement": [
+            {"Sid": "PinRegion", "Effect": "Allow", "Action": "bedrock:InvokeModel", "Resource": "*",
+             "Condition": {"StringEquals": {"aws:RequestedRegion": "eu-west-1"}}},
+            {"Sid": "Other", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "*",
+             "Condition": {"Bool": {"aws:SecureTransport": "true"}}}
+        ]}]},
+        "request": {"principal": "arn:aws:iam::111122223333:role/app",
+                    "action": "bedrock:InvokeModel",
+                    "resource": "arn:aws:bedrock:us-east-1::foundation-model/x",
+                    "context": {"aws:RequestedRegion": "us-east-1"}}
+    });
+    let out = perimeter::policy::simulate::simulate(&case);
+    let v = &out.json;
+    assert_eq!(v["decision"], "ImplicitDeny");
+    let misses: Vec<&serde_json::Value> = v["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["effect"] == "ConditionNotMet")
+        .collect();
+    assert_eq!(
+        misses.len(),
+        1,
+        "only the statement whose action matches: {v}"
+    );
+    assert_eq!(misses[0]["sid"], "PinRegion");
+    let detail = misses[0]["detail"].as_str().unwrap();
+    assert!(
+        detail.contains("StringEquals")
+            && detail.contains("eu-west-1")
+            && detail.contains("us-east-1"),
+        "{detail}"
+    );
+}
