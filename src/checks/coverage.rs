@@ -144,15 +144,20 @@ impl Coverage {
         if a.tags_unread {
             missing.insert(Data::AccountTags);
         }
-        let mut regions: BTreeSet<String> = cx
-            .snapshot
-            .meta
-            .regions
-            .iter()
-            .filter(|r| crate::config::is_region_name(r))
-            .cloned()
-            .collect();
-        regions.extend(a.regions.keys().cloned());
+        // The Regions the account was read in; for an account not entered at all, the
+        // Regions the run meant to read. (With `--regions all` each account reads the
+        // Regions enabled for it, so another account's opt-in Region is not a gap here.)
+        let regions: BTreeSet<String> = if a.regions.is_empty() {
+            cx.snapshot
+                .meta
+                .regions
+                .iter()
+                .filter(|r| crate::config::is_region_name(r))
+                .cloned()
+                .collect()
+        } else {
+            a.regions.keys().cloned().collect()
+        };
         let mut missing_in = BTreeMap::new();
         for r in &regions {
             let m = regional_missing(acct, a, r);
