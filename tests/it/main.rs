@@ -28,4 +28,5 @@ mod org;
 mod policy;
 mod policy_props;
 mod readonly;
+mod report_schemas;
 mod reports;
