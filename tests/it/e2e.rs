@@ -341,28 +341,92 @@ fn html_report_renders_in_headless_chromium() {
         console_errors.is_empty(),
         "console errors: {console_errors:?}"
     );
-    // The filter script ran and counted every finding.
+    // The script drew the findings: every one matches the (empty) filters, one page of
+    // the failing ones is in the DOM, and the passing ones are collapsed.
+    assert!(
+        dom_text.contains("<section id=\"findings\" data-drawn=\"\">"),
+        "the page's script did not draw the findings"
+    );
     assert!(
         dom_text.contains(&format!("<span id=\"shown\">{total}</span>")),
         "the page does not show {total} findings"
     );
     let fails = report["summary"]["fail"].as_u64().unwrap();
     assert!(dom_text.contains(&format!("id=\"count-fail\">{fails}<")));
+    // The summary, rendered without the script: the score, the heat map with the
+    // account's name, the compliance roll-up per framework.
+    let overall = report["scores"]["overall"].as_u64().unwrap();
+    assert!(dom_text.contains(&format!("id=\"score-overall\">{overall}<")));
+    for id in report["scores"]["by_account"].as_object().unwrap().keys() {
+        assert!(
+            dom_text.contains(&format!("<tr data-account=\"{id}\"><td><code>{id}</code>")),
+            "no heat-map row for {id}"
+        );
+    }
+    for title in report["framework_titles"].as_object().unwrap().values() {
+        assert!(dom_text.contains(&super::html::dom_text(title.as_str().unwrap())));
+    }
+    // The first row is the first failing finding, most severe first.
+    let rank = |f: &Value| {
+        let pos = |list: &[&str], v: &Value| list.iter().position(|x| v == *x).unwrap();
+        (
+            pos(&["fail", "unknown", "muted", "pass"], &f["status"]),
+            pos(
+                &["critical", "high", "medium", "low", "info"],
+                &f["severity"],
+            ),
+            f["check"].as_str().unwrap().to_string(),
+            f["account"].as_str().unwrap().to_string(),
+            f["region"].as_str().unwrap_or_default().to_string(),
+            f["resource"].as_str().unwrap().to_string(),
+        )
+    };
+    let first = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .min_by_key(|f| rank(f))
+        .unwrap();
+    assert_eq!(first["status"], "fail");
+    let rows = super::html::rows(&dom_text, "rows");
+    let fails = fails as usize;
+    assert_eq!(
+        rows.len(),
+        (fails
+            + report["summary"]["unknown"].as_u64().unwrap() as usize
+            + report["summary"]["muted"].as_u64().unwrap() as usize)
+            .min(50)
+    );
+    let row = &rows[0];
+    assert_eq!(row[0], "fail");
+    assert_eq!(row[1], first["severity"].as_str().unwrap());
+    assert_eq!(row[2], first["check"].as_str().unwrap());
+    assert!(row[3].starts_with(first["account"].as_str().unwrap()));
+    assert_eq!(row[5], first["resource"].as_str().unwrap());
+    assert_eq!(row[6], first["message"].as_str().unwrap());
+    assert!(
+        super::html::rows(&dom_text, "pass-rows").is_empty(),
+        "passes collapsed"
+    );
 
+    // A screenshot of the first screen: the summary and the first findings, drawn.
     let shot = dir.path().join("report.png");
     let s = Command::new(chromium())
         .args(common)
         .arg(format!("--user-data-dir={}", profile.display()))
-        .args(["--window-size=1400,2000"])
+        .args(["--virtual-time-budget=3000", "--window-size=1280,2000"])
         .arg(format!("--screenshot={}", shot.display()))
         .arg(&url)
         .output()
         .expect("run chromium");
     assert!(s.status.success(), "{}", String::from_utf8_lossy(&s.stderr));
     let png = std::fs::read(&shot).expect("a screenshot was written");
+    // A page of one colour compresses to about 12 KB at this size; the report's text and
+    // heat map take well over 100 KB.
     assert!(
-        png.len() > 10_000 && png.starts_with(b"\x89PNG"),
-        "screenshot looks empty"
+        png.len() > 100_000 && png.starts_with(b"\x89PNG"),
+        "screenshot looks empty ({} bytes)",
+        png.len()
     );
     if let Ok(keep) = std::env::var("PERIMETER_KEEP_SCREENSHOT") {
         let _ = std::fs::copy(&shot, keep);

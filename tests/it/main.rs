@@ -24,6 +24,7 @@ mod emulator_shapes;
 mod faults;
 mod fixtures;
 mod history;
+mod html;
 mod org;
 mod policy;
 mod policy_props;

@@ -272,7 +272,11 @@ fn sarif_meets_github_code_scanning_upload_rules() {
         .iter()
         .filter(|f| f.status != perimeter::checks::Status::Pass)
         .collect();
-    assert_eq!(results.len(), shown.len(), "one result per non-passing finding");
+    assert_eq!(
+        results.len(),
+        shown.len(),
+        "one result per non-passing finding"
+    );
     let mut fingerprints = BTreeSet::new();
     let mut uris = BTreeSet::new();
     for (res, f) in results.iter().zip(shown) {

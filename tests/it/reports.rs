@@ -106,7 +106,10 @@ fn machine_formats_have_their_shapes() {
         .iter()
         .filter(|f| f.status != Status::Pass)
         .count();
-    assert_eq!(sarif["runs"][0]["results"].as_array().unwrap().len(), expected);
+    assert_eq!(
+        sarif["runs"][0]["results"].as_array().unwrap().len(),
+        expected
+    );
     assert_eq!(sarif["runs"][0]["results"][0]["level"], "error");
     let ocsf = perimeter::report::ocsf::render(&r);
     let lines: Vec<serde_json::Value> = ocsf
