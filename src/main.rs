@@ -15,18 +15,10 @@ fn main() -> ExitCode {
                 let _ = e.print();
                 return ExitCode::SUCCESS;
             }
-            // One line: what was wrong, without clap's usage block.
+            // One line: what was wrong (with the missing arguments' names, the accepted
+            // values or a "did you mean"), pointing at the subcommand's help.
             let text = e.render().to_string();
-            let first = text.lines().next().unwrap_or("invalid arguments");
-            let first = first.strip_prefix("error: ").unwrap_or(first);
-            // clap lists the accepted values (or a suggestion) on lines of their own.
-            let hint = text
-                .lines()
-                .map(str::trim)
-                .find(|l| l.starts_with("[possible values:") || l.starts_with("tip: a similar"))
-                .map(|l| format!(" {l}"))
-                .unwrap_or_default();
-            eprintln!("perimeter: {first}{hint} (see `perimeter --help`)");
+            eprintln!("perimeter: {}", usage_line(&text));
             return ExitCode::from(app::EXIT_ERROR);
         }
     };
@@ -71,4 +63,35 @@ fn one_line(e: &anyhow::Error) -> String {
         out.push_str(&text);
     }
     out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// clap's rendered usage error as one line: its first line, the argument names listed
+/// under it, clap's hint, and the help of the subcommand the usage block names.
+fn usage_line(text: &str) -> String {
+    let mut lines = text.lines();
+    let first = lines.next().unwrap_or("invalid arguments");
+    let mut msg = first.strip_prefix("error: ").unwrap_or(first).to_string();
+    let mut listed = Vec::new();
+    let mut help = "perimeter --help".to_string();
+    for l in lines {
+        let t = l.trim();
+        if let Some(usage) = t.strip_prefix("Usage: ") {
+            let cmd: Vec<&str> = usage
+                .split_whitespace()
+                .take_while(|w| !w.starts_with(['-', '<', '[']))
+                .collect();
+            if !cmd.is_empty() {
+                help = format!("{} --help", cmd.join(" "));
+            }
+        } else if t.starts_with("[possible values:") || t.starts_with("tip:") {
+            msg.push(' ');
+            msg.push_str(t);
+        } else if l.starts_with("  ") && !t.is_empty() && listed.len() < 8 {
+            listed.push(t.to_string());
+        }
+    }
+    if !listed.is_empty() {
+        msg = format!("{} {}", msg.trim_end_matches(':'), listed.join(", "));
+    }
+    format!("{msg} (see `{help}`)")
 }

@@ -222,3 +222,15 @@ fn severity_overrides_apply_in_any_case() {
         "IAM-999",
     );
 }
+
+/// A missing required argument is named, and the error points at the subcommand's help;
+/// a mistyped flag gets clap's "did you mean".
+#[test]
+fn usage_errors_name_the_argument_and_the_subcommand_help() {
+    assert_usage_error(&perimeter(&["cris", "explain"]), "--account");
+    assert_usage_error(
+        &perimeter(&["cris", "explain"]),
+        "perimeter cris explain --help",
+    );
+    assert_usage_error(&perimeter(&["audit", "--regoins", "x"]), "--regions");
+}
