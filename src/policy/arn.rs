@@ -79,42 +79,7 @@ impl ArnPattern {
 
     /// Compiles from pieces (policy text and literal variable values).
     pub(crate) fn from_pieces(pieces: &[Piece<'_>]) -> Option<ArnPattern> {
-        let mut segs: Vec<Vec<Piece<'_>>> = vec![Vec::new()];
-        for p in pieces {
-            let mut rest = p.text;
-            loop {
-                if segs.len() == 6 {
-                    segs[5].push(Piece {
-                        text: rest,
-                        wild: p.wild,
-                    });
-                    break;
-                }
-                match rest.find(':') {
-                    Some(i) => {
-                        push_last(
-                            &mut segs,
-                            Piece {
-                                text: &rest[..i],
-                                wild: p.wild,
-                            },
-                        );
-                        segs.push(Vec::new());
-                        rest = &rest[i + 1..];
-                    }
-                    None => {
-                        push_last(
-                            &mut segs,
-                            Piece {
-                                text: rest,
-                                wild: p.wild,
-                            },
-                        );
-                        break;
-                    }
-                }
-            }
-        }
+        let segs = split_at_colons(pieces, Some(6));
         if segs.len() != 6 {
             return None;
         }
@@ -168,35 +133,7 @@ impl ResourceArnPattern {
     /// separates segments, whichever piece it comes from; only a wildcard `*` written in
     /// the policy (not one from a variable or `${*}`) lets a segment cross colons.
     pub(crate) fn from_pieces(pieces: &[Piece<'_>]) -> ResourceArnPattern {
-        let mut segs: Vec<Vec<Piece<'_>>> = vec![Vec::new()];
-        for p in pieces {
-            let mut rest = p.text;
-            loop {
-                match rest.find(':') {
-                    Some(i) => {
-                        push_last(
-                            &mut segs,
-                            Piece {
-                                text: &rest[..i],
-                                wild: p.wild,
-                            },
-                        );
-                        segs.push(Vec::new());
-                        rest = &rest[i + 1..];
-                    }
-                    None => {
-                        push_last(
-                            &mut segs,
-                            Piece {
-                                text: rest,
-                                wild: p.wild,
-                            },
-                        );
-                        break;
-                    }
-                }
-            }
-        }
+        let segs = split_at_colons(pieces, None);
         let segs = segs
             .iter()
             .map(|seg| {
@@ -352,6 +289,40 @@ pub fn role_parts(arn: &str) -> Option<(&str, &str, &str)> {
         return None;
     }
     Some((p[1], p[4], name))
+}
+
+/// Pieces split into ARN segments at every colon, whichever piece it comes from. With
+/// `max`, the last segment keeps the rest, colons included (an ARN's resource part).
+fn split_at_colons<'a>(pieces: &[Piece<'a>], max: Option<usize>) -> Vec<Vec<Piece<'a>>> {
+    let mut segs: Vec<Vec<Piece<'a>>> = vec![Vec::new()];
+    for p in pieces {
+        let mut rest = p.text;
+        loop {
+            let cut = match rest.find(':') {
+                Some(i) if max.is_none_or(|m| segs.len() < m) => i,
+                _ => {
+                    push_last(
+                        &mut segs,
+                        Piece {
+                            text: rest,
+                            wild: p.wild,
+                        },
+                    );
+                    break;
+                }
+            };
+            push_last(
+                &mut segs,
+                Piece {
+                    text: &rest[..cut],
+                    wild: p.wild,
+                },
+            );
+            segs.push(Vec::new());
+            rest = &rest[cut + 1..];
+        }
+    }
+    segs
 }
 
 /// Append to the last segment (there always is one: the lists start with one).
