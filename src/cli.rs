@@ -222,7 +222,8 @@ pub struct SourceArgs {
     /// AWS calls in flight across the run.
     #[arg(long, default_value_t = 32)]
     pub concurrency: usize,
-    /// AWS calls in flight within one account.
+    /// AWS calls in flight within one account and Region (AWS throttles per account and
+    /// Region; IAM and Organizations count as one Region).
     #[arg(long, default_value_t = 8)]
     pub account_concurrency: usize,
     /// Timeout per AWS call, in seconds.

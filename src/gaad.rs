@@ -32,13 +32,39 @@ pub enum GaadError {
     Shape { path: String, reason: String },
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "PascalCase", default)]
+#[derive(Debug, Default)]
 struct Dump {
     user_detail_list: Vec<UserDetail>,
     group_detail_list: Vec<GroupDetail>,
     role_detail_list: Vec<RoleDetail>,
     policies: Vec<PolicyDetail>,
+    /// Whether any of the four lists was present (an empty list is still present).
+    any_list: bool,
+}
+
+impl<'de> Deserialize<'de> for Dump {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(rename_all = "PascalCase")]
+        struct Raw {
+            user_detail_list: Option<Vec<UserDetail>>,
+            group_detail_list: Option<Vec<GroupDetail>>,
+            role_detail_list: Option<Vec<RoleDetail>>,
+            policies: Option<Vec<PolicyDetail>>,
+        }
+        let r = Raw::deserialize(d)?;
+        let any_list = r.user_detail_list.is_some()
+            || r.group_detail_list.is_some()
+            || r.role_detail_list.is_some()
+            || r.policies.is_some();
+        Ok(Dump {
+            user_detail_list: r.user_detail_list.unwrap_or_default(),
+            group_detail_list: r.group_detail_list.unwrap_or_default(),
+            role_detail_list: r.role_detail_list.unwrap_or_default(),
+            policies: r.policies.unwrap_or_default(),
+            any_list,
+        })
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -176,23 +202,22 @@ pub fn snapshot_from_gaad(
     account_id: Option<&str>,
     now: &str,
 ) -> Result<Snapshot, GaadError> {
-    let value: Value = serde_json::from_str(text).map_err(|source| GaadError::Json {
-        path: path.into(),
-        source,
+    // Straight into the typed dump: the text is not also held as a JSON tree.
+    let dump: Dump = serde_json::from_str(text).map_err(|e| match e.classify() {
+        serde_json::error::Category::Data => GaadError::Shape {
+            path: path.into(),
+            reason: if text.trim_start().starts_with('{') {
+                e.to_string()
+            } else {
+                "the top level is not an object".into()
+            },
+        },
+        _ => GaadError::Json {
+            path: path.into(),
+            source: e,
+        },
     })?;
-    let obj = value.as_object().ok_or_else(|| GaadError::Shape {
-        path: path.into(),
-        reason: "the top level is not an object".into(),
-    })?;
-    if ![
-        "UserDetailList",
-        "GroupDetailList",
-        "RoleDetailList",
-        "Policies",
-    ]
-    .iter()
-    .any(|k| obj.contains_key(*k))
-    {
+    if !dump.any_list {
         return Err(GaadError::Shape {
             path: path.into(),
             reason:
@@ -200,11 +225,7 @@ pub fn snapshot_from_gaad(
                     .into(),
         });
     }
-    let dump: Dump = serde_json::from_value(value).map_err(|e| GaadError::Shape {
-        path: path.into(),
-        reason: e.to_string(),
-    })?;
-
+    let mut dump = dump;
     let account = match account_id {
         Some(a) => a.to_string(),
         None => dump
@@ -221,12 +242,13 @@ pub fn snapshot_from_gaad(
             })?,
     };
 
-    let mut policies = Vec::new();
-    for p in dump.policies {
-        let version = p
+    let mut policies = Vec::with_capacity(dump.policies.len());
+    for mut p in std::mem::take(&mut dump.policies) {
+        let at = p
             .policy_version_list
             .iter()
-            .find(|v| v.is_default_version || v.version_id == p.default_version_id);
+            .position(|v| v.is_default_version || v.version_id == p.default_version_id);
+        let version = at.map(|i| p.policy_version_list.swap_remove(i));
         let name = if p.policy_name.is_empty() {
             p.arn.rsplit('/').next().unwrap_or_default().to_string()
         } else {
@@ -235,10 +257,11 @@ pub fn snapshot_from_gaad(
         policies.push(ManagedPolicy {
             aws_managed: p.arn.contains(":iam::aws:policy/"),
             name,
-            version_id: version.map(|v| v.version_id.clone()).unwrap_or_default(),
-            document: version
-                .map(|v| document(v.document.clone()))
-                .unwrap_or(Value::Null),
+            version_id: version
+                .as_ref()
+                .map(|v| v.version_id.clone())
+                .unwrap_or_default(),
+            document: version.map(|v| document(v.document)).unwrap_or(Value::Null),
             arn: p.arn,
         });
     }

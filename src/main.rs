@@ -6,6 +6,9 @@ use clap::Parser;
 use perimeter::app;
 use perimeter::cli::Cli;
 
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(c) => c,

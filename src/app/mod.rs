@@ -347,6 +347,11 @@ fn render(report: &Report, out: &Outputs<'_>) -> Result<()> {
             .with_context(|| format!("cannot create output folder {}", dir.display()))?;
     }
     for f in &out.formats {
+        if *f == Format::Json {
+            // Streamed: a large report is never held as one string.
+            stream(out, f.file_name(), |w| report::json::write(report, w))?;
+            continue;
+        }
         let text = match f {
             Format::Table => report::table::render(report, &out.table),
             Format::Json => report::json::render(report),
@@ -368,6 +373,34 @@ fn render(report: &Report, out: &Outputs<'_>) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Write one output through `write`, to its file in the output folder or to stdout.
+fn stream(
+    out: &Outputs<'_>,
+    name: Option<&str>,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<()> {
+    match (out.output_dir, name) {
+        (Some(dir), Some(name)) => {
+            let path = dir.join(name);
+            let file = std::fs::File::create(&path)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            let mut w = std::io::BufWriter::new(file);
+            write(&mut w)
+                .and_then(|_| w.flush())
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            eprintln!("wrote {}", path.display());
+            Ok(())
+        }
+        _ => {
+            let mut w = std::io::BufWriter::new(std::io::stdout().lock());
+            match write(&mut w).and_then(|_| w.flush()) {
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                r => r.context("cannot write to stdout"),
+            }
+        }
+    }
 }
 
 fn finish(report: &Report, fail_on: Severity) -> ExitCode {

@@ -1,6 +1,6 @@
-//! The context every AWS call goes through: it bounds concurrency (a run-wide and a
-//! per-account semaphore), counts calls per account/Region/service/operation, turns SDK
-//! errors into [`CallError`]s and records collection gaps.
+//! The context every AWS call goes through: it bounds concurrency (a run-wide semaphore
+//! and one per account and Region), counts calls per account/Region/service/operation,
+//! turns SDK errors into [`CallError`]s and records collection gaps.
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
@@ -321,7 +321,32 @@ pub struct CallContext {
     pub region: Option<String>,
     log: Arc<AccountLog>,
     run: Arc<RunShared>,
-    account_limit: Arc<Semaphore>,
+    limits: Arc<RegionLimits>,
+}
+
+/// One account's concurrency limits: a semaphore per Region ("global" for IAM,
+/// Organizations and STS). AWS throttles an account's calls per Region, so calls to one
+/// Region never wait behind another Region's; the run-wide limit bounds the total.
+#[derive(Debug)]
+struct RegionLimits {
+    per_region: usize,
+    by_region: Mutex<HashMap<String, Arc<Semaphore>>>,
+}
+
+impl RegionLimits {
+    fn new(per_region: usize) -> RegionLimits {
+        RegionLimits {
+            per_region: per_region.max(1),
+            by_region: Mutex::new(HashMap::new()),
+        }
+    }
+
+    fn of(&self, region: &str) -> Arc<Semaphore> {
+        lock(&self.by_region)
+            .entry(region.to_string())
+            .or_insert_with(|| Arc::new(Semaphore::new(self.per_region)))
+            .clone()
+    }
 }
 
 impl CallContext {
@@ -341,7 +366,7 @@ impl CallContext {
             region: region.map(str::to_string),
             log: Arc::new(AccountLog::default()),
             run,
-            account_limit: Arc::new(Semaphore::new(account_concurrency.max(1))),
+            limits: Arc::new(RegionLimits::new(account_concurrency)),
         }
     }
 
@@ -391,7 +416,7 @@ impl CallContext {
     }
 
     /// Run one AWS call with the run's retry policy: each attempt waits for a run-wide and
-    /// a per-account slot and gives them back before any backoff, so a call asleep in
+    /// a per-account-and-Region slot and gives them back before any backoff, so a call asleep in
     /// backoff never holds up calls to other services, Regions or accounts.
     pub async fn call<T, E, F, M>(
         &self,
@@ -441,6 +466,7 @@ impl CallContext {
         E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
     {
         let region = self.region.clone().unwrap_or_else(|| "global".into());
+        let limit = self.limits.of(&region);
         let key = (service.to_string(), region, operation.to_string());
         if let Some(e) = lock(&self.run.unavailable).get(&key) {
             return Err(e.clone());
@@ -456,7 +482,7 @@ impl CallContext {
             }
             let result = {
                 let _global = self.run.global.acquire().await;
-                let _account = self.account_limit.acquire().await;
+                let _account = limit.acquire().await;
                 if attempt == 1 {
                     self.count(service, operation);
                 }

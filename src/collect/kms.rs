@@ -14,7 +14,23 @@ const FAN_OUT: usize = 8;
 
 /// Read the KMS keys of one Region. `None` when the keys could not be listed.
 pub async fn collect_kms(client: &Client, cx: &CallContext) -> Option<Kms> {
-    // Keys.
+    // Keys and aliases (once for the Region) are listed side by side.
+    let (listed, aliases) = futures::join!(list_keys(client, cx), list_aliases(client, cx));
+    let listed = listed?;
+
+    let keys = stream::iter(listed)
+        .map(|(id, arn)| {
+            let names = aliases.get(&id).cloned().unwrap_or_default();
+            async move { key(client, cx, id, arn, names).await }
+        })
+        .buffered(FAN_OUT)
+        .collect::<Vec<_>>()
+        .await;
+    Some(Kms { keys })
+}
+
+/// Every key id and ARN in the Region; `None` when the keys could not be listed.
+async fn list_keys(client: &Client, cx: &CallContext) -> Option<Vec<(String, String)>> {
     let mut listed: Vec<(String, String)> = Vec::new();
     let mut marker: Option<String> = None;
     loop {
@@ -34,7 +50,12 @@ pub async fn collect_kms(client: &Client, cx: &CallContext) -> Option<Kms> {
         }
     }
 
-    // Aliases, once for the Region.
+    Some(listed)
+}
+
+/// Alias names by target key id. Unreadable aliases leave AWS-managed detection to
+/// `KeyManager`.
+async fn list_aliases(client: &Client, cx: &CallContext) -> BTreeMap<String, Vec<String>> {
     let mut aliases: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut marker: Option<String> = None;
     let mut aliases_read = true;
@@ -65,15 +86,7 @@ pub async fn collect_kms(client: &Client, cx: &CallContext) -> Option<Kms> {
         tracing::debug!(account = %cx.account, "KMS aliases unreadable; AWS-managed detection relies on KeyManager");
     }
 
-    let keys = stream::iter(listed)
-        .map(|(id, arn)| {
-            let names = aliases.get(&id).cloned().unwrap_or_default();
-            async move { key(client, cx, id, arn, names).await }
-        })
-        .buffered(FAN_OUT)
-        .collect::<Vec<_>>()
-        .await;
-    Some(Kms { keys })
+    aliases
 }
 
 async fn key(
@@ -143,82 +156,95 @@ async fn key(
     let pending = key.state.starts_with("Pending") || key.state == "Unavailable";
 
     // Rotation applies to customer-managed symmetric keys with KMS key material.
-    key.rotation_enabled = if customer
-        && key.spec == "SYMMETRIC_DEFAULT"
-        && (key.origin.is_empty() || key.origin == "AWS_KMS")
-        && !pending
-    {
+    let rotation = async {
+        if customer
+            && key.spec == "SYMMETRIC_DEFAULT"
+            && (key.origin.is_empty() || key.origin == "AWS_KMS")
+            && !pending
+        {
+            match cx
+                .call(SVC, "GetKeyRotationStatus", || {
+                    client.get_key_rotation_status().key_id(&id).send()
+                })
+                .await
+            {
+                Ok(r) => Probe::Found(r.key_rotation_enabled()),
+                Err(e) => {
+                    cx.gap(SVC, "GetKeyRotationStatus", &e, Some(&resource));
+                    Probe::Unknown
+                }
+            }
+        } else {
+            Probe::Absent
+        }
+    };
+
+    let policy = async {
         match cx
-            .call(SVC, "GetKeyRotationStatus", || {
-                client.get_key_rotation_status().key_id(&id).send()
+            .call(SVC, "GetKeyPolicy", || {
+                client
+                    .get_key_policy()
+                    .key_id(&id)
+                    .policy_name("default")
+                    .send()
             })
             .await
         {
-            Ok(r) => Probe::Found(r.key_rotation_enabled()),
+            Ok(p) => match p.policy() {
+                Some(text) => match policy_document(text) {
+                    Ok(v) => Probe::Found(v),
+                    Err(e) => {
+                        cx.gap(
+                            SVC,
+                            "GetKeyPolicy",
+                            format!("key policy: {e}"),
+                            Some(&resource),
+                        );
+                        Probe::Unknown
+                    }
+                },
+                None => Probe::Absent,
+            },
             Err(e) => {
-                cx.gap(SVC, "GetKeyRotationStatus", &e, Some(&resource));
+                cx.gap(SVC, "GetKeyPolicy", &e, Some(&resource));
                 Probe::Unknown
             }
         }
-    } else {
-        Probe::Absent
     };
 
-    key.policy = match cx
-        .call(SVC, "GetKeyPolicy", || {
-            client
-                .get_key_policy()
-                .key_id(&id)
-                .policy_name("default")
-                .send()
-        })
-        .await
-    {
-        Ok(p) => match p.policy() {
-            Some(text) => match policy_document(text) {
-                Ok(v) => Probe::Found(v),
-                Err(e) => {
-                    cx.gap(
-                        SVC,
-                        "GetKeyPolicy",
-                        format!("key policy: {e}"),
-                        Some(&resource),
-                    );
-                    Probe::Unknown
+    let tags = async {
+        let mut tags = BTreeMap::new();
+        if customer {
+            let mut marker: Option<String> = None;
+            loop {
+                let Some(page) = cx
+                    .call_or_gap(SVC, "ListResourceTags", Some(&resource), || {
+                        client
+                            .list_resource_tags()
+                            .key_id(&id)
+                            .set_marker(marker.clone())
+                            .send()
+                    })
+                    .await
+                else {
+                    break;
+                };
+                for t in page.tags() {
+                    tags.insert(t.tag_key().to_string(), t.tag_value().to_string());
                 }
-            },
-            None => Probe::Absent,
-        },
-        Err(e) => {
-            cx.gap(SVC, "GetKeyPolicy", &e, Some(&resource));
-            Probe::Unknown
+                match page.next_marker() {
+                    Some(m) if page.truncated() && !m.is_empty() => marker = Some(m.to_string()),
+                    _ => break,
+                }
+            }
         }
+        tags
     };
 
-    if customer {
-        let mut marker: Option<String> = None;
-        loop {
-            let Some(page) = cx
-                .call_or_gap(SVC, "ListResourceTags", Some(&resource), || {
-                    client
-                        .list_resource_tags()
-                        .key_id(&id)
-                        .set_marker(marker.clone())
-                        .send()
-                })
-                .await
-            else {
-                break;
-            };
-            for t in page.tags() {
-                key.tags
-                    .insert(t.tag_key().to_string(), t.tag_value().to_string());
-            }
-            match page.next_marker() {
-                Some(m) if page.truncated() && !m.is_empty() => marker = Some(m.to_string()),
-                _ => break,
-            }
-        }
-    }
+    // Rotation, policy and tags depend only on DescribeKey: read side by side.
+    let (rotation, policy, tags) = futures::join!(rotation, policy, tags);
+    key.rotation_enabled = rotation;
+    key.policy = policy;
+    key.tags = tags;
     key
 }

@@ -45,7 +45,7 @@ pub struct CollectOptions {
     pub shard: Option<Shard>,
     /// Calls in flight across the whole run.
     pub concurrency: usize,
-    /// Calls in flight within one account.
+    /// Calls in flight within one account and Region.
     pub account_concurrency: usize,
     pub call_timeout: Duration,
     pub account_timeout: Duration,

@@ -97,63 +97,75 @@ pub async fn read_organization(
     let scps_enabled = type_enabled(SCP);
     let rcps_enabled = !types.is_empty() && type_enabled(RCP);
 
-    // OU tree, breadth first; accounts of each parent on the way.
-    let mut ous: Vec<OrgUnit> = Vec::new();
-    let mut accounts: Vec<OrgAccount> = Vec::new();
-    let mut level = vec![root_id.clone()];
-    while !level.is_empty() {
-        let results = stream::iter(level.clone())
-            .map(|parent| async move {
-                let ous = children_ous(client, cx, &parent).await;
-                let accts = children_accounts(client, cx, &parent).await;
-                (parent, ous, accts)
-            })
-            .buffered(FAN_OUT)
-            .collect::<Vec<_>>()
-            .await;
-        let mut next = Vec::new();
-        for (parent, child_ous, child_accounts) in results {
-            for (ou_id, name) in child_ous? {
-                next.push(ou_id.clone());
-                ous.push(OrgUnit {
-                    id: ou_id,
-                    name,
-                    parent_id: parent.clone(),
-                });
+    // The OU tree with its accounts and their tags, and the policies with documents and
+    // attachments: independent of each other, so read side by side.
+    let structure = async {
+        // OU tree, breadth first; accounts of each parent on the way.
+        let mut ous: Vec<OrgUnit> = Vec::new();
+        let mut accounts: Vec<OrgAccount> = Vec::new();
+        let mut level = vec![root_id.clone()];
+        while !level.is_empty() {
+            let results = stream::iter(level.clone())
+                .map(|parent| async move {
+                    let (ous, accts) = futures::join!(
+                        children_ous(client, cx, &parent),
+                        children_accounts(client, cx, &parent)
+                    );
+                    (parent, ous, accts)
+                })
+                .buffered(FAN_OUT)
+                .collect::<Vec<_>>()
+                .await;
+            let mut next = Vec::new();
+            for (parent, child_ous, child_accounts) in results {
+                for (ou_id, name) in child_ous? {
+                    next.push(ou_id.clone());
+                    ous.push(OrgUnit {
+                        id: ou_id,
+                        name,
+                        parent_id: parent.clone(),
+                    });
+                }
+                accounts.extend(child_accounts?);
             }
-            accounts.extend(child_accounts?);
+            level = next;
         }
-        level = next;
-    }
-    accounts.sort_by(|a, b| a.id.cmp(&b.id));
+        accounts.sort_by(|a, b| a.id.cmp(&b.id));
 
-    // Account tags.
-    let tags: Vec<Option<Tags>> = stream::iter(accounts.iter().map(|a| a.id.clone()))
-        .map(|id| async move { resource_tags(client, cx, &id).await })
-        .buffered(FAN_OUT)
-        .collect()
-        .await;
-    for (a, t) in accounts.iter_mut().zip(tags) {
-        match t {
-            Some(t) => a.tags = t,
-            None => a.tags_unread = true,
+        // Account tags.
+        let tags: Vec<Option<Tags>> = stream::iter(accounts.iter().map(|a| a.id.clone()))
+            .map(|id| async move { resource_tags(client, cx, &id).await })
+            .buffered(FAN_OUT)
+            .collect()
+            .await;
+        for (a, t) in accounts.iter_mut().zip(tags) {
+            match t {
+                Some(t) => a.tags = t,
+                None => a.tags_unread = true,
+            }
         }
-    }
 
-    // Policies with documents and attachments.
-    let mut policies = Vec::new();
-    let mut scps_read = true;
-    let mut kinds = vec![(PolicyType::ServiceControlPolicy, SCP)];
-    if rcps_enabled {
-        kinds.push((PolicyType::ResourceControlPolicy, RCP));
-    }
-    for (kind, name) in kinds {
-        match list_policies(client, cx, kind, name).await {
-            Some(mut p) => policies.append(&mut p),
-            None if name == SCP => scps_read = false,
-            None => {}
+        Ok::<_, CallError>((ous, accounts))
+    };
+    let policies = async {
+        let mut policies = Vec::new();
+        let mut scps_read = true;
+        let mut kinds = vec![(PolicyType::ServiceControlPolicy, SCP)];
+        if rcps_enabled {
+            kinds.push((PolicyType::ResourceControlPolicy, RCP));
         }
-    }
+        for (kind, name) in kinds {
+            match list_policies(client, cx, kind, name).await {
+                Some(mut p) => policies.append(&mut p),
+                None if name == SCP => scps_read = false,
+                None => {}
+            }
+        }
+
+        (policies, scps_read)
+    };
+    let (structure, (policies, scps_read)) = futures::join!(structure, policies);
+    let (ous, accounts) = structure?;
 
     Ok(OrgRead {
         org: Organization {
