@@ -9,8 +9,9 @@ use std::sync::Arc;
 
 use serde_json::{Value, json};
 
+use crate::checks::{Draft, Subject};
 use crate::config::Config;
-use crate::model::{Account, Snapshot, Tags};
+use crate::model::{Account, RegionData, Snapshot, Tags};
 use crate::policy::{
     Context, Decision, DecisionEffect, Labeled, OpenDecision, Policy, PolicySet, Request,
     UnknownKeys, evaluate, evaluate_open,
@@ -81,6 +82,36 @@ impl AccountView<'_> {
     }
     pub fn is_active(&self, region: &str) -> bool {
         self.active_regions.contains_key(region)
+    }
+    /// The subject of a finding about `resource` of this account (in `region`, if given).
+    pub fn at<'a>(&'a self, region: Option<&'a str>, resource: impl Into<String>) -> Subject<'a> {
+        Subject::new(&self.account.id, region, resource)
+    }
+    /// The account root ARN, the resource of account-wide and Region-wide findings.
+    pub fn root_arn(&self) -> String {
+        crate::model::Arn::account_root(&self.partition, &self.account.id)
+    }
+    /// Every Region collected or Bedrock-active, sorted, with what `pick` reads there:
+    /// `Ok(data)`, or `Err(why the Region is active)` where it was not read in an active
+    /// Region. Regions neither read nor active are left out.
+    pub fn regions_reading<'a, T: ?Sized>(
+        &'a self,
+        pick: impl Fn(&'a RegionData) -> Option<&'a T>,
+    ) -> Vec<(&'a str, Result<&'a T, &'a [String]>)> {
+        let mut regions: Vec<&String> = self.account.regions.keys().collect();
+        regions.extend(self.active_regions.keys());
+        regions.sort();
+        regions.dedup();
+        regions
+            .into_iter()
+            .filter_map(|r| match self.account.regions.get(r).and_then(&pick) {
+                Some(data) => Some((r.as_str(), Ok(data))),
+                None => self
+                    .active_regions
+                    .get(r)
+                    .map(|why| (r.as_str(), Err(why.as_slice()))),
+            })
+            .collect()
     }
 }
 
@@ -256,6 +287,36 @@ impl<'s> EvalContext<'s> {
             .map(|g| json!({"operation": g.operation, "error": g.error, "region": g.region}))
             .collect();
         json!({ "gaps": gaps })
+    }
+
+    /// The `unknown` for a Bedrock-active Region (active because of `why`) whose `service`
+    /// data could not be read; it names the account root.
+    pub fn unread_region(
+        &self,
+        acct: &AccountView<'_>,
+        region: &str,
+        why: &[String],
+        service: &str,
+        message: String,
+    ) -> Draft {
+        let id = acct.account.id.as_str();
+        let mut ev = self.gap_evidence(id, Some(region), service);
+        ev["active_region_reasons"] = json!(why);
+        Subject::new(id, Some(region), acct.root_arn())
+            .unknown(message)
+            .evidence(ev)
+    }
+
+    /// `ev` with the gaps behind an `unknown` added under `gaps`.
+    pub fn with_gaps(
+        &self,
+        mut ev: Value,
+        account: &str,
+        region: Option<&str>,
+        service: &str,
+    ) -> Value {
+        ev["gaps"] = self.gap_evidence(account, region, service)["gaps"].clone();
+        ev
     }
 
     /// Days since an RFC 3339 time, relative to the snapshot's time.

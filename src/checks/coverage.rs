@@ -21,7 +21,8 @@ use serde_json::{Value, json};
 
 use super::context::{AccountView, EvalContext};
 use super::{Draft, Status};
-use crate::model::{Account, Arn, Probe};
+use crate::checks::Subject;
+use crate::model::{Account, Probe};
 
 /// A piece of snapshot data a check can depend on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -330,26 +331,22 @@ pub(crate) fn enforce(cx: &EvalContext<'_>, needs: Needs, drafts: Vec<Draft>) ->
                 "evidence": prior,
             });
         }
-        let root = Arn::account_root(&acct.partition, id);
+        let root = acct.root_arn();
         let per_region = needs.per == Per::Region && !cov.nothing && !cov.regions.is_empty();
         if mine.is_empty() && !per_region {
             let unread = cov.unread(&all_needs, None, true);
             if !unread.is_empty() {
                 mine.push(
-                    Draft::unknown(
-                        id,
-                        None,
-                        &root,
-                        format!(
+                    Subject::new(id, None, &root)
+                        .unknown(format!(
                             "Not evaluated: {} of {} could not be read.",
                             names(&unread),
                             where_(id, None)
-                        ),
-                    )
-                    .evidence(json!({
-                        "unread": unread.iter().map(|x| x.as_str()).collect::<Vec<_>>(),
-                        "gaps": gaps_json(cx, id, None, &unread),
-                    })),
+                        ))
+                        .evidence(json!({
+                            "unread": unread.iter().map(|x| x.as_str()).collect::<Vec<_>>(),
+                            "gaps": gaps_json(cx, id, None, &unread),
+                        })),
                 );
             }
         } else if per_region {
@@ -363,20 +360,16 @@ pub(crate) fn enforce(cx: &EvalContext<'_>, needs: Needs, drafts: Vec<Draft>) ->
                     continue;
                 }
                 mine.push(
-                    Draft::unknown(
-                        id,
-                        Some(r),
-                        &root,
-                        format!(
+                    Subject::new(id, Some(r), &root)
+                        .unknown(format!(
                             "Not evaluated: {} of {} could not be read.",
                             names(&unread),
                             where_(id, Some(r))
-                        ),
-                    )
-                    .evidence(json!({
-                        "unread": unread.iter().map(|x| x.as_str()).collect::<Vec<_>>(),
-                        "gaps": gaps_json(cx, id, Some(r), &unread),
-                    })),
+                        ))
+                        .evidence(json!({
+                            "unread": unread.iter().map(|x| x.as_str()).collect::<Vec<_>>(),
+                            "gaps": gaps_json(cx, id, Some(r), &unread),
+                        })),
                 );
             }
         }

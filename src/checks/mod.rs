@@ -63,30 +63,6 @@ impl Draft {
             severity: None,
         }
     }
-    pub fn pass(
-        account: &str,
-        region: Option<&str>,
-        resource: impl Into<String>,
-        message: impl Into<String>,
-    ) -> Draft {
-        Draft::new(Status::Pass, account, region, resource, message)
-    }
-    pub fn fail(
-        account: &str,
-        region: Option<&str>,
-        resource: impl Into<String>,
-        message: impl Into<String>,
-    ) -> Draft {
-        Draft::new(Status::Fail, account, region, resource, message)
-    }
-    pub fn unknown(
-        account: &str,
-        region: Option<&str>,
-        resource: impl Into<String>,
-        message: impl Into<String>,
-    ) -> Draft {
-        Draft::new(Status::Unknown, account, region, resource, message)
-    }
     pub fn evidence(mut self, evidence: Value) -> Draft {
         self.evidence = evidence;
         self
@@ -94,6 +70,43 @@ impl Draft {
     pub fn severity(mut self, severity: Severity) -> Draft {
         self.severity = Some(severity);
         self
+    }
+}
+
+/// What one finding is about: its account, Region and resource, stated once so a check
+/// only adds its verdict and message.
+#[derive(Debug, Clone)]
+pub struct Subject<'a> {
+    pub account: &'a str,
+    pub region: Option<&'a str>,
+    pub resource: String,
+}
+
+impl<'a> Subject<'a> {
+    pub fn new(account: &'a str, region: Option<&'a str>, resource: impl Into<String>) -> Self {
+        Subject {
+            account,
+            region,
+            resource: resource.into(),
+        }
+    }
+    pub fn draft(&self, status: Status, message: impl Into<String>) -> Draft {
+        Draft::new(
+            status,
+            self.account,
+            self.region,
+            self.resource.clone(),
+            message,
+        )
+    }
+    pub fn pass(&self, message: impl Into<String>) -> Draft {
+        self.draft(Status::Pass, message)
+    }
+    pub fn fail(&self, message: impl Into<String>) -> Draft {
+        self.draft(Status::Fail, message)
+    }
+    pub fn unknown(&self, message: impl Into<String>) -> Draft {
+        self.draft(Status::Unknown, message)
     }
 }
 

@@ -1,7 +1,9 @@
 //! Helpers for the checks' unit tests: small snapshots built in code.
 
 use crate::config::Config;
-use crate::model::{Account, CallerIdentity, Meta, Snapshot, ToolInfo};
+use crate::model::{
+    Account, CallerIdentity, Ec2, Meta, RegionData, Snapshot, ToolInfo, VpcEndpoint,
+};
 
 use super::{Finding, registry, run_checks};
 
@@ -57,4 +59,34 @@ pub fn run_with(code: &str, snap: &Snapshot, config: &Config) -> Vec<Finding> {
 /// Run one check with the default config.
 pub fn run(code: &str, snap: &Snapshot) -> Vec<Finding> {
     run_with(code, snap, &Config::default())
+}
+
+/// A snapshot of account [`ACCOUNT`] with `data` as its us-east-1.
+pub fn one_region(data: RegionData) -> Snapshot {
+    let mut a = account(ACCOUNT);
+    a.regions.insert("us-east-1".into(), data);
+    snapshot(vec![a])
+}
+
+/// An available Bedrock Runtime interface endpoint `vpce-1` of `vpc-1` in us-east-1,
+/// private DNS on.
+pub fn runtime_endpoint() -> VpcEndpoint {
+    VpcEndpoint {
+        id: "vpce-1".into(),
+        vpc_id: "vpc-1".into(),
+        service_name: "com.amazonaws.us-east-1.bedrock-runtime".into(),
+        endpoint_type: "Interface".into(),
+        state: "available".into(),
+        private_dns_enabled: true,
+        ..VpcEndpoint::default()
+    }
+}
+
+/// EC2 data holding only `endpoint`.
+pub fn ec2_with(endpoint: VpcEndpoint) -> Ec2 {
+    Ec2 {
+        vpcs: Vec::new(),
+        endpoints: vec![endpoint],
+        security_groups: Vec::new(),
+    }
 }

@@ -5,6 +5,7 @@
 use serde_json::{Value, json};
 
 use super::{Geographies, UNSPECIFIED, UsableProfile, destinations, usable_profiles};
+use crate::checks::Subject;
 use crate::checks::context::{AccountView, PrincipalView};
 use crate::checks::iam::{
     INVOKE_ACTIONS, decide_with_absent, fm_arn, open_effect_str, probe_invoke,
@@ -135,6 +136,7 @@ impl Check for CrisIamIncomplete {
                     "principals": principals,
                 });
                 let region = prof.source_region.as_deref();
+                let at = Subject::new(id, region, &prof.arn);
                 if bad {
                     let mut parts = Vec::new();
                     if !missing_all.is_empty() {
@@ -147,21 +149,16 @@ impl Check for CrisIamIncomplete {
                         ));
                     }
                     out.push(
-                        Draft::fail(
-                            id,
-                            region,
-                            &prof.arn,
-                            format!(
-                                "Grants of inference profile {} are incomplete: {}.",
-                                prof.id,
-                                parts.join("; and ")
-                            ),
-                        )
+                        at.fail(format!(
+                            "Grants of inference profile {} are incomplete: {}.",
+                            prof.id,
+                            parts.join("; and ")
+                        ))
                         .evidence(evidence),
                     );
                 } else {
                     out.push(
-                        Draft::pass(id, region, &prof.arn, format!(
+                        at.pass(format!(
                             "Every principal granted inference profile {} is granted the model in each destination Region, bound to the profile.", prof.id))
                         .evidence(evidence),
                     );

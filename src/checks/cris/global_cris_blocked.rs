@@ -4,8 +4,9 @@ use serde_json::json;
 
 use super::scp_blocks_cris::blockers_json;
 use super::{UNSPECIFIED, UsableProfile, residency, scp_hops, scp_levels, usable_profiles};
+use crate::checks::Subject;
 use crate::checks::iam::is_management;
-use crate::checks::iam::{PROBE_MODEL_ID, root_arn, scope_regions};
+use crate::checks::iam::{PROBE_MODEL_ID, scope_regions};
 use crate::checks::{Check, Draft, EvalContext, Severity};
 
 #[derive(Debug)]
@@ -16,7 +17,8 @@ impl Check for GlobalCrisBlocked {
         let mut out = Vec::new();
         for acct in &cx.accounts {
             let id = acct.account.id.as_str();
-            let root = root_arn(acct);
+            let root = acct.root_arn();
+            let at = Subject::new(id, None, &root);
             let Some(levels) = scp_levels(cx, acct) else {
                 if is_management(cx, id) || acct.scps_known {
                     let why = if is_management(cx, id) {
@@ -25,19 +27,14 @@ impl Check for GlobalCrisBlocked {
                         "the account is not governed by SCPs"
                     };
                     out.push(
-                        Draft::pass(
-                            id,
-                            None,
-                            &root,
-                            format!(
-                                "Account {id}: no SCP blocks global cross-Region inference ({why})."
-                            ),
-                        )
+                        at.pass(format!(
+                            "Account {id}: no SCP blocks global cross-Region inference ({why})."
+                        ))
                         .evidence(json!({"note": why})),
                     );
                 } else {
                     out.push(
-                        Draft::unknown(id, None, &root, format!(
+                        at.unknown(format!(
                             "Account {id}: whether an SCP blocks global cross-Region inference is unknown: the SCP chain could not be read."))
                         .evidence(cx.gap_evidence(id, None, "organizations")),
                     );
@@ -85,7 +82,7 @@ impl Check for GlobalCrisBlocked {
                     .as_ref()
                     .map(|b| b.describe())
                     .unwrap_or_else(|| "the SCP chain".into());
-                let d = Draft::fail(id, None, &root, format!(
+                let d = at.fail(format!(
                     "Account {id}: {by} denies aws:RequestedRegion = \"unspecified\", so every global inference profile fails with AccessDenied{}.",
                     if res.is_some() { " (intended where residency is required)" } else { "" }))
                 .evidence(evidence);
@@ -96,7 +93,7 @@ impl Check for GlobalCrisBlocked {
                 });
             } else {
                 out.push(
-                    Draft::pass(id, None, &root, format!(
+                    at.pass(format!(
                         "Account {id}: the SCP chain allows global cross-Region inference (aws:RequestedRegion = \"unspecified\")."))
                     .evidence(evidence),
                 );

@@ -4,7 +4,7 @@
 use serde_json::json;
 
 use super::{Geographies, residency};
-use crate::checks::iam::root_arn;
+use crate::checks::Subject;
 use crate::checks::{Check, Draft, EvalContext};
 
 #[derive(Debug)]
@@ -23,13 +23,14 @@ impl Check for GuardrailTierCrossRegion {
                 let Some(b) = &data.bedrock else { continue };
                 let Some(guardrails) = &b.guardrails else {
                     out.push(
-                        Draft::unknown(id, Some(region), root_arn(acct), format!(
+                        Subject::new(id, Some(region), acct.root_arn()).unknown(format!(
                             "Account {id} must keep data in {geo}, but the guardrails of {region} could not be listed."))
                         .evidence(cx.gap_evidence(id, Some(region), "bedrock")),
                     );
                     continue;
                 };
                 for g in guardrails {
+                    let at = Subject::new(id, Some(region), &g.arn);
                     let standard = g
                         .content_tier
                         .as_deref()
@@ -52,12 +53,10 @@ impl Check for GuardrailTierCrossRegion {
                         && g.cross_region_profile.is_none()
                     {
                         out.push(
-                            Draft::unknown(
-                                id,
-                                Some(region),
-                                &g.arn,
-                                format!("The tier of guardrail {} could not be read.", g.name),
-                            )
+                            at.unknown(format!(
+                                "The tier of guardrail {} could not be read.",
+                                g.name
+                            ))
                             .evidence(evidence),
                         );
                     } else if standard || g.cross_region_profile.is_some() {
@@ -67,13 +66,13 @@ impl Check for GuardrailTierCrossRegion {
                             .map(|p| format!(" through guardrail profile {p}"))
                             .unwrap_or_default();
                         out.push(
-                            Draft::fail(id, Some(region), &g.arn, format!(
+                            at.fail(format!(
                                 "Guardrail {} uses cross-Region processing{via} although account {id} must keep data in {geo}.", g.name))
                             .evidence(evidence),
                         );
                     } else {
                         out.push(
-                            Draft::pass(id, Some(region), &g.arn, format!(
+                            at.pass(format!(
                                 "Guardrail {} processes content in its own Region (CLASSIC tier, no guardrail profile).", g.name))
                             .evidence(evidence),
                         );

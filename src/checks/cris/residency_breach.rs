@@ -6,6 +6,7 @@ use serde_json::json;
 use super::{
     Geographies, Hop, UNSPECIFIED, destinations, residency, scp_hops, scp_levels, usable_profiles,
 };
+use crate::checks::Subject;
 use crate::checks::iam::probe_invoke;
 use crate::checks::{Check, Draft, EvalContext};
 
@@ -24,6 +25,7 @@ impl Check for ResidencyBreach {
             let levels = scp_levels(cx, acct);
             for prof in usable_profiles(cx, acct) {
                 let region = prof.source_region.as_deref();
+                let at = Subject::new(id, region, &prof.arn);
                 let leaving: Vec<String> = if prof.is_global() {
                     if geo == super::geographies::GLOBAL {
                         Vec::new()
@@ -51,7 +53,7 @@ impl Check for ResidencyBreach {
                 };
                 if leaving.is_empty() {
                     out.push(
-                        Draft::pass(id, region, &prof.arn, format!(
+                        at.pass(format!(
                             "Inference profile {} keeps inference within the required geography {geo}.", prof.id))
                         .evidence(base.clone()),
                     );
@@ -66,7 +68,7 @@ impl Check for ResidencyBreach {
                         .collect();
                     if !leave_hops.is_empty() && leave_hops.iter().all(|h| h.verdict.denied) {
                         out.push(
-                            Draft::pass(id, region, &prof.arn, format!(
+                            at.pass(format!(
                                 "Inference profile {} would leave geography {geo}, but the SCP chain denies its destinations outside it ({}).",
                                 prof.id, leaving.join(", ")))
                             .evidence(with(json!({"blocked_by_scp": leave_hops.iter().map(|h| h.to_json()).collect::<Vec<_>>()}))),
@@ -92,7 +94,7 @@ impl Check for ResidencyBreach {
                 }
                 if invokers.is_empty() {
                     out.push(
-                        Draft::pass(id, region, &prof.arn, format!(
+                        at.pass(format!(
                             "No principal of account {id} can invoke inference profile {}, whose destinations leave geography {geo}.", prof.id))
                         .evidence(base.clone()),
                     );
@@ -103,7 +105,7 @@ impl Check for ResidencyBreach {
                         leaving.join(", ")
                     };
                     out.push(
-                        Draft::fail(id, region, &prof.arn, format!(
+                        at.fail(format!(
                             "Account {id} must keep data in {geo}, but {} principal(s) can invoke inference profile {}, which routes to {where_}.",
                             invokers.len(), prof.id))
                         .evidence(with(json!({"invokers": invokers}))),

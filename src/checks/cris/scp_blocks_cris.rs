@@ -4,9 +4,9 @@
 use serde_json::{Value, json};
 
 use super::{Hop, UsableProfile, fix_for, scp_hops, scp_levels, usable_profiles};
+use crate::checks::Subject;
 use crate::checks::context::AccountView;
 use crate::checks::iam::is_management;
-use crate::checks::iam::root_arn;
 use crate::checks::{Check, Draft, EvalContext};
 
 #[derive(Debug)]
@@ -96,7 +96,8 @@ impl Check for ScpBlocksCris {
         let mut out = Vec::new();
         for acct in &cx.accounts {
             let id = acct.account.id.as_str();
-            let root = root_arn(acct);
+            let root = acct.root_arn();
+            let at = Subject::new(id, None, &root);
             for (region, data) in &acct.account.regions {
                 if data
                     .bedrock
@@ -104,12 +105,7 @@ impl Check for ScpBlocksCris {
                     .is_some_and(|b| b.inference_profiles.is_none())
                 {
                     out.push(
-                        Draft::unknown(
-                            id,
-                            Some(region),
-                            &root,
-                            format!("Account {id}: the inference profiles of {region} could not be listed, so CRIS profiles there were not checked."),
-                        )
+                        Subject::new(id, Some(region), &root).unknown(format!("Account {id}: the inference profiles of {region} could not be listed, so CRIS profiles there were not checked."))
                         .evidence(cx.gap_evidence(id, Some(region), "bedrock")),
                     );
                 }
@@ -129,13 +125,12 @@ impl Check for ScpBlocksCris {
                 };
                 let ev = json!({"profiles": ids, "note": why});
                 out.push(if status_pass {
-                    Draft::pass(id, None, &root, format!(
+                    at.pass(format!(
                         "No SCP restricts the {} inference profile(s) account {id} can use: {why}.", profiles.len()))
                     .evidence(ev)
                 } else {
-                    let mut ev = ev;
-                    ev["gaps"] = cx.gap_evidence(id, None, "organizations")["gaps"].clone();
-                    Draft::unknown(id, None, &root, format!(
+                    let ev = cx.with_gaps(ev, id, None, "organizations");
+                    at.unknown(format!(
                         "Whether an SCP blocks the {} inference profile(s) account {id} can use is unknown: {why}.", profiles.len()))
                     .evidence(ev)
                 });
@@ -230,6 +225,7 @@ impl Check for ScpBlocksCris {
                 let hops: Vec<&Hop> = g.hops.iter().collect();
                 let fix = fix_for(&hops, false);
                 let resource = scp_arn(cx, &g.blocker.scp_id);
+                let on_scp = Subject::new(id, None, &resource);
                 let regs: Vec<String> = g.regions.iter().map(|r| super::hop_label(r)).collect();
                 let evidence = json!({
                     "blocked_by": g.blocker.to_json(),
@@ -242,7 +238,7 @@ impl Check for ScpBlocksCris {
                 let who = g.blocker.describe();
                 if g.used.is_empty() {
                     out.push(
-                        Draft::fail(id, None, &resource, format!(
+                        on_scp.fail(format!(
                             "{who} denies bedrock:InvokeModel in {} for {} inference profile(s) of account {id}; no principal can use them today, so nothing fails yet.",
                             regs.join(", "), g.unused.len()))
                         .evidence(evidence)
@@ -250,7 +246,7 @@ impl Check for ScpBlocksCris {
                     );
                 } else {
                     out.push(
-                        Draft::fail(id, None, &resource, format!(
+                        on_scp.fail(format!(
                             "{who} denies bedrock:InvokeModel in destination Region(s) {}, so {} inference profile(s) that principals of account {id} can use fail with AccessDenied.",
                             regs.join(", "), g.used.len()))
                         .evidence(evidence),
@@ -259,7 +255,7 @@ impl Check for ScpBlocksCris {
             }
             if groups.is_empty() {
                 out.push(
-                    Draft::pass(id, None, &root, format!(
+                    at.pass(format!(
                         "The SCP chain of account {id} lets every usable inference profile ({}) reach all of its destination Regions{}.",
                         clear.len() + exempted.len(),
                         if exempted.is_empty() { "" } else { " (for some, only through an SCP exemption that covers every principal using them)" }))

@@ -3,6 +3,7 @@
 use serde_json::json;
 
 use super::{guardrail_ref, per_guardrail};
+use crate::checks::Subject;
 use crate::checks::{Check, Draft, EvalContext};
 
 #[derive(Debug)]
@@ -12,6 +13,7 @@ impl Check for GuardrailDeniedTopicsMissing {
     fn run(&self, cx: &EvalContext<'_>) -> Vec<Draft> {
         per_guardrail(cx, "denied-topic coverage", |acct, region, g| {
             let id = acct.account.id.as_str();
+            let at = Subject::new(id, Some(region), &g.arn);
             let denied: Vec<&str> = g
                 .topics
                 .iter()
@@ -20,22 +22,16 @@ impl Check for GuardrailDeniedTopicsMissing {
                 .collect();
             let ev = json!({"guardrail": guardrail_ref(g), "denied_topics": denied});
             let d = if denied.is_empty() {
-                Draft::fail(
-                    id,
-                    Some(region),
-                    g.arn.clone(),
-                    format!(
+                at.fail(format!(
                         "Guardrail {} has no denied topics, so requests outside the workload's mandate are not refused.",
                         g.name
-                    ),
-                )
+                    ))
             } else {
-                Draft::pass(
-                    id,
-                    Some(region),
-                    g.arn.clone(),
-                    format!("Guardrail {} denies {} topic(s).", g.name, denied.len()),
-                )
+                at.pass(format!(
+                    "Guardrail {} denies {} topic(s).",
+                    g.name,
+                    denied.len()
+                ))
             };
             d.evidence(ev)
         })

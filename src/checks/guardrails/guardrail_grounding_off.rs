@@ -3,6 +3,7 @@
 use serde_json::json;
 
 use super::{guardrail_ref, per_guardrail};
+use crate::checks::Subject;
 use crate::checks::{Check, Draft, EvalContext};
 
 #[derive(Debug)]
@@ -12,6 +13,7 @@ impl Check for GuardrailGroundingOff {
     fn run(&self, cx: &EvalContext<'_>) -> Vec<Draft> {
         per_guardrail(cx, "contextual grounding coverage", |acct, region, g| {
             let id = acct.account.id.as_str();
+            let at = Subject::new(id, Some(region), &g.arn);
             let filters: Vec<_> = g
                 .grounding_filters
                 .iter()
@@ -27,44 +29,25 @@ impl Check for GuardrailGroundingOff {
                 "grounding_filters": filters.iter().map(|f| json!({"type": f.kind, "threshold": f.threshold})).collect::<Vec<_>>(),
             });
             let d = if !effective.is_empty() {
-                Draft::pass(
-                    id,
-                    Some(region),
-                    g.arn.clone(),
-                    format!(
-                        "Guardrail {} checks {}.",
-                        g.name,
-                        effective
-                            .iter()
-                            .map(|f| format!(
-                                "{} (threshold {})",
-                                f.kind.to_lowercase(),
-                                f.threshold
-                            ))
-                            .collect::<Vec<_>>()
-                            .join(" and ")
-                    ),
-                )
+                at.pass(format!(
+                    "Guardrail {} checks {}.",
+                    g.name,
+                    effective
+                        .iter()
+                        .map(|f| format!("{} (threshold {})", f.kind.to_lowercase(), f.threshold))
+                        .collect::<Vec<_>>()
+                        .join(" and ")
+                ))
             } else if !filters.is_empty() {
-                Draft::fail(
-                    id,
-                    Some(region),
-                    g.arn.clone(),
-                    format!(
+                at.fail(format!(
                         "Guardrail {} has contextual grounding filters with threshold 0, which block nothing.",
                         g.name
-                    ),
-                )
+                    ))
             } else {
-                Draft::fail(
-                    id,
-                    Some(region),
-                    g.arn.clone(),
-                    format!(
+                at.fail(format!(
                         "Guardrail {} has no contextual grounding or relevance check, so ungrounded answers are not caught.",
                         g.name
-                    ),
-                )
+                    ))
             };
             d.evidence(ev)
         })

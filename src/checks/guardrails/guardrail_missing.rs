@@ -2,7 +2,8 @@
 
 use serde_json::json;
 
-use super::{active_reasons, region_guardrails, root_arn, unlisted_draft};
+use super::{active_reasons, region_guardrails, unlisted_draft};
+use crate::checks::Subject;
 use crate::checks::{Check, Draft, EvalContext};
 
 #[derive(Debug)]
@@ -14,6 +15,7 @@ impl Check for GuardrailMissing {
         for acct in &cx.accounts {
             let id = acct.account.id.as_str();
             for (region, data) in &acct.account.regions {
+                let at = Subject::new(id, Some(region), acct.root_arn());
                 if !acct.is_active(region) {
                     continue;
                 }
@@ -31,24 +33,14 @@ impl Check for GuardrailMissing {
                     "guardrails": list.iter().map(|g| json!({"name": g.name, "arn": g.arn, "status": g.status})).collect::<Vec<_>>(),
                 });
                 let d = if list.is_empty() {
-                    Draft::fail(
-                        id,
-                        Some(region),
-                        root_arn(acct),
-                        format!(
+                    at.fail(format!(
                             "Bedrock-active Region {region} of account {id} has no guardrail, so prompts and responses there are not screened for injection, harmful content or PII."
-                        ),
-                    )
+                        ))
                 } else {
-                    Draft::pass(
-                        id,
-                        Some(region),
-                        root_arn(acct),
-                        format!(
-                            "Region {region} of account {id} has {} guardrail(s).",
-                            list.len()
-                        ),
-                    )
+                    at.pass(format!(
+                        "Region {region} of account {id} has {} guardrail(s).",
+                        list.len()
+                    ))
                 };
                 out.push(d.evidence(ev));
             }

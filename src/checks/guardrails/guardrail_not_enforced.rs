@@ -9,8 +9,9 @@
 
 use serde_json::{Value, json};
 
+use crate::checks::Subject;
 use crate::checks::logging::access::can_invoke;
-use crate::checks::logging::{active_reasons, root_arn};
+use crate::checks::logging::active_reasons;
 use crate::checks::{Check, Draft, EvalContext};
 
 #[derive(Debug)]
@@ -33,17 +34,13 @@ impl Check for GuardrailNotEnforced {
                 continue;
             }
             let id = acct.account.id.as_str();
-            let root = root_arn(acct);
+            let root = acct.root_arn();
+            let at = Subject::new(id, None, &root);
             if acct.account.iam.is_none() {
                 let mut ev = cx.gap_evidence(id, None, "iam");
                 ev["note"] = json!(ORG_POLICY_NOTE);
                 out.push(
-                    Draft::unknown(
-                        id,
-                        None,
-                        root,
-                        format!("IAM of account {id} could not be read, so whether models can be invoked without a guardrail is not known."),
-                    )
+                    at.unknown(format!("IAM of account {id} could not be read, so whether models can be invoked without a guardrail is not known."))
                     .evidence(ev),
                 );
                 continue;
@@ -117,33 +114,19 @@ impl Check for GuardrailNotEnforced {
                 "note": ORG_POLICY_NOTE,
             });
             let d = match overall {
-                Verdict::Fail => Draft::fail(
-                    id,
-                    None,
-                    root,
-                    format!(
+                Verdict::Fail => at.fail(format!(
                         "In account {id}, {} principal(s) can invoke models without naming a guardrail, and Bedrock-active Region(s) {} have no account-level enforced guardrail.",
                         ungated_all.len(),
                         failing_regions.join(", ")
-                    ),
-                ),
+                    )),
                 Verdict::Unknown => {
                     ev["gaps"] = cx.gap_evidence(id, None, "bedrock")["gaps"].clone();
-                    Draft::unknown(
-                        id,
-                        None,
-                        root,
-                        format!(
+                    at.unknown(format!(
                             "Whether models can be invoked without a guardrail in {} of account {id} is not known (enforced guardrail configuration or some policies could not be read).",
                             unknown_regions.join(", ")
-                        ),
-                    )
+                        ))
                 }
-                Verdict::Pass => Draft::pass(
-                    id,
-                    None,
-                    root,
-                    if ungated_all.is_empty() {
+                Verdict::Pass => at.pass(if ungated_all.is_empty() {
                         format!(
                             "No workload principal of account {id} can invoke models without naming a guardrail."
                         )
@@ -151,8 +134,7 @@ impl Check for GuardrailNotEnforced {
                         format!(
                             "Account {id} enforces a guardrail at account level in every Bedrock-active Region where principals could otherwise invoke without one."
                         )
-                    },
-                ),
+                    }),
             };
             out.push(d.evidence(ev));
         }

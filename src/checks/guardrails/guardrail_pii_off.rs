@@ -6,7 +6,8 @@
 
 use serde_json::json;
 
-use super::{region_guardrails, root_arn, unlisted_draft};
+use super::{region_guardrails, unlisted_draft};
+use crate::checks::Subject;
 use crate::checks::{Check, Draft, EvalContext};
 use crate::model::Guardrail;
 
@@ -72,17 +73,13 @@ impl Check for GuardrailPiiOff {
                 });
                 if let Some((g, _)) = detailed.iter().find(|(_, c)| c.len() == required.len()) {
                     out.push(
-                        Draft::pass(
-                            id,
-                            Some(region),
-                            g.arn.clone(),
-                            format!(
+                        Subject::new(id, Some(region), g.arn.clone())
+                            .pass(format!(
                                 "Guardrail {} blocks or anonymises every required PII type ({}).",
                                 g.name,
                                 required.join(", ")
-                            ),
-                        )
-                        .evidence(ev),
+                            ))
+                            .evidence(ev),
                     );
                     continue;
                 }
@@ -90,15 +87,10 @@ impl Check for GuardrailPiiOff {
                     let mut ev = ev;
                     ev["gaps"] = cx.gap_evidence(id, Some(region), "bedrock")["gaps"].clone();
                     out.push(
-                        Draft::unknown(
-                            id,
-                            Some(region),
-                            root_arn(acct),
-                            format!(
+                        Subject::new(id, Some(region), acct.root_arn()).unknown(format!(
                                 "No readable guardrail in {region} of account {id} covers every required PII type, and {} guardrail(s) could not be read.",
                                 undetailed.len()
-                            ),
-                        )
+                            ))
                         .evidence(ev),
                     );
                     continue;
@@ -118,16 +110,11 @@ impl Check for GuardrailPiiOff {
                     let mut ev = ev;
                     ev["missing_in_best"] = json!(missing);
                     out.push(
-                        Draft::fail(
-                            id,
-                            Some(region),
-                            g.arn.clone(),
-                            format!(
+                        Subject::new(id, Some(region), g.arn.clone()).fail(format!(
                                 "No guardrail in {region} blocks or anonymises all required PII types; the closest, {}, misses {}.",
                                 g.name,
                                 missing.join(", ")
-                            ),
-                        )
+                            ))
                         .evidence(ev),
                     );
                 }

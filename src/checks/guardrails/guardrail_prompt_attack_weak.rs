@@ -4,6 +4,7 @@
 use serde_json::json;
 
 use super::{guardrail_ref, per_guardrail};
+use crate::checks::Subject;
 use crate::checks::{Check, Draft, EvalContext};
 
 #[derive(Debug)]
@@ -13,6 +14,7 @@ impl Check for GuardrailPromptAttackWeak {
     fn run(&self, cx: &EvalContext<'_>) -> Vec<Draft> {
         per_guardrail(cx, "prompt-attack filtering", |acct, region, g| {
             let id = acct.account.id.as_str();
+            let at = Subject::new(id, Some(region), &g.arn);
             let filter = g
                 .content_filters
                 .iter()
@@ -26,48 +28,28 @@ impl Check for GuardrailPromptAttackWeak {
                 "content_tier": g.content_tier,
             });
             let d = match filter {
-                None => Draft::fail(
-                    id,
-                    Some(region),
-                    g.arn.clone(),
-                    format!(
+                None => at.fail(format!(
                         "Guardrail {} has no PROMPT_ATTACK content filter, so injected instructions in prompts are not screened.",
                         g.name
-                    ),
-                ),
-                Some(f) if !f.input_strength.eq_ignore_ascii_case("HIGH") => Draft::fail(
-                    id,
-                    Some(region),
-                    g.arn.clone(),
-                    format!(
+                    )),
+                Some(f) if !f.input_strength.eq_ignore_ascii_case("HIGH") => at.fail(format!(
                         "Guardrail {} filters prompt attacks on input at strength {}, below HIGH.",
                         g.name, f.input_strength
-                    ),
-                ),
+                    )),
                 Some(f)
                     if f.input_action
                         .as_deref()
                         .is_some_and(|a| a.eq_ignore_ascii_case("NONE")) =>
                 {
-                    Draft::fail(
-                        id,
-                        Some(region),
-                        g.arn.clone(),
-                        format!(
+                    at.fail(format!(
                             "Guardrail {} detects prompt attacks at HIGH but its input action is NONE, so they are not blocked.",
                             g.name
-                        ),
-                    )
+                        ))
                 }
-                Some(_) => Draft::pass(
-                    id,
-                    Some(region),
-                    g.arn.clone(),
-                    format!(
+                Some(_) => at.pass(format!(
                         "Guardrail {} blocks prompt attacks at HIGH strength.",
                         g.name
-                    ),
-                ),
+                    )),
             };
             d.evidence(ev)
         })

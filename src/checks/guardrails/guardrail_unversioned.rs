@@ -9,7 +9,8 @@ use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 
-use super::{guardrail_ref, no_detail_draft, region_guardrails, root_arn, unlisted_draft};
+use super::{guardrail_ref, no_detail_draft, region_guardrails, unlisted_draft};
+use crate::checks::Subject;
 use crate::checks::context::{AccountView, NamedPolicy};
 use crate::checks::{Check, Draft, EvalContext};
 use crate::model::Guardrail;
@@ -147,6 +148,7 @@ impl Check for GuardrailUnversioned {
                 }
             }
             for &(region, g) in &all {
+                let at = Subject::new(id, Some(region), &g.arn);
                 let pointing: Vec<Value> = refs
                     .iter()
                     .filter(|r| r.guardrail_id == g.id || r.target == g.arn)
@@ -177,23 +179,13 @@ impl Check for GuardrailUnversioned {
                 }
                 let ev = json!({"guardrail": guardrail_ref(g), "draft_references": pointing});
                 let d = if problems.is_empty() {
-                    Draft::pass(
-                        id,
-                        Some(region),
-                        g.arn.clone(),
-                        format!(
-                            "Guardrail {} has published version(s) {} and nothing enforces its DRAFT.",
-                            g.name,
-                            g.versions.join(", ")
-                        ),
-                    )
+                    at.pass(format!(
+                        "Guardrail {} has published version(s) {} and nothing enforces its DRAFT.",
+                        g.name,
+                        g.versions.join(", ")
+                    ))
                 } else {
-                    Draft::fail(
-                        id,
-                        Some(region),
-                        g.arn.clone(),
-                        format!("Guardrail {} {}.", g.name, problems.join(" and ")),
-                    )
+                    at.fail(format!("Guardrail {} {}.", g.name, problems.join(" and ")))
                 };
                 out.push(d.evidence(ev));
             }
@@ -206,7 +198,7 @@ impl Check for GuardrailUnversioned {
                 let resource = if target.starts_with("arn:") {
                     target.clone()
                 } else {
-                    root_arn(acct)
+                    acct.root_arn()
                 };
                 let region = target
                     .split(':')
@@ -214,14 +206,9 @@ impl Check for GuardrailUnversioned {
                     .filter(|r| !r.is_empty())
                     .map(str::to_string);
                 out.push(
-                    Draft::fail(
-                        id,
-                        region.as_deref(),
-                        resource,
-                        format!(
+                    Subject::new(id, region.as_deref(), resource).fail(format!(
                             "Guardrail enforcement in account {id} points at the mutable DRAFT of {target}."
-                        ),
-                    )
+                        ))
                     .evidence(json!({"guardrail_identifier": target, "draft_references": evs})),
                 );
             }

@@ -12,11 +12,12 @@ pub mod guardrail_unversioned;
 
 use serde_json::{Value, json};
 
+use crate::checks::Subject;
 use crate::checks::context::AccountView;
 use crate::checks::{Draft, EvalContext};
 use crate::model::{Guardrail, RegionData};
 
-pub use crate::checks::logging::{active_reasons, root_arn};
+pub use crate::checks::logging::active_reasons;
 
 /// The guardrails of a Region, sorted by ARN; `None` when they could not be listed
 /// (or Bedrock could not be read at all).
@@ -38,15 +39,11 @@ pub fn unlisted_draft(
     let id = &acct.account.id;
     let mut ev = cx.gap_evidence(id, Some(region), "bedrock");
     ev["active_region_reasons"] = active_reasons(acct, region);
-    Draft::unknown(
-        id,
-        Some(region),
-        root_arn(acct),
-        format!(
+    Subject::new(id, Some(region), acct.root_arn())
+        .unknown(format!(
             "Guardrails of {region} in account {id} could not be listed, so {what} is not known."
-        ),
-    )
-    .evidence(ev)
+        ))
+        .evidence(ev)
 }
 
 /// An `unknown` for a guardrail whose details could not be read.
@@ -60,16 +57,12 @@ pub fn no_detail_draft(
     let id = &acct.account.id;
     let mut ev = cx.gap_evidence(id, Some(region), "bedrock");
     ev["guardrail"] = guardrail_ref(g);
-    Draft::unknown(
-        id,
-        Some(region),
-        g.arn.clone(),
-        format!(
+    Subject::new(id, Some(region), g.arn.clone())
+        .unknown(format!(
             "The configuration of guardrail {} could not be read, so {what} is not known.",
             g.name
-        ),
-    )
-    .evidence(ev)
+        ))
+        .evidence(ev)
 }
 
 /// How a guardrail is named in evidence.

@@ -2,7 +2,8 @@
 
 use serde_json::{Value, json};
 
-use super::{can_invoke, is_management, root_arn, scope_regions, scp_levels};
+use super::{can_invoke, is_management, scope_regions, scp_levels};
+use crate::checks::Subject;
 use crate::checks::{Check, Draft, EvalContext};
 use crate::policy::{DecisionEffect, Request, evaluate_scp};
 
@@ -17,7 +18,8 @@ impl Check for BearerTokenUnrestricted {
         let mut out = Vec::new();
         for acct in &cx.accounts {
             let id = acct.account.id.as_str();
-            let root = root_arn(acct);
+            let root = acct.root_arn();
+            let at = Subject::new(id, None, &root);
             let region = scope_regions(cx, acct)
                 .into_iter()
                 .next()
@@ -45,15 +47,10 @@ impl Check for BearerTokenUnrestricted {
                     .unwrap_or("the SCP chain")
                     .to_string();
                 out.push(
-                    Draft::pass(
-                        id,
-                        None,
-                        &root,
-                        format!(
+                    at.pass(format!(
                             "Account {id}: {by} denies bedrock:CallWithBearerToken ({}).",
                             if short { "long-term and short-term API keys" } else { "long-term API keys; short-term keys remain usable" }
-                        ),
-                    )
+                        ))
                     .evidence(json!({"layer": "scp", "decisions": scp_blocks.iter().map(|(_, v)| v.clone()).collect::<Vec<_>>()})),
                 );
                 continue;
@@ -83,51 +80,31 @@ impl Check for BearerTokenUnrestricted {
             });
             if invokers.is_empty() {
                 out.push(
-                    Draft::pass(
-                        id,
-                        None,
-                        &root,
-                        format!(
+                    at.pass(format!(
                             "Account {id}: no principal can invoke models, so a Bedrock API key would give access to nothing today (nothing denies bedrock:CallWithBearerToken either)."
-                        ),
-                    )
+                        ))
                     .evidence(evidence),
                 );
             } else if open.is_empty() {
                 out.push(
-                    Draft::pass(
-                        id,
-                        None,
-                        &root,
-                        format!(
+                    at.pass(format!(
                             "Account {id}: every principal that can invoke models denies bedrock:CallWithBearerToken in its own policies."
-                        ),
-                    )
+                        ))
                     .evidence(evidence),
                 );
             } else if chain_unknown {
                 out.push(
-                    Draft::unknown(
-                        id,
-                        None,
-                        &root,
-                        format!(
+                    at.unknown(format!(
                             "Account {id}: no identity policy denies bedrock:CallWithBearerToken and the SCP chain could not be read."
-                        ),
-                    )
+                        ))
                     .evidence(evidence),
                 );
             } else {
                 out.push(
-                    Draft::fail(
-                        id,
-                        None,
-                        &root,
-                        format!(
+                    at.fail(format!(
                             "Account {id}: neither an SCP nor the invokers' policies deny bedrock:CallWithBearerToken, so Bedrock API keys work for {} principal(s).",
                             open.len()
-                        ),
-                    )
+                        ))
                     .evidence(evidence),
                 );
             }

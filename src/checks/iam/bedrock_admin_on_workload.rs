@@ -7,6 +7,7 @@ use super::{
     PROBE_MODEL_ID, can_invoke, fm_arn, open_effect_str, principal_json, probe_invoke,
     scope_regions,
 };
+use crate::checks::Subject;
 use crate::checks::{Check, Draft, EvalContext};
 
 #[derive(Debug)]
@@ -29,6 +30,7 @@ impl Check for BedrockAdminOnWorkload {
                 .next()
                 .unwrap_or_else(|| "us-east-1".into());
             for p in acct.principals.iter().filter(|p| p.is_workload()) {
+                let at = Subject::new(id, None, &p.arn);
                 let full_access: Vec<&str> = p
                     .identity
                     .iter()
@@ -86,25 +88,15 @@ impl Check for BedrockAdminOnWorkload {
                         )
                     };
                     out.push(
-                        Draft::fail(
-                            id,
-                            None,
-                            &p.arn,
-                            format!("Workload principal {} {why}.", p.arn),
-                        )
-                        .evidence(evidence),
+                        at.fail(format!("Workload principal {} {why}.", p.arn))
+                            .evidence(evidence),
                     );
                 } else if can_invoke(cx, acct, p, true).is_some() || !admin.is_empty() {
                     out.push(
-                        Draft::pass(
-                            id,
-                            None,
-                            &p.arn,
-                            format!(
+                        at.pass(format!(
                                 "Workload principal {} does not hold Bedrock administrative permissions together with unrestricted invocation.",
                                 p.arn
-                            ),
-                        )
+                            ))
                         .evidence(evidence),
                     );
                 }

@@ -2,6 +2,7 @@
 
 use serde_json::json;
 
+use crate::checks::Subject;
 use crate::checks::{Check, Draft, EvalContext};
 use crate::model::Probe;
 
@@ -17,25 +18,19 @@ impl Check for BedrockLongTermApiKey {
                 continue;
             };
             for u in &iam.users {
+                let at = Subject::new(id, None, &u.arn);
                 match &u.service_credentials {
                     Probe::Unknown => out.push(
-                        Draft::unknown(
-                            id,
-                            None,
-                            &u.arn,
-                            format!(
-                                "The service-specific credentials of IAM user {} could not be listed.",
-                                u.arn
-                            ),
-                        )
+                        at.unknown(format!(
+                            "The service-specific credentials of IAM user {} could not be listed.",
+                            u.arn
+                        ))
                         .evidence(cx.gap_evidence(id, None, "iam")),
                     ),
-                    Probe::Absent => out.push(Draft::pass(
-                        id,
-                        None,
-                        &u.arn,
-                        format!("IAM user {} has no long-term Bedrock API key.", u.arn),
-                    )),
+                    Probe::Absent => out.push(at.pass(format!(
+                        "IAM user {} has no long-term Bedrock API key.",
+                        u.arn
+                    ))),
                     Probe::Found(creds) => {
                         let bedrock: Vec<_> = creds
                             .iter()
@@ -60,28 +55,18 @@ impl Check for BedrockLongTermApiKey {
                         };
                         if active.is_empty() {
                             out.push(
-                                Draft::pass(
-                                    id,
-                                    None,
-                                    &u.arn,
-                                    format!("IAM user {} has no active long-term Bedrock API key.", u.arn),
-                                )
+                                at.pass(format!("IAM user {} has no active long-term Bedrock API key.", u.arn))
                                 .evidence(json!({"inactive_keys": list(&bedrock.iter().collect::<Vec<_>>())})),
                             );
                         } else {
                             let ids: Vec<&str> = active.iter().map(|c| c.id.as_str()).collect();
                             out.push(
-                                Draft::fail(
-                                    id,
-                                    None,
-                                    &u.arn,
-                                    format!(
-                                        "IAM user {} has {} active long-term Bedrock API key(s): {}.",
-                                        u.arn,
-                                        active.len(),
-                                        ids.join(", ")
-                                    ),
-                                )
+                                at.fail(format!(
+                                    "IAM user {} has {} active long-term Bedrock API key(s): {}.",
+                                    u.arn,
+                                    active.len(),
+                                    ids.join(", ")
+                                ))
                                 .evidence(json!({"active_keys": list(&active)})),
                             );
                         }

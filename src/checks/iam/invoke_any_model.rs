@@ -5,6 +5,7 @@ use serde_json::json;
 use super::{
     PROBE_MODEL_ID, can_invoke, fm_arn, principal_json, probe_invoke, scope_regions, scp_note,
 };
+use crate::checks::Subject;
 use crate::checks::{Check, Draft, EvalContext};
 
 #[derive(Debug)]
@@ -37,16 +38,11 @@ impl Check for InvokeAnyModel {
                         )
                     };
                     out.push(
-                        Draft::fail(
-                            id,
-                            None,
-                            &p.arn,
-                            format!(
+                        Subject::new(id, None, &p.arn).fail(format!(
                                 "{} may invoke any foundation model (a probe model no policy names is allowed {how}) in {}.",
                                 p.arn,
                                 regs.join(", ")
-                            ),
-                        )
+                            ))
                         .evidence(json!({
                             "principal": principal_json(p),
                             "probe_model": PROBE_MODEL_ID,
@@ -59,15 +55,10 @@ impl Check for InvokeAnyModel {
                 }
                 match can_invoke(cx, acct, p, true) {
                     Some(named) => out.push(
-                        Draft::pass(
-                            id,
-                            None,
-                            &p.arn,
-                            format!(
+                        Subject::new(id, None, &p.arn).pass(format!(
                                 "{} may invoke only the models its policies name, not any model.",
                                 p.arn
-                            ),
-                        )
+                            ))
                         .evidence(json!({
                             "principal": principal_json(p),
                             "example_allowed": named.to_json(),
@@ -79,15 +70,10 @@ impl Check for InvokeAnyModel {
                         })),
                     ),
                     None if !p.unparsed.is_empty() => out.push(
-                        Draft::unknown(
-                            id,
-                            None,
-                            &p.arn,
-                            format!(
+                        Subject::new(id, None, &p.arn).unknown(format!(
                                 "{} has policies perimeter could not read, so whether it may invoke any model is unknown.",
                                 p.arn
-                            ),
-                        )
+                            ))
                         .evidence(json!({"principal": principal_json(p), "unparsed": p.unparsed})),
                     ),
                     None => {}

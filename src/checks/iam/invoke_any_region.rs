@@ -6,6 +6,7 @@ use super::{
     OUTSIDE_REGION, can_invoke, invoke_candidates, principal_json, probe_invoke, scope_regions,
     scp_note,
 };
+use crate::checks::Subject;
 use crate::checks::{Check, Draft, EvalContext};
 
 #[derive(Debug)]
@@ -21,6 +22,7 @@ impl Check for InvokeAnyRegion {
                 regions.push(OUTSIDE_REGION.to_string());
             }
             for p in acct.principals.iter().filter(|p| p.is_workload()) {
+                let at = Subject::new(id, None, &p.arn);
                 if can_invoke(cx, acct, p, false).is_none() {
                     continue;
                 }
@@ -74,28 +76,18 @@ impl Check for InvokeAnyRegion {
                 if let Some(pr) = outside_full {
                     if acct.scps.is_none() && !acct.scps_known {
                         out.push(
-                            Draft::unknown(
-                                id,
-                                None,
-                                &p.arn,
-                                format!(
+                            at.unknown(format!(
                                     "{} is not Region-pinned by its own policies (it may invoke in {OUTSIDE_REGION}) and the SCP chain could not be read.",
                                     p.arn
-                                ),
-                            )
+                                ))
                             .evidence(ev(json!({"decision": pr.to_json()}))),
                         );
                     } else {
                         out.push(
-                            Draft::fail(
-                                id,
-                                None,
-                                &p.arn,
-                                format!(
+                            at.fail(format!(
                                     "{} may invoke models in any Region, including {OUTSIDE_REGION}: neither its policies nor the SCP chain pin aws:RequestedRegion.",
                                     p.arn
-                                ),
-                            )
+                                ))
                             .evidence(ev(json!({"decision": pr.to_json()}))),
                         );
                     }
@@ -106,11 +98,7 @@ impl Check for InvokeAnyRegion {
                     };
                     let within: Vec<&String> = allowed_regions.iter().collect();
                     out.push(
-                        Draft::pass(
-                            id,
-                            None,
-                            &p.arn,
-                            format!(
+                        at.pass(format!(
                                 "{} may invoke models only in pinned Regions ({}); {OUTSIDE_REGION} is denied{}.",
                                 p.arn,
                                 if within.is_empty() {
@@ -119,8 +107,7 @@ impl Check for InvokeAnyRegion {
                                     allowed_regions.join(", ")
                                 },
                                 if outside_identity.is_some() { " by the SCP chain" } else { " by its own policies" }
-                            ),
-                        )
+                            ))
                         .evidence(ev(json!({"pinned_by": pinned_by}))),
                     );
                 }

@@ -3,6 +3,7 @@
 use serde_json::json;
 
 use super::{can_invoke, principal_json, scp_note};
+use crate::checks::Subject;
 use crate::checks::context::PrincipalKind;
 use crate::checks::{Check, Draft, EvalContext};
 
@@ -19,17 +20,13 @@ impl Check for InvokeByIamUser {
                 .iter()
                 .filter(|p| p.kind == PrincipalKind::User)
             {
+                let at = Subject::new(id, None, &p.arn);
                 match can_invoke(cx, acct, p, true) {
                     Some(probe) => out.push(
-                        Draft::fail(
-                            id,
-                            None,
-                            &p.arn,
-                            format!(
+                        at.fail(format!(
                                 "IAM user {} can invoke Bedrock models with long-term credentials.",
                                 p.arn
-                            ),
-                        )
+                            ))
                         .evidence(json!({
                             "principal": principal_json(p),
                             "decision": probe.to_json(),
@@ -37,24 +34,14 @@ impl Check for InvokeByIamUser {
                         })),
                     ),
                     None if !p.unparsed.is_empty() => out.push(
-                        Draft::unknown(
-                            id,
-                            None,
-                            &p.arn,
-                            format!(
+                        at.unknown(format!(
                                 "IAM user {} has policies perimeter could not read, so whether it can invoke models is unknown.",
                                 p.arn
-                            ),
-                        )
+                            ))
                         .evidence(json!({"principal": principal_json(p), "unparsed": p.unparsed})),
                     ),
                     None => out.push(
-                        Draft::pass(
-                            id,
-                            None,
-                            &p.arn,
-                            format!("IAM user {} cannot invoke Bedrock models.", p.arn),
-                        )
+                        at.pass(format!("IAM user {} cannot invoke Bedrock models.", p.arn))
                         .evidence(json!({"principal": principal_json(p)})),
                     ),
                 }

@@ -3,7 +3,8 @@
 
 use serde_json::json;
 
-use super::{can_invoke, decide_with_absent, open_effect_str, principal_json};
+use super::{decide_with_absent, invokers, open_effect_str, principal_json};
+use crate::checks::context::PrincipalView;
 use crate::checks::{Check, Draft, EvalContext};
 
 #[derive(Debug)]
@@ -14,12 +15,8 @@ impl Check for InvokeNotTagScoped {
         let mut out = Vec::new();
         let key = format!("aws:PrincipalTag/{}", cx.config.tags.workload);
         for acct in &cx.accounts {
-            let id = acct.account.id.as_str();
-            for p in acct.principals.iter().filter(|p| p.is_workload()) {
-                let Some(probe) = can_invoke(cx, acct, p, true) else {
-                    out.extend(crate::checks::iam::undecided_invoker(cx, acct, p));
-                    continue;
-                };
+            for (p, probe) in invokers(cx, acct, PrincipalView::is_workload, &mut out) {
+                let at = acct.at(None, &p.arn);
                 let set = cx.policy_set(acct, p, true);
                 let region = (probe.region != "unspecified").then_some(probe.region.as_str());
                 let req = cx.request(acct, p, &probe.action, &probe.resource, region);
@@ -34,25 +31,18 @@ impl Check for InvokeNotTagScoped {
                 });
                 if without.may_allow() {
                     out.push(
-                        Draft::fail(
-                            id,
-                            None,
-                            &p.arn,
-                            format!(
+                        at.fail(format!(
                                 "{} may invoke models without the {key} tag: the grant is not gated by the workload tag.",
                                 p.arn
-                            ),
-                        )
+                            ))
                         .evidence(evidence),
                     );
                 } else {
                     out.push(
-                        Draft::pass(
-                            id,
-                            None,
-                            &p.arn,
-                            format!("{}'s invoke permission requires the {key} tag.", p.arn),
-                        )
+                        at.pass(format!(
+                            "{}'s invoke permission requires the {key} tag.",
+                            p.arn
+                        ))
                         .evidence(evidence),
                     );
                 }

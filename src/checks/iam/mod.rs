@@ -21,9 +21,9 @@ use std::collections::BTreeSet;
 
 use serde_json::{Value, json};
 
+use crate::checks::Subject;
 use crate::checks::context::{AccountView, PrincipalKind, PrincipalView};
 use crate::checks::{Draft, EvalContext};
-use crate::model::Arn;
 use crate::policy::{
     Labeled, OpenDecision, OpenEffect, PolicySet, Request, ResourceSpec, UnknownKeys,
     evaluate_open, wildcard_match,
@@ -49,11 +49,6 @@ pub const OUTSIDE_REGION: &str = "ap-southeast-7";
 /// the Region-less ARN global profiles need).
 pub fn fm_arn(partition: &str, region: &str, model: &str) -> String {
     format!("arn:{partition}:bedrock:{region}::foundation-model/{model}")
-}
-
-/// The account root ARN, the resource of account-wide findings.
-pub fn root_arn(acct: &AccountView<'_>) -> String {
-    Arn::account_root(&acct.partition, &acct.account.id)
 }
 
 /// Regions in scope for an account: the snapshot's Regions, the Regions collected for the
@@ -284,6 +279,25 @@ pub fn can_invoke(
         .find(InvokeProbe::allowed)
 }
 
+/// The principals `keep` selects that can invoke a model (SCPs included), each with the
+/// probe that shows it; one whose unreadable policies leave that open gets its `unknown`
+/// in `out` instead.
+pub fn invokers<'a>(
+    cx: &EvalContext<'_>,
+    acct: &'a AccountView<'_>,
+    keep: fn(&PrincipalView) -> bool,
+    out: &mut Vec<Draft>,
+) -> Vec<(&'a PrincipalView, InvokeProbe)> {
+    let mut found = Vec::new();
+    for p in acct.principals.iter().filter(|p| keep(p)) {
+        match can_invoke(cx, acct, p, true) {
+            Some(probe) => found.push((p, probe)),
+            None => out.extend(undecided_invoker(cx, acct, p)),
+        }
+    }
+    found
+}
+
 /// Every condition key any statement of the set mentions (lowercased).
 pub fn mentioned_keys(set: &PolicySet<'_>) -> Vec<String> {
     let mut keys = BTreeSet::new();
@@ -345,16 +359,11 @@ pub fn undecided_invoker(
     let id = &acct.account.id;
     let names: Vec<&str> = p.unparsed.iter().map(|(l, _)| l.as_str()).collect();
     Some(
-        Draft::unknown(
-            id,
-            None,
-            &p.arn,
-            format!(
+        Subject::new(id, None, &p.arn).unknown(format!(
                 "Whether {} can invoke models is not known: policies {} could not be read.",
                 p.arn,
                 names.join(", ")
-            ),
-        )
+            ))
         .evidence(serde_json::json!({
             "unparsed_policies": p.unparsed.iter().map(|(l, e)| serde_json::json!({"policy": l, "error": e})).collect::<Vec<_>>(),
             "gaps": cx.gap_evidence(id, None, "iam")["gaps"],

@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use super::{can_invoke, principal_json};
+use super::{invokers, principal_json};
 use crate::checks::context::PrincipalKind;
 use crate::checks::{Check, Draft, EvalContext, Severity};
 
@@ -14,12 +14,8 @@ impl Check for StaleInvoker {
         let mut out = Vec::new();
         let limit = i64::from(cx.config.stale_days);
         for acct in &cx.accounts {
-            let id = acct.account.id.as_str();
-            for p in acct.principals.iter().filter(|p| !p.is_service_linked) {
-                let Some(probe) = can_invoke(cx, acct, p, true) else {
-                    out.extend(crate::checks::iam::undecided_invoker(cx, acct, p));
-                    continue;
-                };
+            for (p, probe) in invokers(cx, acct, |p| !p.is_service_linked, &mut out) {
+                let at = acct.at(None, &p.arn);
                 let what = match p.kind {
                     PrincipalKind::Role => "last used",
                     PrincipalKind::User => "last signed in (console password)",
@@ -36,48 +32,23 @@ impl Check for StaleInvoker {
                 let since_used = p.last_used.as_deref().and_then(|t| cx.days_since(t));
                 let since_created = p.created.as_deref().and_then(|t| cx.days_since(t));
                 let draft = match (since_used, since_created) {
-                    (Some(d), _) if d > limit => Draft::fail(
-                        id,
-                        None,
-                        &p.arn,
-                        format!(
+                    (Some(d), _) if d > limit => at.fail(format!(
                             "{} can invoke models but was {what} {d} days ago (limit {limit}).",
                             p.arn
-                        ),
-                    ),
-                    (Some(d), _) => Draft::pass(
-                        id,
-                        None,
-                        &p.arn,
-                        format!("{} can invoke models and was {what} {d} days ago.", p.arn),
-                    ),
-                    (None, Some(c)) if p.last_used.is_none() && c > limit => Draft::fail(
-                        id,
-                        None,
-                        &p.arn,
-                        format!(
+                        )),
+                    (Some(d), _) => at.pass(format!("{} can invoke models and was {what} {d} days ago.", p.arn)),
+                    (None, Some(c)) if p.last_used.is_none() && c > limit => at.fail(format!(
                             "{} can invoke models and has never been used since it was created {c} days ago (limit {limit}).",
                             p.arn
-                        ),
-                    ),
-                    (None, Some(c)) if p.last_used.is_none() => Draft::pass(
-                        id,
-                        None,
-                        &p.arn,
-                        format!(
+                        )),
+                    (None, Some(c)) if p.last_used.is_none() => at.pass(format!(
                             "{} can invoke models; it was created {c} days ago and not used yet.",
                             p.arn
-                        ),
-                    ),
-                    _ => Draft::unknown(
-                        id,
-                        None,
-                        &p.arn,
-                        format!(
+                        )),
+                    _ => at.unknown(format!(
                             "{} can invoke models but when it was last used is unknown.",
                             p.arn
-                        ),
-                    ),
+                        )),
                 };
                 let draft = draft.evidence(evidence);
                 out.push(if p.is_audit_role {

@@ -8,7 +8,7 @@
 use serde_json::json;
 
 use super::cmk_draft;
-use crate::checks::network::account_root;
+use crate::checks::Subject;
 use crate::checks::{Check, Draft, EvalContext};
 
 #[derive(Debug)]
@@ -21,42 +21,26 @@ impl Check for BedrockResourceNotCmk {
         let mut out = Vec::new();
         for acct in &cx.accounts {
             let id = acct.account.id.as_str();
-            let mut regions: Vec<&String> = acct.account.regions.keys().collect();
-            regions.extend(acct.active_regions.keys());
-            regions.sort();
-            regions.dedup();
-            for region in regions {
-                let models = acct
-                    .account
-                    .regions
-                    .get(region)
-                    .and_then(|d| d.bedrock.as_ref())
-                    .and_then(|b| b.custom_models.as_ref());
-                let Some(models) = models else {
-                    if let Some(why) = acct.active_regions.get(region) {
-                        let mut ev = cx.gap_evidence(id, Some(region), "bedrock");
-                        ev["active_region_reasons"] = json!(why);
-                        ev["not_examined"] = json!(NOT_COLLECTED);
-                        out.push(
-                            Draft::unknown(
-                                id,
-                                Some(region),
-                                account_root(acct),
-                                format!("Custom models in {region} could not be listed, so their encryption is not known."),
-                            )
-                            .evidence(ev),
+            let read = acct.regions_reading(|d| d.bedrock.as_ref()?.custom_models.as_deref());
+            for (region, models) in read {
+                let models = match models {
+                    Ok(models) => models,
+                    Err(why) => {
+                        let message = format!(
+                            "Custom models in {region} could not be listed, so their encryption is not known."
                         );
+                        let mut d = cx.unread_region(acct, region, why, "bedrock", message);
+                        d.evidence["not_examined"] = json!(NOT_COLLECTED);
+                        out.push(d);
+                        continue;
                     }
-                    continue;
                 };
                 let mut ms: Vec<_> = models.iter().collect();
                 ms.sort_by(|a, b| a.arn.cmp(&b.arn));
                 for m in ms {
                     out.push(cmk_draft(
                         cx,
-                        id,
-                        region,
-                        m.arn.clone(),
+                        &Subject::new(id, Some(region), &m.arn),
                         &format!("Custom model {}", m.name),
                         m.kms_key_arn.as_deref(),
                         "its weights (trained on your data) are encrypted with an AWS-owned key you cannot control or audit",

@@ -2,7 +2,8 @@
 
 use serde_json::json;
 
-use super::all_keys;
+use super::{described_keys, key_name};
+use crate::checks::Subject;
 use crate::checks::{Check, Draft, EvalContext};
 use crate::model::{KmsKey, Probe};
 
@@ -22,19 +23,12 @@ fn rotatable(k: &KmsKey) -> bool {
 impl Check for CmkRotationOff {
     fn run(&self, cx: &EvalContext<'_>) -> Vec<Draft> {
         let mut out = Vec::new();
-        for (account, region, key) in all_keys(cx) {
-            if key.customer_managed().is_none() {
-                out.push(super::manager_unknown(cx, account, region, key));
-                continue;
-            }
+        for (account, region, key) in described_keys(cx, &mut out) {
             if !rotatable(key) {
                 continue;
             }
-            let name = key
-                .aliases
-                .first()
-                .cloned()
-                .unwrap_or_else(|| key.id.clone());
+            let at = Subject::new(account, Some(region), &key.arn);
+            let name = key_name(key);
             let ev = json!({
                 "key_id": key.id,
                 "aliases": key.aliases,
@@ -48,33 +42,14 @@ impl Check for CmkRotationOff {
                 },
             });
             let d = match &key.rotation_enabled {
-                Probe::Found(true) => Draft::pass(
-                    account,
-                    Some(region),
-                    &key.arn,
-                    format!("Customer-managed key {name} has automatic rotation enabled."),
-                ),
-                Probe::Found(false) => Draft::fail(
-                    account,
-                    Some(region),
-                    &key.arn,
-                    format!(
+                Probe::Found(true) => at.pass(format!("Customer-managed key {name} has automatic rotation enabled.")),
+                Probe::Found(false) => at.fail(format!(
                         "Customer-managed key {name} has automatic rotation disabled, so its key material never changes."
-                    ),
-                ),
+                    )),
                 Probe::Absent => continue,
                 Probe::Unknown => {
-                    let mut ev = ev.clone();
-                    ev["gaps"] = cx.gap_evidence(account, Some(region), "kms")["gaps"].clone();
-                    out.push(
-                        Draft::unknown(
-                            account,
-                            Some(region),
-                            &key.arn,
-                            format!("The rotation status of customer-managed key {name} could not be read."),
-                        )
-                        .evidence(ev),
-                    );
+                    let ev = cx.with_gaps(ev.clone(), account, Some(region), "kms");
+                    out.push(at.unknown(format!("The rotation status of customer-managed key {name} could not be read.")).evidence(ev));
                     continue;
                 }
             };

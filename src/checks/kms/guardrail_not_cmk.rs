@@ -3,7 +3,7 @@
 use serde_json::json;
 
 use super::cmk_draft;
-use crate::checks::network::account_root;
+use crate::checks::Subject;
 use crate::checks::{Check, Draft, EvalContext};
 
 #[derive(Debug)]
@@ -14,57 +14,32 @@ impl Check for GuardrailNotCmk {
         let mut out = Vec::new();
         for acct in &cx.accounts {
             let id = acct.account.id.as_str();
-            let mut regions: Vec<&String> = acct.account.regions.keys().collect();
-            regions.extend(acct.active_regions.keys());
-            regions.sort();
-            regions.dedup();
-            for region in regions {
-                let guardrails = acct
-                    .account
-                    .regions
-                    .get(region)
-                    .and_then(|d| d.bedrock.as_ref())
-                    .and_then(|b| b.guardrails.as_ref());
-                let Some(guardrails) = guardrails else {
-                    if let Some(why) = acct.active_regions.get(region) {
-                        let mut ev = cx.gap_evidence(id, Some(region), "bedrock");
-                        ev["active_region_reasons"] = json!(why);
-                        out.push(
-                            Draft::unknown(
-                                id,
-                                Some(region),
-                                account_root(acct),
-                                format!("Guardrails in {region} could not be listed, so their encryption is not known."),
-                            )
-                            .evidence(ev),
+            let read = acct.regions_reading(|d| d.bedrock.as_ref()?.guardrails.as_deref());
+            for (region, guardrails) in read {
+                let guardrails = match guardrails {
+                    Ok(guardrails) => guardrails,
+                    Err(why) => {
+                        let message = format!(
+                            "Guardrails in {region} could not be listed, so their encryption is not known."
                         );
+                        out.push(cx.unread_region(acct, region, why, "bedrock", message));
+                        continue;
                     }
-                    continue;
                 };
                 let mut gs: Vec<_> = guardrails.iter().collect();
                 gs.sort_by(|a, b| a.arn.cmp(&b.arn));
                 for g in gs {
+                    let at = Subject::new(id, Some(region), &g.arn);
                     let what = format!("Guardrail {} ({})", g.name, g.id);
                     let ev = json!({"guardrail_id": g.id, "name": g.name});
                     if !g.detail_collected {
-                        let mut ev = ev;
-                        ev["gaps"] = cx.gap_evidence(id, Some(region), "bedrock")["gaps"].clone();
-                        out.push(
-                            Draft::unknown(
-                                id,
-                                Some(region),
-                                &g.arn,
-                                format!("{what} could only be listed, not read, so its encryption key is not known."),
-                            )
-                            .evidence(ev),
-                        );
+                        let ev = cx.with_gaps(ev, id, Some(region), "bedrock");
+                        out.push(at.unknown(format!("{what} could only be listed, not read, so its encryption key is not known.")).evidence(ev));
                         continue;
                     }
                     out.push(cmk_draft(
                         cx,
-                        id,
-                        region,
-                        g.arn.clone(),
+                        &at,
                         &what,
                         g.kms_key_arn.as_deref(),
                         "its denied topics, word lists and messages are encrypted with an AWS-owned key you cannot control or audit",

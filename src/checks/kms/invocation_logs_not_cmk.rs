@@ -3,7 +3,8 @@
 
 use serde_json::json;
 
-use super::resolve;
+use super::{key_verdict, resolve};
+use crate::checks::Subject;
 use crate::checks::{Check, Draft, EvalContext};
 use crate::model::Probe;
 
@@ -27,6 +28,24 @@ pub(crate) fn log_group_arn(
     }
 }
 
+/// The names the logging configuration gives, with those of `collected` (name, roles)
+/// the collector marked as holding invocation logs; sorted, without repeats.
+fn log_destinations<'a>(
+    configured: impl IntoIterator<Item = &'a String>,
+    collected: impl IntoIterator<Item = (&'a String, &'a [String])>,
+) -> Vec<&'a String> {
+    let mut names: Vec<&String> = configured.into_iter().collect();
+    names.extend(
+        collected
+            .into_iter()
+            .filter(|(_, roles)| roles.iter().any(|r| r == ROLE))
+            .map(|(name, _)| name),
+    );
+    names.sort();
+    names.dedup();
+    names
+}
+
 impl Check for InvocationLogsNotCmk {
     fn run(&self, cx: &EvalContext<'_>) -> Vec<Draft> {
         let mut out = Vec::new();
@@ -36,179 +55,89 @@ impl Check for InvocationLogsNotCmk {
             for (region, data) in &acct.account.regions {
                 let region = region.as_str();
                 let logging = data.bedrock.as_ref().and_then(|b| b.logging.found());
+                let buckets = data.s3.iter().flat_map(|s| &s.buckets);
+                let logs = data.logs.iter().flat_map(|l| &l.log_groups);
 
                 // Buckets: named by the logging configuration, or marked by the collector.
-                let mut buckets: Vec<String> = Vec::new();
-                if let Some(l) = logging {
-                    buckets.extend(l.s3_bucket.iter().cloned());
-                    buckets.extend(l.large_data_bucket.iter().cloned());
-                }
-                if let Some(s3) = &data.s3 {
-                    buckets.extend(
-                        s3.buckets
-                            .iter()
-                            .filter(|b| b.roles.iter().any(|r| r == ROLE))
-                            .map(|b| b.name.clone()),
-                    );
-                }
-                buckets.sort();
-                buckets.dedup();
-                for name in &buckets {
-                    let arn = format!("arn:{part}:s3:::{name}");
-                    let bucket = data
-                        .s3
-                        .as_ref()
-                        .and_then(|s| s.buckets.iter().find(|b| &b.name == name));
-                    let Some(bucket) = bucket else {
+                let configured = logging
+                    .into_iter()
+                    .flat_map(|l| [&l.s3_bucket, &l.large_data_bucket]);
+                let marked = buckets.clone().map(|b| (&b.name, b.roles.as_slice()));
+                for name in log_destinations(configured.flatten(), marked) {
+                    let at = Subject::new(id, Some(region), format!("arn:{part}:s3:::{name}"));
+                    let what = format!("Invocation-log bucket {name}");
+                    let Some(bucket) = buckets.clone().find(|b| &b.name == name) else {
                         out.push(
-                            Draft::unknown(
+                            at.unknown(format!(
+                                "{what} was not collected, so its encryption is not known."
+                            ))
+                            .evidence(cx.gap_evidence(
                                 id,
                                 Some(region),
-                                arn,
-                                format!("Invocation-log bucket {name} was not collected, so its encryption is not known."),
-                            )
-                            .evidence(cx.gap_evidence(id, Some(region), "s3")),
+                                "s3",
+                            )),
                         );
                         continue;
                     };
                     let d = match &bucket.encryption {
-                        Probe::Unknown => Draft::unknown(
-                            id,
-                            Some(region),
-                            arn,
-                            format!("The default encryption of invocation-log bucket {name} could not be read."),
-                        )
+                        Probe::Unknown => at.unknown(format!("The default encryption of invocation-log bucket {name} could not be read."))
                         .evidence(cx.gap_evidence(id, Some(region), "s3")),
-                        Probe::Absent => Draft::fail(
-                            id,
-                            Some(region),
-                            arn,
-                            format!("Invocation-log bucket {name} has no default encryption configured, so S3-managed keys (SSE-S3) protect the prompts and responses."),
-                        )
+                        Probe::Absent => at.fail(format!("{what} has no default encryption configured, so S3-managed keys (SSE-S3) protect the prompts and responses."))
                         .evidence(json!({"bucket": name, "encryption": null})),
                         Probe::Found(enc) => {
-                            let ev = json!({"bucket": name, "algorithm": enc.algorithm, "kms_key_id": enc.kms_key_id});
+                            let mut ev = json!({"bucket": name, "algorithm": enc.algorithm, "kms_key_id": enc.kms_key_id});
                             if !enc.algorithm.starts_with("aws:kms") {
-                                Draft::fail(
-                                    id,
-                                    Some(region),
-                                    arn,
-                                    format!("Invocation-log bucket {name} is encrypted with {} (S3-managed keys), not a customer-managed KMS key.", enc.algorithm),
-                                )
-                                .evidence(ev)
+                                at.fail(format!("{what} is encrypted with {} (S3-managed keys), not a customer-managed KMS key.", enc.algorithm))
                             } else if let Some(key) = &enc.kms_key_id {
                                 let k = resolve(cx, id, region, key);
-                                let mut ev = ev;
                                 ev["key"] = k.evidence();
-                                match k.customer_managed() {
-                                    Some(true) => Draft::pass(
-                                        id,
-                                        Some(region),
-                                        arn,
-                                        format!("Invocation-log bucket {name} is encrypted with customer-managed key {}.", k.arn()),
-                                    ),
-                                    Some(false) => Draft::fail(
-                                        id,
-                                        Some(region),
-                                        arn,
-                                        format!("Invocation-log bucket {name} is encrypted with AWS-managed key {}, whose policy you cannot control.", k.arn()),
-                                    ),
-                                    None => Draft::unknown(
-                                        id,
-                                        Some(region),
-                                        arn,
-                                        format!("Invocation-log bucket {name} uses KMS key {key}, which could not be matched to a collected key."),
-                                    ),
-                                }
-                                .evidence(ev)
+                                key_verdict(&at, &what, key, &k, "whose policy you cannot control")
                             } else {
-                                Draft::fail(
-                                    id,
-                                    Some(region),
-                                    arn,
-                                    format!("Invocation-log bucket {name} uses SSE-KMS with the AWS-managed key aws/s3, not a customer-managed key."),
-                                )
-                                .evidence(ev)
+                                at.fail(format!("{what} uses SSE-KMS with the AWS-managed key aws/s3, not a customer-managed key."))
                             }
+                            .evidence(ev)
                         }
                     };
                     out.push(d);
                 }
 
                 // Log groups.
-                let mut groups: Vec<String> = Vec::new();
-                if let Some(g) = logging.and_then(|l| l.cloudwatch_log_group.clone()) {
-                    groups.push(g);
-                }
-                if let Some(logs) = &data.logs {
-                    groups.extend(
-                        logs.log_groups
-                            .iter()
-                            .filter(|g| g.roles.iter().any(|r| r == ROLE))
-                            .map(|g| g.name.clone()),
-                    );
-                }
-                groups.sort();
-                groups.dedup();
-                for name in &groups {
-                    let lg = data
-                        .logs
-                        .as_ref()
-                        .and_then(|l| l.log_groups.iter().find(|g| &g.name == name));
-                    let Some(lg) = lg else {
+                let configured = logging.and_then(|l| l.cloudwatch_log_group.as_ref());
+                let marked = logs.clone().map(|g| (&g.name, g.roles.as_slice()));
+                for name in log_destinations(configured, marked) {
+                    let what = format!("Invocation-log group {name}");
+                    let Some(lg) = logs.clone().find(|g| &g.name == name) else {
                         out.push(
-                            Draft::unknown(
+                            Subject::new(
                                 id,
                                 Some(region),
                                 log_group_arn(part, id, region, name, ""),
-                                format!("Invocation-log group {name} was not collected, so its encryption is not known."),
                             )
-                            .evidence(cx.gap_evidence(id, Some(region), "logs")),
+                            .unknown(format!(
+                                "{what} was not collected, so its encryption is not known."
+                            ))
+                            .evidence(cx.gap_evidence(
+                                id,
+                                Some(region),
+                                "logs",
+                            )),
                         );
                         continue;
                     };
-                    let arn = log_group_arn(part, id, region, name, &lg.arn);
+                    let at = Subject::new(
+                        id,
+                        Some(region),
+                        log_group_arn(part, id, region, name, &lg.arn),
+                    );
                     let mut ev = json!({"log_group": name, "kms_key_id": lg.kms_key_id});
                     let d = match &lg.kms_key_id {
-                        None => Draft::fail(
-                            id,
-                            Some(region),
-                            arn,
-                            format!(
-                                "Invocation-log group {name} has no KMS key, so CloudWatch Logs' service-managed encryption protects the prompts and responses."
-                            ),
-                        ),
+                        None => at.fail(format!(
+                                "{what} has no KMS key, so CloudWatch Logs' service-managed encryption protects the prompts and responses."
+                            )),
                         Some(key) => {
                             let k = resolve(cx, id, region, key);
                             ev["key"] = k.evidence();
-                            match k.customer_managed() {
-                                Some(true) => Draft::pass(
-                                    id,
-                                    Some(region),
-                                    arn,
-                                    format!(
-                                        "Invocation-log group {name} is encrypted with customer-managed key {}.",
-                                        k.arn()
-                                    ),
-                                ),
-                                Some(false) => Draft::fail(
-                                    id,
-                                    Some(region),
-                                    arn,
-                                    format!(
-                                        "Invocation-log group {name} is encrypted with AWS-managed key {}, not a customer-managed key.",
-                                        k.arn()
-                                    ),
-                                ),
-                                None => Draft::unknown(
-                                    id,
-                                    Some(region),
-                                    arn,
-                                    format!(
-                                        "Invocation-log group {name} uses KMS key {key}, which could not be matched to a collected key."
-                                    ),
-                                ),
-                            }
+                            key_verdict(&at, &what, key, &k, "not a customer-managed key")
                         }
                     };
                     out.push(d.evidence(ev));

@@ -10,8 +10,9 @@
 use serde_json::{Value, json};
 
 use super::key_policy_wildcard::key_decision;
-use super::{all_keys, key_policy, key_policy_label};
-use crate::checks::network::{account_root, open_json};
+use super::{key_name, key_policy, key_policy_label, live_customer_keys};
+use crate::checks::Subject;
+use crate::checks::network::open_json;
 use crate::checks::{Check, Draft, EvalContext};
 use crate::policy::{Labeled, Policy, ServiceSemantics};
 
@@ -21,48 +22,23 @@ pub struct KeyDecryptTooBroad;
 impl Check for KeyDecryptTooBroad {
     fn run(&self, cx: &EvalContext<'_>) -> Vec<Draft> {
         let mut out = Vec::new();
-        for (account, region, key) in all_keys(cx) {
-            if key.customer_managed().is_none() {
-                out.push(super::manager_unknown(cx, account, region, key));
-                continue;
-            }
-            if !key.is_customer_managed() || key.state.eq_ignore_ascii_case("PendingDeletion") {
-                continue;
-            }
+        for (account, region, key) in live_customer_keys(cx, &mut out) {
             let Some(view) = cx.account(account) else {
                 continue;
             };
-            let name = key
-                .aliases
-                .first()
-                .cloned()
-                .unwrap_or_else(|| key.id.clone());
+            let at = Subject::new(account, Some(region), &key.arn);
+            let name = key_name(key);
             if view.account.iam.is_none() {
                 out.push(
-                    Draft::unknown(
-                        account,
-                        Some(region),
-                        &key.arn,
-                        format!("IAM of account {account} could not be read, so who can decrypt with {name} is not known."),
-                    )
+                    at.unknown(format!("IAM of account {account} could not be read, so who can decrypt with {name} is not known."))
                     .evidence(cx.gap_evidence(account, None, "iam")),
                 );
                 continue;
             }
-            let policy = match key_policy(key) {
+            let policy = match key_policy(cx, &at, key, "who can decrypt with it") {
                 Ok(p) => p,
-                Err(e) => {
-                    let mut ev = cx.gap_evidence(account, Some(region), "kms");
-                    ev["policy_error"] = json!(e);
-                    out.push(
-                        Draft::unknown(
-                            account,
-                            Some(region),
-                            &key.arn,
-                            format!("The key policy of {name} could not be read or parsed, so who can decrypt with it is not known."),
-                        )
-                        .evidence(ev),
-                    );
+                Err(unknown) => {
+                    out.push(*unknown);
                     continue;
                 }
             };
@@ -76,7 +52,7 @@ impl Check for KeyDecryptTooBroad {
             #[expect(clippy::expect_used, reason = "a constant policy document")]
             let delegating = Policy::from_value(&json!({
                 "Version": "2012-10-17",
-                "Statement": [{"Effect": "Allow", "Principal": {"AWS": account_root(view)}, "Action": "kms:*", "Resource": "*"}]
+                "Statement": [{"Effect": "Allow", "Principal": {"AWS": view.root_arn()}, "Action": "kms:*", "Resource": "*"}]
             }))
             .expect("the probe key policy parses");
 
@@ -129,33 +105,18 @@ impl Check for KeyDecryptTooBroad {
                     .iter()
                     .filter_map(|b| b["principal"].as_str())
                     .collect();
-                Draft::fail(
-                    account,
-                    Some(region),
-                    &key.arn,
-                    format!(
+                at.fail(format!(
                         "Key {name} can be used to decrypt by {} through the root delegation and a wildcard kms:Decrypt grant the key policy does not name.",
                         names.join(", ")
-                    ),
-                )
+                    ))
             } else if !incomplete.is_empty() {
-                Draft::unknown(
-                    account,
-                    Some(region),
-                    &key.arn,
-                    format!(
+                at.unknown(format!(
                         "Some principals' policies could not be parsed, so whether they can decrypt with {name} is not known."
-                    ),
-                )
+                    ))
             } else {
-                Draft::pass(
-                    account,
-                    Some(region),
-                    &key.arn,
-                    format!(
+                at.pass(format!(
                         "No non-administrator principal can decrypt with {name} through the root delegation and a wildcard kms:Decrypt grant."
-                    ),
-                )
+                    ))
             };
             out.push(d.evidence(ev));
         }

@@ -12,7 +12,8 @@
 
 use serde_json::{Value, json};
 
-use super::{all_keys, key_policy, key_policy_label};
+use super::{key_name, key_policy, key_policy_label, live_customer_keys};
+use crate::checks::Subject;
 use crate::checks::network::{
     ALLOW_ALL_LABEL, allow_all_identity, named_aws_principals, open_json, outsider_arn,
 };
@@ -64,33 +65,13 @@ impl Check for KeyPolicyWildcard {
     fn run(&self, cx: &EvalContext<'_>) -> Vec<Draft> {
         let allow_all = allow_all_identity();
         let mut out = Vec::new();
-        for (account, region, key) in all_keys(cx) {
-            if key.customer_managed().is_none() {
-                out.push(super::manager_unknown(cx, account, region, key));
-                continue;
-            }
-            if !key.is_customer_managed() || key.state.eq_ignore_ascii_case("PendingDeletion") {
-                continue;
-            }
-            let name = key
-                .aliases
-                .first()
-                .cloned()
-                .unwrap_or_else(|| key.id.clone());
-            let policy = match key_policy(key) {
+        for (account, region, key) in live_customer_keys(cx, &mut out) {
+            let at = Subject::new(account, Some(region), &key.arn);
+            let name = key_name(key);
+            let policy = match key_policy(cx, &at, key, "who may use the key") {
                 Ok(p) => p,
-                Err(e) => {
-                    let mut ev = cx.gap_evidence(account, Some(region), "kms");
-                    ev["policy_error"] = json!(e);
-                    out.push(
-                        Draft::unknown(
-                            account,
-                            Some(region),
-                            &key.arn,
-                            format!("The key policy of {name} could not be read or parsed, so who may use the key is not known."),
-                        )
-                        .evidence(ev),
-                    );
+                Err(unknown) => {
+                    out.push(*unknown);
                     continue;
                 }
             };
@@ -169,14 +150,9 @@ impl Check for KeyPolicyWildcard {
                 .filter_map(|v| v["principal"].as_str())
                 .collect();
             let d = if violations.is_empty() {
-                Draft::pass(
-                    account,
-                    Some(region),
-                    &key.arn,
-                    format!(
+                at.pass(format!(
                         "The key policy of {name} grants to no unrestricted wildcard principal and gives kms:* to no non-administrator."
-                    ),
-                )
+                    ))
             } else {
                 let mut parts = Vec::new();
                 if any {
@@ -191,12 +167,7 @@ impl Check for KeyPolicyWildcard {
                         star.join(", ")
                     ));
                 }
-                Draft::fail(
-                    account,
-                    Some(region),
-                    &key.arn,
-                    format!("The key policy of {name} {}.", parts.join(" and ")),
-                )
+                at.fail(format!("The key policy of {name} {}.", parts.join(" and ")))
             };
             out.push(d.evidence(ev));
         }

@@ -18,6 +18,7 @@ use std::collections::BTreeMap;
 use serde_json::{Value, json};
 
 use super::{KeyRef, resolve};
+use crate::checks::Subject;
 use crate::checks::{Check, Draft, EvalContext};
 use crate::model::Tags;
 
@@ -179,6 +180,7 @@ impl Check for KeySharedAcrossEnvironments {
 
         let mut out = Vec::new();
         for (arn, mut u) in keys {
+            let at = Subject::new(&u.account, Some(&u.region), &arn);
             u.users.sort_by(|a, b| a.resource.cmp(&b.resource));
             let mut envs: BTreeMap<String, Vec<String>> = BTreeMap::new();
             for e in &u.key_tag_envs {
@@ -219,30 +221,15 @@ impl Check for KeySharedAcrossEnvironments {
             });
             let names: Vec<&str> = envs.keys().map(String::as_str).collect();
             let d = match envs.len() {
-                0 => Draft::unknown(
-                    &u.account,
-                    Some(&u.region),
-                    &arn,
-                    format!(
+                0 => at.unknown(format!(
                         "Key {arn} is used by {} resource(s) but neither it, they nor their accounts carry a `{tag}` tag, so the environments it serves cannot be established.",
                         u.users.len()
-                    ),
-                ),
-                1 => Draft::pass(
-                    &u.account,
-                    Some(&u.region),
-                    &arn,
-                    format!("Key {arn} serves a single environment ({}).", names[0]),
-                ),
-                _ => Draft::fail(
-                    &u.account,
-                    Some(&u.region),
-                    &arn,
-                    format!(
+                    )),
+                1 => at.pass(format!("Key {arn} serves a single environment ({}).", names[0])),
+                _ => at.fail(format!(
                         "Key {arn} serves more than one environment ({}), so access to one environment's data opens the others'.",
                         names.join(", ")
-                    ),
-                ),
+                    )),
             };
             out.push(d.evidence(ev));
         }

@@ -14,8 +14,8 @@ pub mod key_shared_across_environments;
 
 use serde_json::{Value, json};
 
-use crate::checks::EvalContext;
-use crate::model::KmsKey;
+use crate::checks::{Draft, EvalContext, Subject};
+use crate::model::{KmsKey, Probe};
 use crate::policy::Policy;
 
 /// What a key reference found in a resource's configuration points at.
@@ -182,36 +182,72 @@ pub(crate) fn all_keys<'a>(cx: &EvalContext<'a>) -> Vec<(&'a str, &'a str, &'a K
     out
 }
 
-/// The key policy, parsed; `Err` says why it cannot be used.
-pub(crate) fn key_policy(key: &KmsKey) -> Result<Policy, String> {
-    match &key.policy {
-        crate::model::Probe::Found(Value::String(s)) => Policy::parse(s).map_err(|e| e.to_string()),
-        crate::model::Probe::Found(v) => Policy::from_value(v).map_err(|e| e.to_string()),
-        crate::model::Probe::Absent => Err("the key has no policy recorded".into()),
-        crate::model::Probe::Unknown => Err("the key policy could not be read".into()),
-    }
-}
-
-/// The finding for a key whose manager (customer or AWS) could not be read: whether a
-/// key-level check applies to it at all is then unknown.
-pub(crate) fn manager_unknown(
-    cx: &EvalContext<'_>,
-    account: &str,
-    region: &str,
-    key: &KmsKey,
-) -> crate::checks::Draft {
-    let mut ev = cx.gap_evidence(account, Some(region), "kms");
-    ev["key_id"] = json!(key.id);
-    crate::checks::Draft::unknown(
-        account,
-        Some(region),
-        &key.arn,
-        format!(
+/// The collected keys whose manager (customer or AWS) is known. A key whose manager could
+/// not be read gets its `unknown` in `out` instead: whether a key-level check applies to
+/// it at all is then not known.
+pub(crate) fn described_keys<'a>(
+    cx: &EvalContext<'a>,
+    out: &mut Vec<Draft>,
+) -> Vec<(&'a str, &'a str, &'a KmsKey)> {
+    let mut keys = all_keys(cx);
+    keys.retain(|&(account, region, key)| {
+        if key.customer_managed().is_some() {
+            return true;
+        }
+        let mut ev = cx.gap_evidence(account, Some(region), "kms");
+        ev["key_id"] = json!(key.id);
+        out.push(Subject::new(account, Some(region), &key.arn).unknown(format!(
             "Key {} could not be described, so whether it is customer managed (and the check applies) is not known.",
             key.id
-        ),
-    )
-    .evidence(ev)
+        )).evidence(ev));
+        false
+    });
+    keys
+}
+
+/// The customer-managed keys in use (not pending deletion), as [`described_keys`].
+pub(crate) fn live_customer_keys<'a>(
+    cx: &EvalContext<'a>,
+    out: &mut Vec<Draft>,
+) -> Vec<(&'a str, &'a str, &'a KmsKey)> {
+    let mut keys = described_keys(cx, out);
+    keys.retain(|(_, _, k)| {
+        k.is_customer_managed() && !k.state.eq_ignore_ascii_case("PendingDeletion")
+    });
+    keys
+}
+
+/// How a key is named in messages: its first alias, else its id.
+pub(crate) fn key_name(key: &KmsKey) -> String {
+    key.aliases
+        .first()
+        .cloned()
+        .unwrap_or_else(|| key.id.clone())
+}
+
+/// The key policy, parsed; when it cannot be used, the `unknown` saying so (`what` is the
+/// question it leaves open).
+pub(crate) fn key_policy(
+    cx: &EvalContext<'_>,
+    at: &Subject<'_>,
+    key: &KmsKey,
+    what: &str,
+) -> Result<Policy, Box<Draft>> {
+    let parsed = match &key.policy {
+        Probe::Found(Value::String(s)) => Policy::parse(s).map_err(|e| e.to_string()),
+        Probe::Found(v) => Policy::from_value(v).map_err(|e| e.to_string()),
+        Probe::Absent => Err("the key has no policy recorded".into()),
+        Probe::Unknown => Err("the key policy could not be read".into()),
+    };
+    parsed.map_err(|e| {
+        let mut ev = cx.gap_evidence(at.account, at.region, "kms");
+        ev["policy_error"] = json!(e);
+        let message = format!(
+            "The key policy of {} could not be read or parsed, so {what} is not known.",
+            key_name(key)
+        );
+        Box::new(at.unknown(message).evidence(ev))
+    })
 }
 
 /// The label of a key policy in evidence.
@@ -219,64 +255,55 @@ pub(crate) fn key_policy_label(key: &KmsKey) -> String {
     format!("key-policy:{}", key.arn)
 }
 
+/// The verdict on `at`, encrypted with KMS key `reference` (resolved to `k`): pass for a
+/// customer-managed key, fail for an AWS-managed one (`aws_managed` says what is lost),
+/// unknown when the reference matches no collected key.
+pub(crate) fn key_verdict(
+    at: &Subject<'_>,
+    what: &str,
+    reference: &str,
+    k: &KeyRef<'_>,
+    aws_managed: &str,
+) -> Draft {
+    match k.customer_managed() {
+        Some(true) => at.pass(format!(
+            "{what} is encrypted with customer-managed key {}.",
+            k.arn()
+        )),
+        Some(false) => at.fail(format!(
+            "{what} is encrypted with AWS-managed key {}, {aws_managed}.",
+            k.arn()
+        )),
+        None => at.unknown(format!(
+            "{what} uses KMS key {reference}, which could not be matched to a collected key."
+        )),
+    }
+}
+
 /// The finding for a resource that should be encrypted with a customer-managed key:
 /// `key` is the key reference in its configuration (`None` = AWS-owned default
 /// encryption, described by `default_desc`).
-#[expect(
-    clippy::too_many_arguments,
-    reason = "one finding's fields, named at the call site"
-)]
 pub(crate) fn cmk_draft(
     cx: &EvalContext<'_>,
-    account: &str,
-    region: &str,
-    resource: String,
+    at: &Subject<'_>,
     what: &str,
     key: Option<&str>,
     default_desc: &str,
     mut ev: Value,
-) -> crate::checks::Draft {
-    use crate::checks::Draft;
+) -> Draft {
+    let region = at.region.unwrap_or_default();
     match key {
         None => {
             ev["kms_key"] = Value::Null;
-            Draft::fail(
-                account,
-                Some(region),
-                resource,
-                format!("{what} has no customer-managed key, so {default_desc}."),
-            )
+            at.fail(format!(
+                "{what} has no customer-managed key, so {default_desc}."
+            ))
             .evidence(ev)
         }
         Some(key) => {
-            let k = resolve(cx, account, region, key);
+            let k = resolve(cx, at.account, region, key);
             ev["kms_key"] = k.evidence();
-            match k.customer_managed() {
-                Some(true) => Draft::pass(
-                    account,
-                    Some(region),
-                    resource,
-                    format!("{what} is encrypted with customer-managed key {}.", k.arn()),
-                ),
-                Some(false) => Draft::fail(
-                    account,
-                    Some(region),
-                    resource,
-                    format!(
-                        "{what} is encrypted with AWS-managed key {}, not a customer-managed key.",
-                        k.arn()
-                    ),
-                ),
-                None => Draft::unknown(
-                    account,
-                    Some(region),
-                    resource,
-                    format!(
-                        "{what} uses KMS key {key}, which could not be matched to a collected key."
-                    ),
-                ),
-            }
-            .evidence(ev)
+            key_verdict(at, what, key, &k, "not a customer-managed key").evidence(ev)
         }
     }
 }

@@ -7,7 +7,8 @@
 
 use serde_json::json;
 
-use super::{bedrock_data_types, regions_without_cloudtrail, root_arn, trail_region};
+use super::{bedrock_data_types, regions_without_cloudtrail, trail_region};
+use crate::checks::Subject;
 use crate::checks::{Check, Draft, EvalContext};
 use crate::model::Probe;
 
@@ -65,7 +66,8 @@ impl Check for BedrockDataEventsOff {
                     }
                 }
             }
-            let root = root_arn(acct);
+            let root = acct.root_arn();
+            let at = Subject::new(id, None, &root);
             let ev = json!({
                 "active_regions": acct.active_regions.keys().collect::<Vec<_>>(),
                 "by_region": per_region,
@@ -73,38 +75,22 @@ impl Check for BedrockDataEventsOff {
                 "trails": all.iter().map(|(_, t)| t.arn.as_str()).collect::<Vec<_>>(),
             });
             let d = if !uncovered.is_empty() {
-                Draft::fail(
-                    id,
-                    None,
-                    root,
-                    format!(
+                at.fail(format!(
                         "No trail of account {id} records Bedrock data events (ApplyGuardrail, InvokeAgent, Retrieve...) in Bedrock-active Region(s) {}.",
                         uncovered.join(", ")
-                    ),
-                )
+                    ))
                 .evidence(ev)
             } else if !undecided.is_empty() {
-                let mut ev = ev;
-                ev["gaps"] = cx.gap_evidence(id, None, "cloudtrail")["gaps"].clone();
-                Draft::unknown(
-                    id,
-                    None,
-                    root,
-                    format!(
+                let ev = cx.with_gaps(ev, id, None, "cloudtrail");
+                at.unknown(format!(
                         "Whether a trail of account {id} records Bedrock data events in {} is not known (selectors, trail status or trails could not be read).",
                         undecided.join(", ")
-                    ),
-                )
+                    ))
                 .evidence(ev)
             } else {
-                Draft::pass(
-                    id,
-                    None,
-                    root,
-                    format!(
+                at.pass(format!(
                         "Bedrock data events are recorded by a logging trail in every Bedrock-active Region of account {id}."
-                    ),
-                )
+                    ))
                 .evidence(ev)
             };
             out.push(d);

@@ -9,6 +9,7 @@
 use serde_json::json;
 
 use super::{find_bucket, s3_gap, trail_region, trails};
+use crate::checks::Subject;
 use crate::checks::{Check, Draft, EvalContext};
 use crate::model::Probe;
 
@@ -24,14 +25,13 @@ impl Check for CloudtrailBucketUnlocked {
             for (listed, t) in trails(acct.account) {
                 let region = trail_region(listed, t);
                 let arn = t.arn.clone();
+                let at = Subject::new(id, Some(region), &arn);
                 let Some(bucket_name) = t.s3_bucket.as_deref().filter(|b| !b.is_empty()) else {
                     out.push(
-                        Draft::unknown(
-                            id,
-                            Some(region),
-                            arn,
-                            format!("The S3 bucket of trail {} was not reported.", t.name),
-                        )
+                        at.unknown(format!(
+                            "The S3 bucket of trail {} was not reported.",
+                            t.name
+                        ))
                         .evidence(json!({"trail": t.name, "s3_bucket": null})),
                     );
                     continue;
@@ -46,15 +46,10 @@ impl Check for CloudtrailBucketUnlocked {
                     ev["s3_bucket"] = json!(bucket_name);
                     ev["bucket_collected"] = json!(false);
                     out.push(
-                        Draft::unknown(
-                            id,
-                            Some(region),
-                            arn,
-                            format!(
+                        at.unknown(format!(
                                 "Trail {} writes to bucket {bucket_name}, which is not among the buckets collected for account {id} (it may live in a separate logging account), so its Object Lock could not be verified.",
                                 t.name
-                            ),
-                        )
+                            ))
                         .evidence(ev),
                     );
                     continue;
@@ -89,40 +84,24 @@ impl Check for CloudtrailBucketUnlocked {
                     },
                 });
                 let d = if !problems.is_empty() {
-                    Draft::fail(
-                        id,
-                        Some(region),
-                        arn,
-                        format!(
-                            "The bucket {bucket_name} of trail {} {}.",
-                            t.name,
-                            problems.join(" and ")
-                        ),
-                    )
+                    at.fail(format!(
+                        "The bucket {bucket_name} of trail {} {}.",
+                        t.name,
+                        problems.join(" and ")
+                    ))
                     .evidence(ev)
                 } else if lock.is_none() {
-                    let mut ev = ev;
-                    ev["gaps"] = cx.gap_evidence(id, None, "s3")["gaps"].clone();
-                    Draft::unknown(
-                        id,
-                        Some(region),
-                        arn,
-                        format!(
+                    let ev = cx.with_gaps(ev, id, None, "s3");
+                    at.unknown(format!(
                             "The Object Lock configuration of bucket {bucket_name} (trail {}) could not be read.",
                             t.name
-                        ),
-                    )
+                        ))
                     .evidence(ev)
                 } else {
-                    Draft::pass(
-                        id,
-                        Some(region),
-                        arn,
-                        format!(
+                    at.pass(format!(
                             "The bucket {bucket_name} of trail {} has Object Lock enabled and is not in a workload account.",
                             t.name
-                        ),
-                    )
+                        ))
                     .evidence(ev)
                 };
                 out.push(d);

@@ -3,6 +3,7 @@
 use serde_json::json;
 
 use super::{resolve_key, trail_region, trails};
+use crate::checks::Subject;
 use crate::checks::{Check, Draft, EvalContext};
 
 #[derive(Debug)]
@@ -16,50 +17,31 @@ impl Check for CloudtrailNotCmk {
             for (listed, t) in trails(acct.account) {
                 let region = trail_region(listed, t);
                 let arn = t.arn.clone();
+                let at = Subject::new(id, Some(region), &arn);
                 let d = match &t.kms_key_id {
-                    None => Draft::fail(
-                        id,
-                        Some(region),
-                        arn,
-                        format!(
+                    None => at.fail(format!(
                             "Trail {} is not encrypted with a customer-managed KMS key (only the default SSE-S3 encryption of its bucket applies).",
                             t.name
-                        ),
-                    )
+                        ))
                     .evidence(json!({"trail": t.name, "kms_key_id": null})),
                     Some(k) => match resolve_key(acct.account, k) {
-                        Some(key) if !key.is_customer_managed() => Draft::fail(
-                            id,
-                            Some(region),
-                            arn,
-                            format!(
+                        Some(key) if !key.is_customer_managed() => at.fail(format!(
                                 "Trail {} is encrypted with the AWS-managed key {}, not a customer-managed key.",
                                 t.name, key.arn
-                            ),
-                        )
+                            ))
                         .evidence(json!({
                             "trail": t.name, "kms_key_id": k, "key_manager": key.manager,
                             "aliases": key.aliases,
                         })),
-                        Some(key) => Draft::pass(
-                            id,
-                            Some(region),
-                            arn,
-                            format!(
+                        Some(key) => at.pass(format!(
                                 "Trail {} is encrypted with customer-managed key {}.",
                                 t.name, key.arn
-                            ),
-                        )
+                            ))
                         .evidence(json!({
                             "trail": t.name, "kms_key_id": k, "key_manager": key.manager,
                             "key_state": key.state,
                         })),
-                        None => Draft::pass(
-                            id,
-                            Some(region),
-                            arn,
-                            format!("Trail {} is encrypted with KMS key {k}.", t.name),
-                        )
+                        None => at.pass(format!("Trail {} is encrypted with KMS key {k}.", t.name))
                         .evidence(json!({
                             "trail": t.name, "kms_key_id": k,
                             "key_resolved": false,

@@ -2,7 +2,8 @@
 
 use serde_json::{Value, json};
 
-use super::{records_management_events, regions_without_cloudtrail, root_arn};
+use super::{records_management_events, regions_without_cloudtrail};
+use crate::checks::Subject;
 use crate::checks::{Check, Draft, EvalContext};
 use crate::model::{Probe, Trail};
 
@@ -53,7 +54,8 @@ impl Check for CloudtrailNotMultiRegion {
         let mut out = Vec::new();
         for acct in &cx.accounts {
             let id = acct.account.id.as_str();
-            let root = root_arn(acct);
+            let root = acct.root_arn();
+            let at = Subject::new(id, None, &root);
             let missing = regions_without_cloudtrail(acct.account);
             let all = super::covering_trails(cx, acct.account);
             if all.is_empty() && !missing.is_empty() && missing.len() == acct.account.regions.len()
@@ -61,12 +63,7 @@ impl Check for CloudtrailNotMultiRegion {
                 let mut ev = cx.gap_evidence(id, None, "cloudtrail");
                 ev["regions"] = json!(missing);
                 out.push(
-                    Draft::unknown(
-                        id,
-                        None,
-                        root,
-                        format!("Trails of account {id} could not be listed in any Region, so multi-Region coverage is not known."),
-                    )
+                    at.unknown(format!("Trails of account {id} could not be listed in any Region, so multi-Region coverage is not known."))
                     .evidence(ev),
                 );
                 continue;
@@ -84,44 +81,29 @@ impl Check for CloudtrailNotMultiRegion {
                 .collect();
             let trails_ev: Vec<&Value> = judged.iter().map(|(_, e)| e).collect();
             let d = if let Some(q) = qualifying.first() {
-                Draft::pass(
-                    id,
-                    None,
-                    root,
-                    format!(
+                at.pass(format!(
                         "Account {id} has a logging multi-Region trail recording management events ({}).",
                         q["trail"].as_str().unwrap_or_default()
-                    ),
-                )
+                    ))
                 .evidence(json!({ "qualifying_trails": qualifying, "trails": trails_ev }))
             } else if !undecided.is_empty() || !missing.is_empty() {
                 let mut ev = cx.gap_evidence(id, None, "cloudtrail");
                 ev["trails"] = json!(trails_ev);
                 ev["undecided_trails"] = json!(undecided);
                 ev["regions_not_listed"] = json!(missing);
-                Draft::unknown(
-                    id,
-                    None,
-                    root,
-                    format!(
+                at.unknown(format!(
                         "No trail of account {id} is known to be a logging multi-Region trail recording management events, but the status or selectors of some trails (or the trails of some Regions) could not be read."
-                    ),
-                )
+                    ))
                 .evidence(ev)
             } else {
-                Draft::fail(
-                    id,
-                    None,
-                    root,
-                    if all.is_empty() {
+                at.fail(if all.is_empty() {
                         format!("Account {id} has no CloudTrail trail, so API activity is kept only in the 90-day event history.")
                     } else {
                         format!(
                             "None of the {} trail(s) of account {id} is a logging multi-Region trail recording management events.",
                             all.len()
                         )
-                    },
-                )
+                    })
                 .evidence(json!({ "trails": trails_ev }))
             };
             out.push(d);

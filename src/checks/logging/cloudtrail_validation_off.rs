@@ -3,6 +3,7 @@
 use serde_json::json;
 
 use super::{trail_region, trails};
+use crate::checks::Subject;
 use crate::checks::{Check, Draft, EvalContext};
 
 #[derive(Debug)]
@@ -15,6 +16,7 @@ impl Check for CloudtrailValidationOff {
             let id = acct.account.id.as_str();
             for (listed, t) in trails(acct.account) {
                 let region = trail_region(listed, t);
+                let at = Subject::new(id, Some(region), &t.arn);
                 let ev = json!({
                     "trail": t.name,
                     "home_region": t.home_region,
@@ -22,25 +24,15 @@ impl Check for CloudtrailValidationOff {
                     "organization_trail": t.organization_trail,
                 });
                 let d = if t.log_file_validation {
-                    Draft::pass(
-                        id,
-                        Some(region),
-                        t.arn.clone(),
-                        format!(
-                            "Trail {} has log file integrity validation enabled.",
-                            t.name
-                        ),
-                    )
+                    at.pass(format!(
+                        "Trail {} has log file integrity validation enabled.",
+                        t.name
+                    ))
                 } else {
-                    Draft::fail(
-                        id,
-                        Some(region),
-                        t.arn.clone(),
-                        format!(
+                    at.fail(format!(
                             "Trail {} has log file integrity validation disabled, so altered or deleted log files cannot be detected.",
                             t.name
-                        ),
-                    )
+                        ))
                 };
                 out.push(d.evidence(ev));
             }

@@ -13,6 +13,7 @@ use std::collections::BTreeSet;
 use serde_json::{Value, json};
 
 use super::{find_bucket, invocation_configs, invocation_log_object_arn, parse_policy, s3_gap};
+use crate::checks::Subject;
 use crate::checks::{Check, Draft, EvalContext};
 use crate::model::Probe;
 use crate::policy::{Context, Labeled, Policy, PolicySet, PrincipalSpec, Principals, Request};
@@ -145,12 +146,7 @@ impl Check for InvocationLogBucketPublic {
                         };
                         ev["bucket"] = json!(name);
                         out.push(
-                            Draft::unknown(
-                                id,
-                                Some(config_region),
-                                arn,
-                                format!("Invocation-log bucket {name} was not collected, so its public access is not known."),
-                            )
+                            Subject::new(id, Some(config_region), arn).unknown(format!("Invocation-log bucket {name} was not collected, so its public access is not known."))
                             .evidence(ev),
                         );
                         continue;
@@ -160,6 +156,7 @@ impl Check for InvocationLogBucketPublic {
                     } else {
                         b.region.as_str()
                     };
+                    let at = Subject::new(id, Some(region), &arn);
                     let object = invocation_log_object_arn(part, name, prefix, id, config_region);
                     let mut problems = Vec::new();
                     let mut unknowns = Vec::new();
@@ -221,32 +218,20 @@ impl Check for InvocationLogBucketPublic {
                         "note": "account-level Block Public Access is not collected",
                     });
                     let d = if !problems.is_empty() {
-                        Draft::fail(
-                            id,
-                            Some(region),
-                            arn,
-                            format!("Invocation-log bucket {name} {}.", problems.join(" and ")),
-                        )
+                        at.fail(format!(
+                            "Invocation-log bucket {name} {}.",
+                            problems.join(" and ")
+                        ))
                     } else if !unknowns.is_empty() {
                         ev["gaps"] = cx.gap_evidence(id, None, "s3")["gaps"].clone();
-                        Draft::unknown(
-                            id,
-                            Some(region),
-                            arn,
-                            format!(
-                                "Whether invocation-log bucket {name} is public is not known: {}.",
-                                unknowns.join(" and ")
-                            ),
-                        )
+                        at.unknown(format!(
+                            "Whether invocation-log bucket {name} is public is not known: {}.",
+                            unknowns.join(" and ")
+                        ))
                     } else {
-                        Draft::pass(
-                            id,
-                            Some(region),
-                            arn,
-                            format!(
+                        at.pass(format!(
                                 "Invocation-log bucket {name} blocks public access and its policy is not public."
-                            ),
-                        )
+                            ))
                     };
                     out.push(d.evidence(ev));
                 }

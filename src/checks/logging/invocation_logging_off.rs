@@ -2,7 +2,8 @@
 
 use serde_json::json;
 
-use super::{active_reasons, root_arn};
+use super::active_reasons;
+use crate::checks::Subject;
 use crate::checks::{Check, Draft, EvalContext};
 use crate::model::Probe;
 
@@ -19,17 +20,13 @@ impl Check for InvocationLoggingOff {
                     continue;
                 }
                 let why = active_reasons(acct, region);
-                let root = root_arn(acct);
+                let root = acct.root_arn();
+                let at = Subject::new(id, Some(region), &root);
                 let logging = data.bedrock.as_ref().map(|b| &b.logging);
                 let d = match logging {
-                    Some(Probe::Found(l)) => Draft::pass(
-                        id,
-                        Some(region),
-                        root,
-                        format!(
+                    Some(Probe::Found(l)) => at.pass(format!(
                             "Model invocation logging is configured in {region} of account {id}."
-                        ),
-                    )
+                        ))
                     .evidence(json!({
                         "active_region_reasons": why,
                         "logging": {
@@ -40,14 +37,9 @@ impl Check for InvocationLoggingOff {
                             "video": l.video, "audio": l.audio,
                         },
                     })),
-                    Some(Probe::Absent) => Draft::fail(
-                        id,
-                        Some(region),
-                        root,
-                        format!(
+                    Some(Probe::Absent) => at.fail(format!(
                             "Bedrock-active Region {region} of account {id} has no model invocation logging configuration, so prompts and responses are not recorded."
-                        ),
-                    )
+                        ))
                     .evidence(json!({
                         "active_region_reasons": why,
                         "logging": "not configured",
@@ -55,14 +47,9 @@ impl Check for InvocationLoggingOff {
                     Some(Probe::Unknown) | None => {
                         let mut ev = cx.gap_evidence(id, Some(region), "bedrock");
                         ev["active_region_reasons"] = why;
-                        Draft::unknown(
-                            id,
-                            Some(region),
-                            root,
-                            format!(
+                        at.unknown(format!(
                                 "The model invocation logging configuration of {region} in account {id} could not be read."
-                            ),
-                        )
+                            ))
                         .evidence(ev)
                     }
                 };

@@ -6,6 +6,7 @@
 use serde_json::json;
 
 use super::{active_reasons, logging_config_arn};
+use crate::checks::Subject;
 use crate::checks::{Check, Draft, EvalContext};
 use crate::model::Probe;
 
@@ -19,6 +20,7 @@ impl Check for InvocationLoggingTextOff {
             let id = acct.account.id.as_str();
             for (region, data) in &acct.account.regions {
                 let arn = logging_config_arn(acct, region);
+                let at = Subject::new(id, Some(region), &arn);
                 match data.bedrock.as_ref().map(|b| &b.logging) {
                     Some(Probe::Found(l)) => {
                         let ev = json!({
@@ -29,23 +31,13 @@ impl Check for InvocationLoggingTextOff {
                             "active_region_reasons": active_reasons(acct, region),
                         });
                         let d = if l.text {
-                            Draft::pass(
-                                id,
-                                Some(region),
-                                arn,
-                                format!(
+                            at.pass(format!(
                                     "Model invocation logging in {region} of account {id} delivers text prompts and responses."
-                                ),
-                            )
+                                ))
                         } else {
-                            Draft::fail(
-                                id,
-                                Some(region),
-                                arn,
-                                format!(
+                            at.fail(format!(
                                     "Model invocation logging in {region} of account {id} is on but text data delivery is off, so text prompts and responses are not recorded."
-                                ),
-                            )
+                                ))
                         };
                         out.push(d.evidence(ev));
                     }
@@ -56,14 +48,9 @@ impl Check for InvocationLoggingTextOff {
                             let mut ev = cx.gap_evidence(id, Some(region), "bedrock");
                             ev["active_region_reasons"] = active_reasons(acct, region);
                             out.push(
-                                Draft::unknown(
-                                    id,
-                                    Some(region),
-                                    arn,
-                                    format!(
+                                at.unknown(format!(
                                         "The model invocation logging configuration of {region} in account {id} could not be read, so text delivery is not known."
-                                    ),
-                                )
+                                    ))
                                 .evidence(ev),
                             );
                         }

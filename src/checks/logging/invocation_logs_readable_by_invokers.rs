@@ -18,6 +18,7 @@ use super::{
     find_bucket, invocation_buckets, invocation_configs, invocation_log_object_arn, parse_policy,
     resolve_key,
 };
+use crate::checks::Subject;
 use crate::checks::context::{AccountView, PrincipalView};
 use crate::checks::{Check, Draft, EvalContext};
 use crate::model::Probe;
@@ -178,12 +179,7 @@ impl Check for InvocationLogsReadableByInvokers {
                 ev["log_destinations"] =
                     json!(targets.iter().map(|t| &t.label).collect::<Vec<_>>());
                 out.push(
-                    Draft::unknown(
-                        id,
-                        None,
-                        super::root_arn(acct),
-                        format!("IAM of account {id} could not be read, so who can read its invocation logs is not known."),
-                    )
+                    Subject::new(id, None, acct.root_arn()).unknown(format!("IAM of account {id} could not be read, so who can read its invocation logs is not known."))
                     .evidence(ev),
                 );
                 continue;
@@ -197,6 +193,7 @@ impl Check for InvocationLogsReadableByInvokers {
             regions.extend(acct.active_regions.keys().map(String::as_str));
             let notes: Vec<&String> = targets.iter().flat_map(|t| t.notes.iter()).collect();
             for p in acct.principals.iter().filter(|p| p.is_workload()) {
+                let at = Subject::new(id, None, &p.arn);
                 let invoke = regions
                     .iter()
                     .find_map(|r| can_invoke(cx, acct, p, r, false).map(|d| (*r, d)));
@@ -222,36 +219,21 @@ impl Check for InvocationLogsReadableByInvokers {
                         .iter()
                         .filter_map(|r| r["destination"].as_str())
                         .collect();
-                    Draft::fail(
-                        id,
-                        None,
-                        p.arn.clone(),
-                        format!(
-                            "{} can invoke models and can also read the invocation logs in {}.",
-                            p.arn,
-                            names.join(", ")
-                        ),
-                    )
+                    at.fail(format!(
+                        "{} can invoke models and can also read the invocation logs in {}.",
+                        p.arn,
+                        names.join(", ")
+                    ))
                 } else if !p.unparsed.is_empty() {
-                    Draft::unknown(
-                        id,
-                        None,
-                        p.arn.clone(),
-                        format!(
+                    at.unknown(format!(
                             "{} can invoke models; some of its policies could not be parsed, so whether it can read the invocation logs is not known.",
                             p.arn
-                        ),
-                    )
+                        ))
                 } else {
-                    Draft::pass(
-                        id,
-                        None,
-                        p.arn.clone(),
-                        format!(
-                            "{} can invoke models but cannot read the invocation logs.",
-                            p.arn
-                        ),
-                    )
+                    at.pass(format!(
+                        "{} can invoke models but cannot read the invocation logs.",
+                        p.arn
+                    ))
                 };
                 out.push(d.evidence(ev));
             }

@@ -14,6 +14,7 @@ use super::{
     arn_region, find_bucket, find_log_group, invocation_buckets, invocation_configs,
     log_group_name_from_arn, normalize_log_group_arn, s3_gap, trails,
 };
+use crate::checks::Subject;
 use crate::checks::{Check, Draft, EvalContext};
 use crate::model::{LogGroup, Probe};
 
@@ -113,7 +114,11 @@ impl Check for LogRetentionShort {
                     };
                     ev["log_group"] = json!(t.name);
                     ev["used_for"] = json!(t.uses);
-                    out.push(Draft::unknown(id, Some(region), arn, msg).evidence(ev));
+                    out.push(
+                        Subject::new(id, Some(region), arn)
+                            .unknown(msg)
+                            .evidence(ev),
+                    );
                     continue;
                 };
                 let arn = if g.arn.is_empty() {
@@ -128,30 +133,21 @@ impl Check for LogRetentionShort {
                     "used_for": t.uses,
                 });
                 let d = match g.retention_days {
-                    None => Draft::pass(
+                    None => Subject::new(id, Some(region), arn)
+                        .pass(format!("Log group {} never expires its events.", g.name)),
+                    Some(days) if i64::from(days) < i64::from(floor) => Subject::new(
                         id,
                         Some(region),
                         arn,
-                        format!("Log group {} never expires its events.", g.name),
-                    ),
-                    Some(days) if i64::from(days) < i64::from(floor) => Draft::fail(
-                        id,
-                        Some(region),
-                        arn,
-                        format!(
-                            "Log group {} keeps events for {days} days, below the {floor}-day floor.",
-                            g.name
-                        ),
-                    ),
-                    Some(days) => Draft::pass(
-                        id,
-                        Some(region),
-                        arn,
-                        format!(
-                            "Log group {} keeps events for {days} days (floor {floor}).",
-                            g.name
-                        ),
-                    ),
+                    )
+                    .fail(format!(
+                        "Log group {} keeps events for {days} days, below the {floor}-day floor.",
+                        g.name
+                    )),
+                    Some(days) => Subject::new(id, Some(region), arn).pass(format!(
+                        "Log group {} keeps events for {days} days (floor {floor}).",
+                        g.name
+                    )),
                 };
                 out.push(d.evidence(ev));
             }
@@ -198,15 +194,11 @@ fn bucket_draft(
         };
         ev["bucket"] = json!(name);
         ev["note"] = json!(note);
-        return Draft::unknown(
-            id,
-            Some(config_region),
-            arn,
-            format!(
+        return Subject::new(id, Some(config_region), arn)
+            .unknown(format!(
                 "Invocation-log bucket {name} was not collected, so its retention is not known."
-            ),
-        )
-        .evidence(ev);
+            ))
+            .evidence(ev);
     };
     let region = if b.region.is_empty() {
         found_in
@@ -232,30 +224,15 @@ fn bucket_draft(
         "note": note,
     });
     let d = match lock_days {
-        Some(d) if d >= i64::from(floor) => Draft::pass(
-            id,
-            Some(region),
-            arn,
-            format!(
+        Some(d) if d >= i64::from(floor) => Subject::new(id, Some(region), arn).pass(format!(
                 "Invocation-log bucket {name} retains objects for at least {d} days under Object Lock (floor {floor})."
-            ),
-        ),
-        Some(d) => Draft::fail(
-            id,
-            Some(region),
-            arn,
-            format!(
+            )),
+        Some(d) => Subject::new(id, Some(region), arn).fail(format!(
                 "Invocation-log bucket {name} guarantees retention for only {d} days under Object Lock, below the {floor}-day floor."
-            ),
-        ),
-        None => Draft::unknown(
-            id,
-            Some(region),
-            arn,
-            format!(
+            )),
+        None => Subject::new(id, Some(region), arn).unknown(format!(
                 "Invocation-log bucket {name} has no default Object Lock retention and its lifecycle rules are not collected, so its retention is not known."
-            ),
-        ),
+            )),
     };
     d.evidence(ev)
 }

@@ -26,11 +26,6 @@ use crate::model::{
     Trail,
 };
 
-/// The account root ARN, the resource of account-wide and Region-wide absences.
-pub fn root_arn(acct: &AccountView<'_>) -> String {
-    format!("arn:{}:iam::{}:root", acct.partition, acct.account.id)
-}
-
 /// Why a Region counts as Bedrock-active, as evidence.
 pub fn active_reasons(acct: &AccountView<'_>, region: &str) -> Value {
     json!(acct.active_regions.get(region).cloned().unwrap_or_default())

@@ -10,10 +10,9 @@
 use serde_json::{Value, json};
 
 use super::{
-    allowed_resource_patterns, condition_keys, ec2_by_region, endpoint_arn, endpoint_evidence,
-    endpoint_policy, endpoint_policy_label, instantiate_model_patterns, is_principal_key,
-    is_runtime_endpoint, named_aws_principals, open_json, outsider_arn, probe_model_arn,
-    through_endpoint,
+    allowed_resource_patterns, condition_keys, endpoint_evidence, endpoint_policy_label, endpoints,
+    instantiate_model_patterns, is_principal_key, is_runtime_endpoint, named_aws_principals,
+    open_json, outsider_arn, probe_model_arn, through_endpoint,
 };
 use crate::checks::{Check, Draft, EvalContext};
 use crate::policy::UnknownKeys;
@@ -35,7 +34,7 @@ impl Check for EndpointPolicyRegionUnpinned {
         let mut out = Vec::new();
         for acct in &cx.accounts {
             let id = acct.account.id.as_str();
-            let root = super::account_root(acct);
+            let root = acct.root_arn();
             let outsider = outsider_arn(acct);
             let mut principals: Vec<(String, String)> = vec![
                 (
@@ -49,122 +48,115 @@ impl Check for EndpointPolicyRegionUnpinned {
                     .iter()
                     .map(|p| (p.arn.clone(), id.to_string())),
             );
-            for (region, ec2) in ec2_by_region(cx, acct, "Bedrock endpoint policies", &mut out) {
-                for ep in ec2.endpoints.iter().filter(|e| is_runtime_endpoint(e)) {
-                    let arn = endpoint_arn(acct, region, &ep.id);
-                    let mut ev = endpoint_evidence(ep);
-                    let (policy, default) = match endpoint_policy(ep) {
-                        Ok(p) => p,
-                        Err(e) => {
-                            ev["policy_error"] = json!(e);
-                            out.push(
-                                Draft::unknown(
-                                    id,
-                                    Some(region),
-                                    arn,
-                                    format!("The policy of endpoint {} could not be parsed, so its model scoping is not known.", ep.id),
-                                )
-                                .evidence(ev),
-                            );
-                            continue;
-                        }
-                    };
-                    let label = endpoint_policy_label(ep, default);
-                    // Who the caller is stays open (any value of the principal keys may
-                    // match); every other key absent from the request is absent.
-                    let principal_keys: Vec<String> = condition_keys(&policy)
-                        .into_iter()
-                        .filter(|k| is_principal_key(k))
-                        .collect();
-                    let mut candidates = principals.clone();
-                    for n in named_aws_principals(&policy) {
-                        if !candidates.iter().any(|(a, _)| a == &n) {
-                            let a = n.split(':').nth(4).unwrap_or_default().to_string();
-                            candidates.push((n, a));
-                        }
+            let runtime = endpoints(
+                cx,
+                acct,
+                "Bedrock endpoint policies",
+                is_runtime_endpoint,
+                &mut out,
+            );
+            for e in runtime {
+                let (region, ep, at) = (e.region, e.ep, &e.at);
+                let mut ev = endpoint_evidence(ep);
+                let (policy, default) = match e.policy("its model scoping") {
+                    Ok(p) => p,
+                    Err(unknown) => {
+                        out.push(*unknown);
+                        continue;
                     }
-                    let foreign = foreign_region(region);
+                };
+                let label = endpoint_policy_label(ep, default);
+                // Who the caller is stays open (any value of the principal keys may
+                // match); every other key absent from the request is absent.
+                let principal_keys: Vec<String> = condition_keys(&policy)
+                    .into_iter()
+                    .filter(|k| is_principal_key(k))
+                    .collect();
+                let mut candidates = principals.clone();
+                for n in named_aws_principals(&policy) {
+                    if !candidates.iter().any(|(a, _)| a == &n) {
+                        let a = n.split(':').nth(4).unwrap_or_default().to_string();
+                        candidates.push((n, a));
+                    }
+                }
+                let foreign = foreign_region(region);
 
-                    // (question, resource, Region of the request)
-                    let mut probes: Vec<(&str, String, &str)> = vec![(
-                        "every-model",
-                        probe_model_arn(&acct.partition, region),
-                        region,
-                    )];
-                    let patterns = allowed_resource_patterns(&policy);
-                    for r in instantiate_model_patterns(&patterns, &acct.partition, foreign, id) {
-                        probes.push(("other-region", r, foreign));
-                    }
-                    probes.push((
-                        "other-region",
-                        probe_model_arn(&acct.partition, foreign),
-                        foreign,
-                    ));
+                // (question, resource, Region of the request)
+                let mut probes: Vec<(&str, String, &str)> = vec![(
+                    "every-model",
+                    probe_model_arn(&acct.partition, region),
+                    region,
+                )];
+                let patterns = allowed_resource_patterns(&policy);
+                for r in instantiate_model_patterns(&patterns, &acct.partition, foreign, id) {
+                    probes.push(("other-region", r, foreign));
+                }
+                probes.push((
+                    "other-region",
+                    probe_model_arn(&acct.partition, foreign),
+                    foreign,
+                ));
 
-                    let mut violations: Vec<Value> = Vec::new();
-                    let mut kinds: Vec<&str> = Vec::new();
-                    for (kind, resource, req_region) in &probes {
-                        if kinds.contains(kind) {
-                            continue;
-                        }
-                        for (p, p_acct) in &candidates {
-                            let d = through_endpoint(
-                                &policy,
-                                &label,
-                                p,
-                                p_acct,
-                                resource,
-                                req_region,
-                                Some(UnknownKeys::Listed(principal_keys.clone())),
-                            );
-                            if d.may_allow() {
-                                violations.push(json!({
-                                    "question": kind,
-                                    "principal": p,
-                                    "resource": resource,
-                                    "requested_region": req_region,
-                                    "decision": open_json(&d),
-                                }));
-                                kinds.push(kind);
-                                break;
-                            }
+                let mut violations: Vec<Value> = Vec::new();
+                let mut kinds: Vec<&str> = Vec::new();
+                for (kind, resource, req_region) in &probes {
+                    if kinds.contains(kind) {
+                        continue;
+                    }
+                    for (p, p_acct) in &candidates {
+                        let d = through_endpoint(
+                            &policy,
+                            &label,
+                            p,
+                            p_acct,
+                            resource,
+                            req_region,
+                            Some(UnknownKeys::Listed(principal_keys.clone())),
+                        );
+                        if d.may_allow() {
+                            violations.push(json!({
+                                "question": kind,
+                                "principal": p,
+                                "resource": resource,
+                                "requested_region": req_region,
+                                "decision": open_json(&d),
+                            }));
+                            kinds.push(kind);
+                            break;
                         }
                     }
-                    ev["default_policy"] = json!(default);
-                    ev["probes"] = json!(probes.iter().map(|(k, r, g)| json!({"question": k, "resource": r, "requested_region": g})).collect::<Vec<_>>());
-                    ev["violations"] = json!(violations);
-                    let draft = if kinds.is_empty() {
-                        Draft::pass(
-                            id,
-                            Some(region),
-                            arn,
-                            format!(
+                }
+                ev["default_policy"] = json!(default);
+                ev["probes"] = json!(
+                    probes
+                        .iter()
+                        .map(
+                            |(k, r, g)| json!({"question": k, "resource": r, "requested_region": g})
+                        )
+                        .collect::<Vec<_>>()
+                );
+                ev["violations"] = json!(violations);
+                let draft = if kinds.is_empty() {
+                    at.pass(format!(
                                 "The policy of endpoint {} allows only named models in its own Region or geography.",
                                 ep.id
-                            ),
-                        )
-                    } else {
-                        let mut what = Vec::new();
-                        if kinds.contains(&"every-model") {
-                            what.push("every model".to_string());
-                        }
-                        if kinds.contains(&"other-region") {
-                            what.push(format!("models in other Regions (e.g. {foreign})"));
-                        }
-                        Draft::fail(
-                            id,
-                            Some(region),
-                            arn,
-                            format!(
+                            ))
+                } else {
+                    let mut what = Vec::new();
+                    if kinds.contains(&"every-model") {
+                        what.push("every model".to_string());
+                    }
+                    if kinds.contains(&"other-region") {
+                        what.push(format!("models in other Regions (e.g. {foreign})"));
+                    }
+                    at.fail(format!(
                                 "The {}policy of endpoint {} allows invoking {}, so it does not mirror the IAM model and Region scoping.",
                                 if default { "default " } else { "" },
                                 ep.id,
                                 what.join(" and ")
-                            ),
-                        )
-                    };
-                    out.push(draft.evidence(ev));
-                }
+                            ))
+                };
+                out.push(draft.evidence(ev));
             }
         }
         out

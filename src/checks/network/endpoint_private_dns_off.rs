@@ -1,6 +1,6 @@
 //! NET-002: a Bedrock interface endpoint has private DNS disabled.
 
-use super::{ec2_by_region, endpoint_arn, endpoint_evidence, is_bedrock_endpoint};
+use super::{Endpoint, endpoint_evidence, endpoints, is_bedrock_interface};
 use crate::checks::{Check, Draft, EvalContext};
 
 #[derive(Debug)]
@@ -10,39 +10,23 @@ impl Check for EndpointPrivateDnsOff {
     fn run(&self, cx: &EvalContext<'_>) -> Vec<Draft> {
         let mut out = Vec::new();
         for acct in &cx.accounts {
-            let id = acct.account.id.as_str();
-            for (region, ec2) in
-                ec2_by_region(cx, acct, "private DNS of Bedrock endpoints", &mut out)
+            let what = "private DNS of Bedrock endpoints";
+            for Endpoint { ep, at, .. } in endpoints(cx, acct, what, is_bedrock_interface, &mut out)
             {
-                for ep in ec2.endpoints.iter().filter(|e| {
-                    is_bedrock_endpoint(e) && e.endpoint_type.eq_ignore_ascii_case("interface")
-                }) {
-                    let mut ev = endpoint_evidence(ep);
-                    ev["private_dns_enabled"] = ep.private_dns_enabled.into();
-                    let arn = endpoint_arn(acct, region, &ep.id);
-                    let d = if ep.private_dns_enabled {
-                        Draft::pass(
-                            id,
-                            Some(region),
-                            arn,
-                            format!(
-                                "Endpoint {} for {} has private DNS enabled, so SDK calls to the default hostname stay in the VPC.",
-                                ep.id, ep.service_name
-                            ),
-                        )
-                    } else {
-                        Draft::fail(
-                            id,
-                            Some(region),
-                            arn,
-                            format!(
-                                "Endpoint {} for {} has private DNS disabled, so SDK calls to the default hostname still go to the public endpoint.",
-                                ep.id, ep.service_name
-                            ),
-                        )
-                    };
-                    out.push(d.evidence(ev));
-                }
+                let mut ev = endpoint_evidence(ep);
+                ev["private_dns_enabled"] = ep.private_dns_enabled.into();
+                let d = if ep.private_dns_enabled {
+                    at.pass(format!(
+                        "Endpoint {} for {} has private DNS enabled, so SDK calls to the default hostname stay in the VPC.",
+                        ep.id, ep.service_name
+                    ))
+                } else {
+                    at.fail(format!(
+                        "Endpoint {} for {} has private DNS disabled, so SDK calls to the default hostname still go to the public endpoint.",
+                        ep.id, ep.service_name
+                    ))
+                };
+                out.push(d.evidence(ev));
             }
         }
         out
@@ -53,31 +37,19 @@ impl Check for EndpointPrivateDnsOff {
 mod tests {
     use crate::checks::Status;
     use crate::checks::testutil::*;
-    use crate::model::{Ec2, RegionData, VpcEndpoint};
+    use crate::model::{RegionData, VpcEndpoint};
 
     fn snap(dns: Option<bool>) -> crate::model::Snapshot {
-        let mut a = account(ACCOUNT);
-        let ec2 = dns.map(|dns| Ec2 {
-            vpcs: Vec::new(),
-            endpoints: vec![VpcEndpoint {
-                id: "vpce-1".into(),
-                vpc_id: "vpc-1".into(),
-                service_name: "com.amazonaws.us-east-1.bedrock-runtime".into(),
-                endpoint_type: "Interface".into(),
-                state: "available".into(),
+        let ec2 = dns.map(|dns| {
+            ec2_with(VpcEndpoint {
                 private_dns_enabled: dns,
-                ..VpcEndpoint::default()
-            }],
-            security_groups: Vec::new(),
+                ..runtime_endpoint()
+            })
         });
-        a.regions.insert(
-            "us-east-1".into(),
-            RegionData {
-                ec2,
-                ..RegionData::all_read()
-            },
-        );
-        snapshot(vec![a])
+        one_region(RegionData {
+            ec2,
+            ..RegionData::all_read()
+        })
     }
 
     #[test]

@@ -2,7 +2,7 @@
 
 use serde_json::{Value, json};
 
-use super::{ec2_by_region, endpoint_arn, endpoint_evidence, is_bedrock_endpoint};
+use super::{Endpoint, endpoint_evidence, endpoints, is_bedrock_interface};
 use crate::checks::{Check, Draft, EvalContext};
 use crate::model::SgRule;
 
@@ -32,88 +32,67 @@ impl Check for EndpointSgOpen {
         let mut out = Vec::new();
         for acct in &cx.accounts {
             let id = acct.account.id.as_str();
-            for (region, ec2) in
-                ec2_by_region(cx, acct, "Bedrock endpoint security groups", &mut out)
+            let what = "Bedrock endpoint security groups";
+            for Endpoint {
+                region,
+                ec2,
+                ep,
+                at,
+            } in endpoints(cx, acct, what, is_bedrock_interface, &mut out)
             {
-                for ep in ec2.endpoints.iter().filter(|e| {
-                    is_bedrock_endpoint(e) && e.endpoint_type.eq_ignore_ascii_case("interface")
-                }) {
-                    let arn = endpoint_arn(acct, region, &ep.id);
-                    let mut open = Vec::new();
-                    let mut missing = Vec::new();
-                    let mut examined = Vec::new();
-                    let mut sg_ids = ep.security_group_ids.clone();
-                    sg_ids.sort();
-                    sg_ids.dedup();
-                    for sg_id in &sg_ids {
-                        match ec2.security_groups.iter().find(|g| &g.id == sg_id) {
-                            None => missing.push(sg_id.clone()),
-                            Some(sg) => {
-                                examined.push(sg.id.clone());
-                                let rules: Vec<Value> = sg
-                                    .ingress
-                                    .iter()
-                                    .filter(|r| !open_ranges(r).is_empty())
-                                    .map(rule_json)
-                                    .collect();
-                                if !rules.is_empty() {
-                                    open.push(json!({"group_id": sg.id, "group_name": sg.name, "rules": rules}));
-                                }
+                let mut open = Vec::new();
+                let mut missing = Vec::new();
+                let mut examined = Vec::new();
+                let mut sg_ids = ep.security_group_ids.clone();
+                sg_ids.sort();
+                sg_ids.dedup();
+                for sg_id in &sg_ids {
+                    match ec2.security_groups.iter().find(|g| &g.id == sg_id) {
+                        None => missing.push(sg_id.clone()),
+                        Some(sg) => {
+                            examined.push(sg.id.clone());
+                            let rules: Vec<Value> = sg
+                                .ingress
+                                .iter()
+                                .filter(|r| !open_ranges(r).is_empty())
+                                .map(rule_json)
+                                .collect();
+                            if !rules.is_empty() {
+                                open.push(json!({"group_id": sg.id, "group_name": sg.name, "rules": rules}));
                             }
                         }
                     }
-                    let mut ev = endpoint_evidence(ep);
-                    ev["security_groups"] = json!(sg_ids);
-                    ev["open_ingress"] = json!(open);
-                    if !missing.is_empty() {
-                        ev["not_collected"] = json!(missing);
-                    }
-                    let d = if !open.is_empty() {
-                        Draft::fail(
-                            id,
-                            Some(region),
-                            arn,
-                            format!(
+                }
+                let mut ev = endpoint_evidence(ep);
+                ev["security_groups"] = json!(sg_ids);
+                ev["open_ingress"] = json!(open);
+                if !missing.is_empty() {
+                    ev["not_collected"] = json!(missing);
+                }
+                let d = if !open.is_empty() {
+                    at.fail(format!(
                                 "Endpoint {} for {} has a security group that admits traffic from anywhere (0.0.0.0/0 or ::/0).",
                                 ep.id, ep.service_name
-                            ),
-                        )
-                    } else if sg_ids.is_empty() {
-                        Draft::unknown(
-                            id,
-                            Some(region),
-                            arn,
-                            format!(
+                            ))
+                } else if sg_ids.is_empty() {
+                    at.unknown(format!(
                                 "Endpoint {} for {} has no security group recorded, so its ingress cannot be checked.",
                                 ep.id, ep.service_name
-                            ),
-                        )
-                    } else if !missing.is_empty() {
-                        let gaps = cx.gap_evidence(id, Some(region), "ec2");
-                        ev["gaps"] = gaps["gaps"].clone();
-                        Draft::unknown(
-                            id,
-                            Some(region),
-                            arn,
-                            format!(
+                            ))
+                } else if !missing.is_empty() {
+                    ev = cx.with_gaps(ev, id, Some(region), "ec2");
+                    at.unknown(format!(
                                 "Security group(s) {} of endpoint {} were not collected, so its ingress cannot be fully checked.",
                                 missing.join(", "),
                                 ep.id
-                            ),
-                        )
-                    } else {
-                        Draft::pass(
-                            id,
-                            Some(region),
-                            arn,
-                            format!(
+                            ))
+                } else {
+                    at.pass(format!(
                                 "Endpoint {} for {} admits traffic only from named sources, not from anywhere.",
                                 ep.id, ep.service_name
-                            ),
-                        )
-                    };
-                    out.push(d.evidence(ev));
-                }
+                            ))
+                };
+                out.push(d.evidence(ev));
             }
         }
         out
@@ -124,10 +103,9 @@ impl Check for EndpointSgOpen {
 mod tests {
     use crate::checks::Status;
     use crate::checks::testutil::*;
-    use crate::model::{Ec2, RegionData, SecurityGroup, SgRule, VpcEndpoint};
+    use crate::model::{RegionData, SecurityGroup, SgRule, VpcEndpoint};
 
     fn snap(ranges: &[&str], collected: bool) -> crate::model::Snapshot {
-        let mut a = account(ACCOUNT);
         let sg = SecurityGroup {
             id: "sg-1".into(),
             name: "endpoint".into(),
@@ -149,27 +127,17 @@ mod tests {
                 source_groups: Vec::new(),
             }],
         };
-        a.regions.insert(
-            "us-east-1".into(),
-            RegionData {
-                ec2: Some(Ec2 {
-                    vpcs: Vec::new(),
-                    endpoints: vec![VpcEndpoint {
-                        id: "vpce-1".into(),
-                        vpc_id: "vpc-1".into(),
-                        service_name: "com.amazonaws.us-east-1.bedrock-runtime".into(),
-                        endpoint_type: "Interface".into(),
-                        state: "available".into(),
-                        private_dns_enabled: true,
-                        security_group_ids: vec!["sg-1".into()],
-                        ..VpcEndpoint::default()
-                    }],
-                    security_groups: if collected { vec![sg] } else { Vec::new() },
-                }),
-                ..RegionData::all_read()
-            },
-        );
-        snapshot(vec![a])
+        let mut ec2 = ec2_with(VpcEndpoint {
+            security_group_ids: vec!["sg-1".into()],
+            ..runtime_endpoint()
+        });
+        if collected {
+            ec2.security_groups = vec![sg];
+        }
+        one_region(RegionData {
+            ec2: Some(ec2),
+            ..RegionData::all_read()
+        })
     }
 
     #[test]

@@ -11,9 +11,10 @@
 use serde_json::{Value, json};
 
 use super::{
-    account_root, allowed_resource_patterns, condition_keys, instantiate_model_patterns, open_json,
+    allowed_resource_patterns, condition_keys, instantiate_model_patterns, open_json,
     probe_model_arn,
 };
+use crate::checks::Subject;
 use crate::checks::{Check, Draft, EvalContext};
 
 #[derive(Debug)]
@@ -31,17 +32,13 @@ impl Check for InvokeNotBoundToEndpoint {
             let id = acct.account.id.as_str();
             if acct.account.iam.is_none() {
                 out.push(
-                    Draft::unknown(
-                        id,
-                        None,
-                        account_root(acct),
-                        "IAM could not be read, so whether invokers are bound to a VPC endpoint is not known.",
-                    )
+                    Subject::new(id, None, acct.root_arn()).unknown("IAM could not be read, so whether invokers are bound to a VPC endpoint is not known.")
                     .evidence(cx.gap_evidence(id, None, "iam")),
                 );
                 continue;
             }
             for p in acct.principals.iter().filter(|p| p.is_workload()) {
+                let at = Subject::new(id, None, &p.arn);
                 let set = cx.policy_set(acct, p, true);
                 // Every condition key the deciding policies use, except the endpoint keys.
                 let mut keys: Vec<String> = Vec::new();
@@ -138,36 +135,21 @@ impl Check for InvokeNotBoundToEndpoint {
                         .iter()
                         .filter_map(|u| u["region"].as_str())
                         .collect();
-                    Draft::fail(
-                        id,
-                        None,
-                        &p.arn,
-                        format!(
+                    at.fail(format!(
                             "{} can invoke models in {} without aws:SourceVpce or aws:SourceVpc, so its credentials also work through the public endpoint.",
                             p.arn,
                             regions.join(", ")
-                        ),
-                    )
+                        ))
                 } else if !p.unparsed.is_empty() {
-                    Draft::unknown(
-                        id,
-                        None,
-                        &p.arn,
-                        format!(
+                    at.unknown(format!(
                             "Some policies of {} could not be parsed, so whether its invoke grant requires the VPC endpoint is not known.",
                             p.arn
-                        ),
-                    )
+                        ))
                 } else {
-                    Draft::pass(
-                        id,
-                        None,
-                        &p.arn,
-                        format!(
+                    at.pass(format!(
                             "{} can invoke models only through a VPC endpoint (aws:SourceVpce / aws:SourceVpc).",
                             p.arn
-                        ),
-                    )
+                        ))
                 };
                 out.push(d.evidence(ev));
             }

@@ -12,6 +12,7 @@ pub mod runtime_endpoint_missing;
 
 use serde_json::{Value, json};
 
+use crate::checks::Subject;
 use crate::checks::context::AccountView;
 use crate::checks::{Draft, EvalContext};
 use crate::model::{Ec2, VpcEndpoint};
@@ -22,11 +23,6 @@ pub(crate) const OUTSIDER_ACCOUNT: &str = "999999999999";
 
 /// A model id no policy would name: a grant that covers it covers every model.
 pub(crate) const PROBE_MODEL_ID: &str = "perimeter.probe-model-v1:0";
-
-/// The account root ARN, the resource of account-wide findings.
-pub(crate) fn account_root(acct: &AccountView<'_>) -> String {
-    format!("arn:{}:iam::{}:root", acct.partition, acct.account.id)
-}
 
 pub(crate) fn vpc_arn(acct: &AccountView<'_>, region: &str, vpc_id: &str) -> String {
     format!(
@@ -225,43 +221,73 @@ pub(crate) fn instantiate_model_patterns(
     out
 }
 
-/// For checks that look at Bedrock endpoints: the EC2 data of each Region of the account,
-/// with an `unknown` for every Bedrock-active Region whose EC2 data could not be read.
-pub(crate) fn ec2_by_region<'a>(
+/// A Bedrock VPC endpoint, with its Region's EC2 data and the subject of its findings.
+#[derive(Debug)]
+pub(crate) struct Endpoint<'a> {
+    pub region: &'a str,
+    pub ec2: &'a Ec2,
+    pub ep: &'a VpcEndpoint,
+    pub at: Subject<'a>,
+}
+
+impl Endpoint<'_> {
+    /// The endpoint's policy and whether it is the default one; when it cannot be parsed,
+    /// the `unknown` saying so (`what` is the question it leaves open).
+    pub(crate) fn policy(&self, what: &str) -> Result<(Policy, bool), Box<Draft>> {
+        endpoint_policy(self.ep).map_err(|e| {
+            let mut ev = endpoint_evidence(self.ep);
+            ev["policy_error"] = json!(e);
+            let message = format!(
+                "The policy of endpoint {} could not be parsed, so {what} is not known.",
+                self.ep.id
+            );
+            Box::new(self.at.unknown(message).evidence(ev))
+        })
+    }
+}
+
+/// For checks that look at Bedrock endpoints: every endpoint `keep` selects, Region by
+/// Region, with an `unknown` in `out` for every Bedrock-active Region whose EC2 data could
+/// not be read (so `what` cannot be checked there).
+pub(crate) fn endpoints<'a>(
     cx: &EvalContext<'_>,
     acct: &'a AccountView<'_>,
     what: &str,
-    unknowns: &mut Vec<Draft>,
-) -> Vec<(&'a str, &'a Ec2)> {
-    let mut out = Vec::new();
-    for (region, data) in &acct.account.regions {
-        if let Some(ec2) = &data.ec2 {
-            out.push((region.as_str(), ec2));
-        }
-    }
-    for (region, why) in &acct.active_regions {
-        let have = acct
-            .account
-            .regions
-            .get(region)
-            .is_some_and(|d| d.ec2.is_some());
-        if !have {
-            let mut ev = cx.gap_evidence(&acct.account.id, Some(region), "ec2");
-            ev["active_region_reasons"] = json!(why);
-            unknowns.push(
-                Draft::unknown(
-                    &acct.account.id,
-                    Some(region),
-                    account_root(acct),
-                    format!(
-                        "VPC endpoints in {region} could not be read, so {what} cannot be checked."
-                    ),
-                )
-                .evidence(ev),
+    keep: fn(&VpcEndpoint) -> bool,
+    out: &mut Vec<Draft>,
+) -> Vec<Endpoint<'a>> {
+    let mut found = Vec::new();
+    for (region, ec2) in acct.regions_reading(|d| d.ec2.as_ref()) {
+        let ec2 = match ec2 {
+            Ok(ec2) => ec2,
+            Err(why) => {
+                let message = format!(
+                    "VPC endpoints in {region} could not be read, so {what} cannot be checked."
+                );
+                out.push(cx.unread_region(acct, region, why, "ec2", message));
+                continue;
+            }
+        };
+        for ep in ec2.endpoints.iter().filter(|e| keep(e)) {
+            let at = Subject::new(
+                &acct.account.id,
+                Some(region),
+                endpoint_arn(acct, region, &ep.id),
             );
+            found.push(Endpoint {
+                region,
+                ec2,
+                ep,
+                at,
+            });
         }
     }
-    out
+    found
+}
+
+/// A Bedrock interface endpoint (the kind with private DNS and security groups).
+pub(crate) fn is_bedrock_interface(ep: &VpcEndpoint) -> bool {
+    is_bedrock_endpoint(ep) && ep.endpoint_type.eq_ignore_ascii_case("interface")
 }
 
 /// `*` / `?` wildcard match, for choosing which Regions a pattern stands for.

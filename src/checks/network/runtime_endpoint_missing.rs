@@ -2,7 +2,8 @@
 
 use serde_json::json;
 
-use super::{account_root, is_runtime_endpoint, is_usable, vpc_arn};
+use super::{is_runtime_endpoint, is_usable, vpc_arn};
+use crate::checks::Subject;
 use crate::checks::{Check, Draft, EvalContext};
 
 #[derive(Debug)]
@@ -14,25 +15,16 @@ impl Check for RuntimeEndpointMissing {
         for acct in &cx.accounts {
             let id = acct.account.id.as_str();
             for (region, why) in &acct.active_regions {
-                let ec2 = acct
+                let Some(ec2) = acct
                     .account
                     .regions
                     .get(region)
-                    .and_then(|d| d.ec2.as_ref());
-                let Some(ec2) = ec2 else {
-                    let mut ev = cx.gap_evidence(id, Some(region), "ec2");
-                    ev["active_region_reasons"] = json!(why);
-                    out.push(
-                        Draft::unknown(
-                            id,
-                            Some(region),
-                            account_root(acct),
-                            format!(
-                                "VPCs and endpoints in {region} could not be read, so it is not known whether its VPCs reach Bedrock privately."
-                            ),
-                        )
-                        .evidence(ev),
+                    .and_then(|d| d.ec2.as_ref())
+                else {
+                    let message = format!(
+                        "VPCs and endpoints in {region} could not be read, so it is not known whether its VPCs reach Bedrock privately."
                     );
+                    out.push(cx.unread_region(acct, region, why, "ec2", message));
                     continue;
                 };
                 let expected = format!("com.amazonaws.{region}.bedrock-runtime");
@@ -54,53 +46,33 @@ impl Check for RuntimeEndpointMissing {
                         "unusable_endpoints": eps.iter().filter(|e| !is_usable(e)).map(|e| json!({"id": e.id, "type": e.endpoint_type, "state": e.state})).collect::<Vec<_>>(),
                         "active_region_reasons": why,
                     });
-                    let arn = vpc_arn(acct, region, &vpc.id);
+                    let at = Subject::new(id, Some(region), vpc_arn(acct, region, &vpc.id));
                     let d = if usable.is_empty() && vpc.workload_interfaces == Some(0) {
-                        Draft::pass(
-                            id,
-                            Some(region),
-                            arn,
-                            format!(
+                        at.pass(format!(
                                 "VPC {} in {region} is idle: it holds no network interface, so nothing in it can call Bedrock (no endpoint needed until a workload moves in).",
                                 vpc.id
-                            ),
-                        )
+                            ))
                     } else if usable.is_empty() && vpc.workload_interfaces.is_none() {
                         let mut ev = ev.clone();
                         ev["gaps"] = cx.gap_evidence(id, Some(region), "ec2")["gaps"].clone();
                         out.push(
-                            Draft::unknown(
-                                id,
-                                Some(region),
-                                arn,
-                                format!(
+                            at.unknown(format!(
                                     "VPC {} in {region} has no Bedrock Runtime endpoint, and whether anything in it could call Bedrock is not known: its network interfaces could not be read.",
                                     vpc.id
-                                ),
-                            )
+                                ))
                             .evidence(ev),
                         );
                         continue;
                     } else if let Some(e) = usable.first() {
-                        Draft::pass(
-                            id,
-                            Some(region),
-                            arn,
-                            format!(
+                        at.pass(format!(
                                 "VPC {} in {region} reaches Bedrock Runtime through interface endpoint {}.",
                                 vpc.id, e.id
-                            ),
-                        )
+                            ))
                     } else {
-                        Draft::fail(
-                            id,
-                            Some(region),
-                            arn,
-                            format!(
+                        at.fail(format!(
                                 "VPC {} in Bedrock-active Region {region} has no interface endpoint for {expected}, so its model calls leave over the public endpoint.",
                                 vpc.id
-                            ),
-                        )
+                            ))
                     };
                     out.push(d.evidence(ev));
                 }
@@ -114,7 +86,7 @@ impl Check for RuntimeEndpointMissing {
 mod tests {
     use crate::checks::Status;
     use crate::checks::testutil::*;
-    use crate::model::{Ec2, RegionData, Vpc, VpcEndpoint};
+    use crate::model::{Ec2, RegionData, Vpc};
 
     fn ec2(with_endpoint: bool) -> Ec2 {
         Ec2 {
@@ -124,15 +96,7 @@ mod tests {
                 ..Vpc::default()
             }],
             endpoints: if with_endpoint {
-                vec![VpcEndpoint {
-                    id: "vpce-1".into(),
-                    vpc_id: "vpc-1".into(),
-                    service_name: "com.amazonaws.us-east-1.bedrock-runtime".into(),
-                    endpoint_type: "Interface".into(),
-                    state: "available".into(),
-                    private_dns_enabled: true,
-                    ..VpcEndpoint::default()
-                }]
+                vec![runtime_endpoint()]
             } else {
                 Vec::new()
             },

@@ -4,6 +4,7 @@
 use serde_json::{Value, json};
 
 use super::{is_active, keys, tenants_of};
+use crate::checks::Subject;
 use crate::checks::iam::{open_effect_str, principal_json};
 use crate::checks::{Check, Draft, EvalContext};
 use crate::model::Probe;
@@ -55,6 +56,7 @@ impl Check for CrossTenantAccess {
                 }
             }
             for p in acct.principals.iter().filter(|p| p.is_workload()) {
+                let at = Subject::new(id, None, &p.arn);
                 let mine = tenants_of(&p.tags, &tkey);
                 if mine.is_empty() {
                     continue;
@@ -131,29 +133,24 @@ impl Check for CrossTenantAccess {
                         })
                         .collect();
                     out.push(
-                        Draft::fail(
-                            id,
-                            None,
-                            &p.arn,
-                            format!(
-                                "{} (tenant {}) can use other tenants' resources: {}.",
-                                p.arn,
-                                mine.join(","),
-                                what.join("; ")
-                            ),
-                        )
+                        at.fail(format!(
+                            "{} (tenant {}) can use other tenants' resources: {}.",
+                            p.arn,
+                            mine.join(","),
+                            what.join("; ")
+                        ))
                         .evidence(evidence),
                     );
                 } else if !unknown.is_empty() {
                     out.push(
-                        Draft::unknown(id, None, &p.arn, format!(
+                        at.unknown(format!(
                             "Whether {} (tenant {}) can decrypt other tenants' keys is unknown: {} key polic(ies) could not be read.",
                             p.arn, mine.join(","), unknown.len()))
                         .evidence(evidence),
                     );
                 } else {
                     out.push(
-                        Draft::pass(id, None, &p.arn, format!(
+                        at.pass(format!(
                             "{} (tenant {}) cannot use the {examined} resource(s) tagged for other tenants.",
                             p.arn, mine.join(",")))
                         .evidence(evidence),

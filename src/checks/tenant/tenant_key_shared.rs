@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use serde_json::json;
 
 use super::{all_tenants, is_active, keys, refers_to, tenants_of};
-use crate::checks::iam::root_arn;
+use crate::checks::Subject;
 use crate::checks::{Check, Draft, EvalContext};
 
 #[derive(Debug)]
@@ -37,6 +37,7 @@ impl Check for TenantKeyShared {
             }
             let mut keyed: BTreeSet<String> = BTreeSet::new();
             for (region, k) in keys(acct) {
+                let at = Subject::new(id, Some(region), &k.arn);
                 let tagged = tenants_of(&k.tags, tkey);
                 let used: Vec<&(String, String, Vec<String>)> =
                     users.iter().filter(|(_, r, _)| refers_to(r, k)).collect();
@@ -56,17 +57,12 @@ impl Check for TenantKeyShared {
                 });
                 if served.len() > 1 {
                     out.push(
-                        Draft::fail(
-                            id,
-                            Some(region),
-                            &k.arn,
-                            format!(
-                                "KMS key {} serves {} tenants ({}).",
-                                k.arn,
-                                served.len(),
-                                served.iter().cloned().collect::<Vec<_>>().join(", ")
-                            ),
-                        )
+                        at.fail(format!(
+                            "KMS key {} serves {} tenants ({}).",
+                            k.arn,
+                            served.len(),
+                            served.iter().cloned().collect::<Vec<_>>().join(", ")
+                        ))
                         .evidence(evidence),
                     );
                 } else {
@@ -74,16 +70,11 @@ impl Check for TenantKeyShared {
                         keyed.extend(tagged.iter().cloned());
                     }
                     out.push(
-                        Draft::pass(
-                            id,
-                            Some(region),
-                            &k.arn,
-                            format!(
-                                "KMS key {} serves one tenant ({}).",
-                                k.arn,
-                                served.iter().next().cloned().unwrap_or_default()
-                            ),
-                        )
+                        at.pass(format!(
+                            "KMS key {} serves one tenant ({}).",
+                            k.arn,
+                            served.iter().next().cloned().unwrap_or_default()
+                        ))
                         .evidence(evidence),
                     );
                 }
@@ -99,16 +90,18 @@ impl Check for TenantKeyShared {
                 if keyed.contains(&t) {
                     continue;
                 }
-                let resource = format!("{}#tenant={t}", root_arn(acct));
+                let resource = format!("{}#tenant={t}", acct.root_arn());
+                let at = Subject::new(id, None, &resource);
                 if kms_unread.is_empty() {
                     out.push(
-                        Draft::fail(id, None, resource, format!(
-                            "Tenant {t} in account {id} has no customer-managed KMS key of its own."))
+                        at.fail(format!(
+                            "Tenant {t} in account {id} has no customer-managed KMS key of its own."
+                        ))
                         .evidence(json!({"tenant": t, "tag_key": tkey})),
                     );
                 } else {
                     out.push(
-                        Draft::unknown(id, None, resource, format!(
+                        at.unknown(format!(
                             "Whether tenant {t} in account {id} has a key of its own is unknown: KMS keys of {} could not be read.",
                             kms_unread.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")))
                         .evidence(cx.gap_evidence(id, None, "kms")),

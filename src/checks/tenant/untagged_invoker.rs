@@ -4,7 +4,8 @@
 use serde_json::json;
 
 use super::{all_tenants, is_active};
-use crate::checks::iam::{can_invoke, principal_json};
+use crate::checks::context::PrincipalView;
+use crate::checks::iam::{invokers, principal_json};
 use crate::checks::{Check, Draft, EvalContext};
 
 #[derive(Debug)]
@@ -20,11 +21,8 @@ impl Check for UntaggedInvoker {
             }
             let id = acct.account.id.as_str();
             let tenants: Vec<String> = all_tenants(cx, acct).into_iter().collect();
-            for p in acct.principals.iter().filter(|p| p.is_workload()) {
-                let Some(probe) = can_invoke(cx, acct, p, true) else {
-                    out.extend(crate::checks::iam::undecided_invoker(cx, acct, p));
-                    continue;
-                };
+            for (p, probe) in invokers(cx, acct, PrincipalView::is_workload, &mut out) {
+                let at = acct.at(None, &p.arn);
                 let evidence = json!({
                     "principal": principal_json(p),
                     "tag_key": tkey,
@@ -33,12 +31,12 @@ impl Check for UntaggedInvoker {
                 });
                 match p.tags.get(tkey) {
                     Some(t) if !t.trim().is_empty() => out.push(
-                        Draft::pass(id, None, &p.arn, format!(
+                        at.pass(format!(
                             "{} can invoke models and is tagged {tkey}={t}.", p.arn))
                         .evidence(evidence),
                     ),
                     _ => out.push(
-                        Draft::fail(id, None, &p.arn, format!(
+                        at.fail(format!(
                             "{} can invoke models in multi-tenant account {id} but has no {tkey} tag, so its calls cannot be attributed to a tenant.",
                             p.arn))
                         .evidence(evidence),
