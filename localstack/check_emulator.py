@@ -167,6 +167,127 @@ def main():
     check("bedrock ListEnforcedGuardrailsConfiguration", enf and enf[0]["guardrailVersion"] == "1", enf)
     check("bedrock ListTagsForResource guardrail", {"key": "tenant", "value": "acme"} in br.list_tags_for_resource(resourceARN=g["guardrailArn"])["tags"])
 
+    # bedrock guardrails: content filters and word lists as given; enforced configuration
+    hi = {f["type"]: f for f in g["contentPolicy"]["filters"]}
+    check("bedrock GetGuardrail v1 content filters HIGH/HIGH, BLOCK, enabled",
+          all(hi[t]["inputStrength"] == hi[t]["outputStrength"] == "HIGH" and hi[t]["inputAction"] == "BLOCK"
+              and hi[t]["outputAction"] == "BLOCK" and hi[t]["inputEnabled"] and hi[t]["outputEnabled"]
+              for t in ("HATE", "INSULTS", "SEXUAL", "VIOLENCE", "MISCONDUCT")), hi)
+    check("bedrock GetGuardrail wordPolicy PROFANITY", [w["type"] for w in g["wordPolicy"]["managedWordLists"]] == ["PROFANITY"])
+    check("bedrock GetGuardrail eu-basic PROMPT_ATTACK only", [f["type"] for f in ge["contentPolicy"]["filters"]] == ["PROMPT_ATTACK"])
+    check("bedrock ListEnforcedGuardrailsConfiguration modelEnforcement ALL", enf[0].get("modelEnforcement") == {"includedModels": ["ALL"], "excludedModels": []}
+          and enf[0]["inputTags"] == "IGNORE", enf)
+    dev_id = acct["ai-dev"]["id"]
+    cr = sts.assume_role(RoleArn=acct["ai-dev"]["access_role_arn"], RoleSessionName="perimeter-check")["Credentials"]
+    dev = {"aws_access_key_id": cr["AccessKeyId"], "aws_secret_access_key": cr["SecretAccessKey"],
+           "aws_session_token": cr["SessionToken"]}
+    br_dev = c("bedrock", "us-east-1", dev)
+    dg = br_dev.get_guardrail(guardrailIdentifier=man["resources"][dev_id]["guardrails"]["us-east-1"]["dev-guardrail"]["id"])
+    check("bedrock ai-dev dev-guardrail HATE detect-only (inputAction NONE)",
+          any(f["type"] == "HATE" and f["inputAction"] == "NONE" and f["outputAction"] == "BLOCK" for f in dg["contentPolicy"]["filters"]))
+    enf_dev = br_dev.list_enforced_guardrails_configuration()["guardrailsConfig"]
+    check("bedrock ai-dev enforced config excludes Haiku", enf_dev and enf_dev[0]["modelEnforcement"]["excludedModels"] == ["anthropic.claude-3-haiku-20240307-v1:0"], enf_dev)
+
+    # bedrock-agent: the estate (management account, us-east-1)
+    est = res["estate"]
+    cmk = res["kms_keys"]["us-east-1"]["bedrock-prod"]["arn"]
+    prod_gid = res["guardrails"]["us-east-1"]["prod-guardrail"]["id"]
+    ba = c("bedrock-agent")
+    agents = {x["agentName"]: x for x in ba.list_agents()["agentSummaries"]}
+    check("bedrock-agent ListAgents", set(agents) == {"support-agent", "ops-agent"}, agents.keys())
+    check("bedrock-agent ListAgents pagination", len(ba.list_agents(maxResults=1)["agentSummaries"]) == 1
+          and "nextToken" in ba.list_agents(maxResults=1))
+    sa = ba.get_agent(agentId=est["agents"]["support-agent"]["id"])["agent"]
+    check("bedrock-agent GetAgent support-agent (CMK, TTL 600, guardrail, role)",
+          sa["customerEncryptionKeyArn"] == cmk and sa["idleSessionTTLInSeconds"] == 600
+          and sa["guardrailConfiguration"] == {"guardrailIdentifier": prod_gid, "guardrailVersion": "1"}
+          and sa["agentResourceRoleArn"] == est["roles"]["support-agent-role"]
+          and sa["agentArn"] == est["agents"]["support-agent"]["arn"], sa)
+    oa = ba.get_agent(agentId=est["agents"]["ops-agent"]["id"])["agent"]
+    check("bedrock-agent GetAgent ops-agent (no CMK, TTL 5400, no guardrail)",
+          "customerEncryptionKeyArn" not in oa and oa["idleSessionTTLInSeconds"] == 5400 and "guardrailConfiguration" not in oa)
+    for name, alias, guarded in (("support-agent", "live", True), ("ops-agent", "prod", False)):
+        aid = est["agents"][name]["id"]
+        aliases = {x["agentAliasName"]: x for x in ba.list_agent_aliases(agentId=aid)["agentAliasSummaries"]}
+        check(f"bedrock-agent ListAgentAliases {name} ({alias} -> 1, test alias -> DRAFT)",
+              aliases[alias]["routingConfiguration"] == [{"agentVersion": "1"}]
+              and aliases["AgentTestAlias"]["routingConfiguration"] == [{"agentVersion": "DRAFT"}], aliases)
+        v = ba.get_agent_version(agentId=aid, agentVersion="1")["agentVersion"]
+        check(f"bedrock-agent GetAgentVersion {name} v1 guardrail {'set' if guarded else 'absent'}",
+              ("guardrailConfiguration" in v) == guarded and v["version"] == "1")
+    check("bedrock-agent GetAgent unknown -> ResourceNotFound", err_code(lambda: ba.get_agent(agentId="ZZZZZZZZZZ")) == "ResourceNotFoundException")
+    kbs = {x["name"]: x for x in ba.list_knowledge_bases()["knowledgeBaseSummaries"]}
+    check("bedrock-agent ListKnowledgeBases", set(kbs) == {"policies-kb", "faq-kb"}, kbs.keys())
+    for name, ds_name, encrypted in (("policies-kb", "policy-docs", True), ("faq-kb", "faq-docs", False)):
+        kid = est["knowledge_bases"][name]["id"]
+        kb = ba.get_knowledge_base(knowledgeBaseId=kid)["knowledgeBase"]
+        check(f"bedrock-agent GetKnowledgeBase {name} (OPENSEARCH_SERVERLESS)", kb["storageConfiguration"]["type"] == "OPENSEARCH_SERVERLESS"
+              and kb["knowledgeBaseArn"] == est["knowledge_bases"][name]["arn"])
+        dss = ba.list_data_sources(knowledgeBaseId=kid)["dataSourceSummaries"]
+        ds = ba.get_data_source(knowledgeBaseId=kid, dataSourceId=dss[0]["dataSourceId"])["dataSource"]
+        check(f"bedrock-agent GetDataSource {ds_name} kmsKeyArn {'CMK' if encrypted else 'absent'}",
+              ds["name"] == ds_name and ds.get("serverSideEncryptionConfiguration", {}).get("kmsKeyArn") == (cmk if encrypted else None), ds)
+    flows = {x["name"]: x for x in ba.list_flows()["flowSummaries"]}
+    check("bedrock-agent ListFlows", set(flows) == {"triage-flow", "summary-flow"}, flows.keys())
+    for name, encrypted, guarded in (("triage-flow", True, True), ("summary-flow", False, False)):
+        fid = est["flows"][name]["id"]
+        f = ba.get_flow(flowIdentifier=fid)
+        check(f"bedrock-agent GetFlow {name} CMK {'set' if encrypted else 'absent'}", f.get("customerEncryptionKeyArn") == (cmk if encrypted else None))
+        al = ba.list_flow_aliases(flowIdentifier=fid)["flowAliasSummaries"]
+        check(f"bedrock-agent ListFlowAliases {name} live -> 1", [(x["name"], x["routingConfiguration"]) for x in al] == [("live", [{"flowVersion": "1"}])])
+        nodes = ba.get_flow_version(flowIdentifier=f["arn"], flowVersion="1")["definition"]["nodes"]
+        gen = [n for n in nodes if n["type"] in ("Prompt", "KnowledgeBase")]
+        has = [bool(n["configuration"].get("prompt", n["configuration"].get("knowledgeBase", {})).get("guardrailConfiguration")) for n in gen]
+        check(f"bedrock-agent GetFlowVersion {name} v1 generating nodes guarded: {guarded}", has and all(h == guarded for h in has), has)
+    prompts = {x["name"]: x for x in ba.list_prompts()["promptSummaries"]}
+    check("bedrock-agent ListPrompts", set(prompts) == {"greeting-prompt", "draft-prompt"}, prompts.keys())
+    check("bedrock-agent GetPrompt CMK", ba.get_prompt(promptIdentifier=est["prompts"]["greeting-prompt"]["id"]).get("customerEncryptionKeyArn") == cmk
+          and "customerEncryptionKeyArn" not in ba.get_prompt(promptIdentifier=est["prompts"]["draft-prompt"]["arn"]))
+    check("bedrock-agent member sees no agents", c("bedrock-agent", "us-east-1", dev).list_agents()["agentSummaries"] == [])
+
+    # bedrock-agentcore-control: the estate
+    ac = c("bedrock-agentcore-control")
+    rts = {x["agentRuntimeName"]: x for x in ac.list_agent_runtimes()["agentRuntimes"]}
+    check("agentcore ListAgentRuntimes", set(rts) == {"secure_runtime", "public_runtime"}, rts.keys())
+    app_sg = res["vpcs"]["app-vpc"]["security_group_id"]
+    for name, mode, public in (("secure_runtime", "VPC", False), ("public_runtime", "PUBLIC", True)):
+        rt = ac.get_agent_runtime(agentRuntimeId=est["agent_runtimes"][name]["id"])
+        check(f"agentcore GetAgentRuntime {name} networkMode {mode}", rt["networkConfiguration"]["networkMode"] == mode
+              and rt["roleArn"] == est["roles"]["runtime-role"])
+        pol = json.loads(ac.get_resource_policy(resourceArn=rt["agentRuntimeArn"])["policy"])
+        check(f"agentcore GetResourcePolicy {name} Principal {'*' if public else 'account root'}",
+              (pol["Statement"][0]["Principal"] == "*") == public, pol)
+    check("agentcore secure_runtime in app-vpc's SG", ac.get_agent_runtime(agentRuntimeId=est["agent_runtimes"]["secure_runtime"]["id"])[
+        "networkConfiguration"]["networkModeConfig"]["securityGroups"] == [app_sg])
+    gws = {x["name"]: x for x in ac.list_gateways()["items"]}
+    check("agentcore ListGateways", set(gws) == {"secure-gateway", "open-gateway"}, gws.keys())
+    sg_ = ac.get_gateway(gatewayIdentifier=est["gateways"]["secure-gateway"]["id"])
+    check("agentcore GetGateway secure-gateway (CUSTOM_JWT, CMK, ENFORCE, no exceptionLevel)",
+          sg_["authorizerType"] == "CUSTOM_JWT" and sg_["kmsKeyArn"] == cmk and sg_["policyEngineConfiguration"]["mode"] == "ENFORCE"
+          and "exceptionLevel" not in sg_ and sg_["authorizerConfiguration"]["customJWTAuthorizer"]["allowedClients"])
+    og = ac.get_gateway(gatewayIdentifier=est["gateways"]["open-gateway"]["arn"])
+    check("agentcore GetGateway open-gateway (NONE, DEBUG, LOG_ONLY, no key)", og["authorizerType"] == "NONE" and og["exceptionLevel"] == "DEBUG"
+          and og["policyEngineConfiguration"]["mode"] == "LOG_ONLY" and "kmsKeyArn" not in og)
+    check("agentcore GetResourcePolicy open-gateway Principal *", json.loads(ac.get_resource_policy(resourceArn=og["gatewayArn"])["policy"])["Statement"][0]["Principal"] == "*")
+    check("agentcore GetResourcePolicy secure-gateway none -> ResourceNotFound",
+          err_code(lambda: ac.get_resource_policy(resourceArn=sg_["gatewayArn"])) == "ResourceNotFoundException")
+    mems = ac.list_memories()["memories"]
+    check("agentcore ListMemories", len(mems) == 2, mems)
+    cm = ac.get_memory(memoryId=est["memories"]["chat_memory"]["id"])["memory"]
+    sm = ac.get_memory(memoryId=est["memories"]["scratch_memory"]["id"])["memory"]
+    check("agentcore GetMemory encryptionKeyArn (chat CMK, scratch none)", cm.get("encryptionKeyArn") == cmk and "encryptionKeyArn" not in sm
+          and cm["memoryExecutionRoleArn"] == est["roles"]["memory-role"])
+    check("agentcore GetAgentRuntime unknown -> ResourceNotFound", err_code(lambda: ac.get_agent_runtime(agentRuntimeId="nope-ZZZZZZZZZZ")) == "ResourceNotFoundException")
+    check("agentcore member sees no gateways", c("bedrock-agentcore-control", "us-east-1", dev).list_gateways()["items"] == [])
+    tr = iam.get_role(RoleName="support-agent-role")["Role"]["AssumeRolePolicyDocument"]
+    tr = json.loads(tr) if isinstance(tr, str) else tr
+    check("iam support-agent-role trust scoped (SourceAccount + SourceArn)",
+          tr["Statement"][0]["Condition"]["StringEquals"]["aws:SourceAccount"] == mgmt
+          and tr["Statement"][0]["Condition"]["ArnLike"]["aws:SourceArn"].endswith(":agent/*"))
+    intended = {(o["check"], o["account"], o["resource"]) for o in man["intended_outcomes"]}
+    check("manifest estate_outcomes (apart from intended_outcomes)", len(man.get("estate_outcomes", [])) == 45
+          and not any((o["check"], o["account"], o["resource"]) in intended for o in man["estate_outcomes"]))
+
     # ec2
     ec2, ec2_eu = c("ec2"), c("ec2", "eu-west-1")
     check("ec2 DescribeRegions", any(r["RegionName"] == "ap-northeast-1" for r in ec2.describe_regions()["Regions"]))

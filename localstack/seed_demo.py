@@ -79,7 +79,8 @@ SCENARIOS -> intended outcome (P = pass, F = fail) for the MANAGEMENT account
        the default VPCs (empty: no network interface) -> NET-001 P (idle);
        eu-west-1 eu-app-vpc: private DNS off, default full-access policy, SG 0.0.0.0/0:443
          -> NET-002 F, NET-003 F, NET-004 F, NET-006 F
-  Guardrails us-east-1 prod-guardrail: PROMPT_ATTACK HIGH, PII email/phone/account numbers,
+  Guardrails us-east-1 prod-guardrail: PROMPT_ATTACK HIGH, HATE/INSULTS/SEXUAL/VIOLENCE/MISCONDUCT
+         HIGH/HIGH (BLOCK), PROFANITY managed word list, PII email/phone/account numbers,
          denied topic, grounding+relevance, CMK, version 1, enforced (account-level config on
          version 1) -> GRD-001..005 P, GRD-007 P, KMS-005 P;
        eu-west-1 eu-basic: PROMPT_ATTACK MEDIUM, nothing else, no CMK, DRAFT only, STANDARD
@@ -87,6 +88,40 @@ SCENARIOS -> intended outcome (P = pass, F = fail) for the MANAGEMENT account
          KMS-005 F; ap-northeast-1 none -> GRD-001 F
        application inference profile chat-app-profile (us-east-1, copy of the us. profile)
   CRI  management account: only Root FullAWSAccess applies -> CRI-001 P
+
+ESTATE (management account, us-east-1; seed_estate, built last so the ids above do not move;
+manifest: resources[MGMT]["estate"]; its intentions join intended_outcomes)
+  CMK = us-east-1 bedrock-prod; guardrail = prod-guardrail version 1. Roles tagged workload=estate, env=prod.
+  IAM  support-agent-role: bedrock.amazonaws.com trust with aws:SourceAccount + aws:SourceArn agent/*,
+         InvokeModel on one Haiku FM ARN           -> IAM-009 P, IAM-010 P, IAM-011 P
+       ops-agent-role: trust without condition, bedrock:* / s3:Get+PutObject / iam:PassRole on "*",
+         used by agent ops-agent AND KB faq-kb     -> IAM-009 F, IAM-010 F, IAM-011 F
+       kb-role: SourceAccount + SourceArn knowledge-base/*, titan-embed-v2 + one aoss collection +
+         s3:GetObject on estate-docs-123456789012/* -> IAM-009 P
+       flow-role (flow/*), runtime-role, gateway-role, memory-role (bedrock-agentcore.amazonaws.com,
+         SourceAccount + SourceArn arn:aws:bedrock-agentcore:us-east-1:123456789012:*): scoped
+       agent-builder (iam:PassRole "*" + CreateAgentRuntime/UpdateAgentRuntime)   -> IAM-012 F
+       token-broker (bedrock-agentcore:GetWorkloadAccessTokenForUserId "*")       -> IAM-013 F
+       model-curator (aws-marketplace:Subscribe "*")                               -> IAM-014 F
+  Agents support-agent: CMK, idle TTL 600, guardrail v1 on DRAFT and version 1, alias live -> 1
+         -> GRD-008 P, AGT-001 P, KMS-006 P; ops-agent: no CMK, TTL 5400, no guardrail, alias
+         prod -> 1 -> GRD-008 F, AGT-001 F, KMS-006 F (each also has the test alias TSTALIASID -> DRAFT)
+  KBs  policies-kb (kb-role, OPENSEARCH_SERVERLESS, titan-embed-v2), data source policy-docs with
+         ingestion kmsKeyArn = CMK -> KMS-009 P; faq-kb (ops-agent-role), faq-docs without -> KMS-009 F
+  Flows triage-flow: CMK, Prompt node with guardrail, version 1, alias live -> KMS-008 P, GRD-009 P;
+         summary-flow: no CMK, Prompt node without guardrail + KnowledgeBase node with a model and no
+         guardrail, version 1, alias live -> KMS-008 F, GRD-009 F
+  Prompts greeting-prompt (CMK) -> KMS-006 P; draft-prompt (none) -> KMS-006 F
+  AgentCore runtime secure_runtime: VPC (app-vpc subnet + endpoint SG), resource policy invoke only
+         for the account root -> AGT-002 P, AGT-006 P; public_runtime: PUBLIC, policy Principal "*"
+         -> AGT-002 F, AGT-006 F
+       gateway secure-gateway: CUSTOM_JWT, no exceptionLevel, CMK, policy engine ENFORCE, no resource
+         policy -> AGT-003 P, AGT-004 P, AGT-005 P, KMS-012 P; open-gateway: NONE, DEBUG, no key,
+         LOG_ONLY, policy Principal "*" InvokeGateway -> AGT-003 F, AGT-004 F, AGT-005 F, KMS-012 F,
+         AGT-006 F
+       memory chat_memory (memory-role, CMK) -> KMS-012 P; scratch_memory (no key) -> KMS-012 F
+  Guardrails prod-guardrail -> GRD-010 P, GRD-011 P; eu-basic (PROMPT_ATTACK only) -> GRD-010 F;
+       enforced config us-east-1 (includedModels ALL, excludedModels []) -> GRD-013 P
 
 MEMBER ACCOUNTS (reached with OrganizationAccountAccessRole) -- lighter, findings differ:
   every member         no trail of its own, but the management account's org-trail (an
@@ -105,7 +140,9 @@ MEMBER ACCOUNTS (reached with OrganizationAccountAccessRole) -- lighter, finding
                         denies CallWithBearerToken); no guardrail/logging -> GRD-001 F, LOG-001 F;
                         key rotation off -> KMS-001 F
   ai-dev               us-east-1 dev-invoker scoped + Region-pinned; logging on (text on);
-                        DRAFT guardrail enforced at DRAFT -> GRD-007 F; CRI-002 F (NonProd SCP
+                        DRAFT guardrail enforced at DRAFT -> GRD-007 F; its HATE filter detects
+                        only on input (inputAction NONE) -> GRD-011 F; the enforced config
+                        excludes anthropic.claude-3-haiku -> GRD-013 F; CRI-002 F (NonProd SCP
                         blocks global profiles); CRI-001 F (Workloads SCP)
   sandbox-1            sandbox-experimenter with AmazonBedrockFullAccess -> IAM-003 F;
                         Control Tower GRREGIONDENY blocks us-east-2 -> CRI-001 F (CT remediation)
@@ -519,8 +556,8 @@ def seed_management(m):
             {"type": "HATE", "inputStrength": "HIGH", "outputStrength": "HIGH"},
             {"type": "VIOLENCE", "inputStrength": "HIGH", "outputStrength": "HIGH"},
             {"type": "SEXUAL", "inputStrength": "HIGH", "outputStrength": "HIGH"},
-            {"type": "INSULTS", "inputStrength": "MEDIUM", "outputStrength": "MEDIUM"},
-            {"type": "MISCONDUCT", "inputStrength": "MEDIUM", "outputStrength": "MEDIUM"}]},
+            {"type": "INSULTS", "inputStrength": "HIGH", "outputStrength": "HIGH"},
+            {"type": "MISCONDUCT", "inputStrength": "HIGH", "outputStrength": "HIGH"}]},
         sensitiveInformationPolicyConfig={
             "piiEntitiesConfig": [{"type": "EMAIL", "action": "ANONYMIZE"}, {"type": "PHONE", "action": "ANONYMIZE"},
                                   {"type": "US_BANK_ACCOUNT_NUMBER", "action": "BLOCK"},
@@ -599,6 +636,270 @@ def seed_management(m):
     res(m, "bedrock_api_keys")["dev-alice"] = ssc["ServiceSpecificCredentialId"]
 
 
+# ------------------------------------------------------------------------ the Bedrock estate
+TITAN_EMBED_V2 = "amazon.titan-embed-text-v2:0"
+
+
+def service_trust(service, source_account, source_arn):
+    """Trust for a Bedrock service role; without source_account/source_arn: no condition."""
+    stmt = {"Effect": "Allow", "Principal": {"Service": service}, "Action": "sts:AssumeRole"}
+    if source_account:
+        stmt["Condition"] = {"StringEquals": {"aws:SourceAccount": source_account},
+                             "ArnLike": {"aws:SourceArn": source_arn}}
+    return doc(stmt)
+
+
+def flow_definition(model, guardrail=None, kb_id=None):
+    """Input -> Prompt (inline; `guardrail` on the node if given) -> Output; with kb_id, also
+    Input -> KnowledgeBase (with a generating model, no guardrail) -> a second Output."""
+    prompt = {"sourceConfiguration": {"inline": {
+        "templateType": "TEXT", "modelId": model,
+        "templateConfiguration": {"text": {"text": "Summarise for the support team: {{ticket}}",
+                                           "inputVariables": [{"name": "ticket"}]}},
+        "inferenceConfiguration": {"text": {"temperature": 0.2, "maxTokens": 512}}}}}
+    if guardrail:
+        prompt["guardrailConfiguration"] = guardrail
+    nodes = [{"name": "Start", "type": "Input", "configuration": {"input": {}},
+              "outputs": [{"name": "document", "type": "String"}]},
+             {"name": "Summarise", "type": "Prompt", "configuration": {"prompt": prompt},
+              "inputs": [{"name": "ticket", "type": "String", "expression": "$.data"}],
+              "outputs": [{"name": "modelCompletion", "type": "String"}]},
+             {"name": "End", "type": "Output", "configuration": {"output": {}},
+              "inputs": [{"name": "document", "type": "String", "expression": "$.data"}]}]
+    conns = [{"type": "Data", "name": "StartToSummarise", "source": "Start", "target": "Summarise",
+              "configuration": {"data": {"sourceOutput": "document", "targetInput": "ticket"}}},
+             {"type": "Data", "name": "SummariseToEnd", "source": "Summarise", "target": "End",
+              "configuration": {"data": {"sourceOutput": "modelCompletion", "targetInput": "document"}}}]
+    if kb_id:
+        nodes += [{"name": "Lookup", "type": "KnowledgeBase",
+                   "configuration": {"knowledgeBase": {"knowledgeBaseId": kb_id, "modelId": model}},
+                   "inputs": [{"name": "retrievalQuery", "type": "String", "expression": "$.data"}],
+                   "outputs": [{"name": "outputText", "type": "String"}]},
+                  {"name": "Answer", "type": "Output", "configuration": {"output": {}},
+                   "inputs": [{"name": "document", "type": "String", "expression": "$.data"}]}]
+        conns += [{"type": "Data", "name": "StartToLookup", "source": "Start", "target": "Lookup",
+                   "configuration": {"data": {"sourceOutput": "document", "targetInput": "retrievalQuery"}}},
+                  {"type": "Data", "name": "LookupToAnswer", "source": "Lookup", "target": "Answer",
+                   "configuration": {"data": {"sourceOutput": "outputText", "targetInput": "document"}}}]
+    return {"nodes": nodes, "connections": conns}
+
+
+def seed_estate(m):
+    """The management account's us-east-1 Bedrock estate (header: ESTATE)."""
+    a, r = m.id, "us-east-1"
+    cmk = res(m, "kms_keys")[r]["bedrock-prod"]["arn"]
+    g = res(m, "guardrails")[r]["prod-guardrail"]
+    guard = {"guardrailIdentifier": g["id"], "guardrailVersion": "1"}
+    est = {"roles": {}, "agents": {}, "knowledge_bases": {}, "flows": {}, "prompts": {},
+           "agent_runtimes": {}, "gateways": {}, "memories": {}}
+    res(m, "estate").update(est)
+    tags = {"workload": "estate", "env": "prod"}
+    haiku = fm(r, HAIKU3)
+    collection = f"arn:aws:aoss:{r}:{a}:collection/estatecoll1"
+    docs_bucket = f"estate-docs-{a}"
+
+    # IAM: service roles, then principals that can build or reach the estate
+    def srole(name, trust, *statements):
+        est["roles"][name] = role(m, name, tags, inline={"estate": doc(*statements)}, trust=trust)
+
+    invoke_haiku = {"Effect": "Allow", "Action": "bedrock:InvokeModel", "Resource": haiku}
+    bedrock_trust = lambda kind: service_trust("bedrock.amazonaws.com", a, f"arn:aws:bedrock:{r}:{a}:{kind}/*")
+    agentcore_trust = service_trust("bedrock-agentcore.amazonaws.com", a, f"arn:aws:bedrock-agentcore:{r}:{a}:*")
+    srole("support-agent-role", bedrock_trust("agent"), invoke_haiku)
+    srole("ops-agent-role", service_trust("bedrock.amazonaws.com", None, None),
+          {"Effect": "Allow", "Action": "bedrock:*", "Resource": "*"},
+          {"Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject"], "Resource": "*"},
+          {"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*"})
+    srole("kb-role", bedrock_trust("knowledge-base"),
+          {"Effect": "Allow", "Action": "bedrock:InvokeModel", "Resource": fm(r, TITAN_EMBED_V2)},
+          {"Effect": "Allow", "Action": "aoss:APIAccessAll", "Resource": collection},
+          {"Effect": "Allow", "Action": "s3:GetObject", "Resource": f"arn:aws:s3:::{docs_bucket}/*"})
+    srole("flow-role", bedrock_trust("flow"), invoke_haiku,
+          {"Effect": "Allow", "Action": "bedrock:ApplyGuardrail", "Resource": g["arn"]})
+    srole("runtime-role", agentcore_trust, invoke_haiku)
+    srole("gateway-role", agentcore_trust, invoke_haiku)
+    srole("memory-role", agentcore_trust, invoke_haiku)
+    root = doc({"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{a}:root"}, "Action": "sts:AssumeRole"})
+    srole("agent-builder", root, {"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*"},
+          {"Effect": "Allow", "Action": ["bedrock-agentcore:CreateAgentRuntime",
+                                         "bedrock-agentcore:UpdateAgentRuntime"], "Resource": "*"})
+    srole("token-broker", root, {"Effect": "Allow", "Action": "bedrock-agentcore:GetWorkloadAccessTokenForUserId",
+                                 "Resource": "*"})
+    srole("model-curator", root, {"Effect": "Allow", "Action": "aws-marketplace:Subscribe", "Resource": "*"})
+    roles = est["roles"]
+
+    # Agents: each prepared, then an alias without routing cuts version 1 and routes to it
+    ba = m.c("bedrock-agent", r)
+
+    def agent(name, role_name, ttl, alias, **extra):
+        ag = ba.create_agent(agentName=name, agentResourceRoleArn=roles[role_name], foundationModel=HAIKU3,
+                             idleSessionTTLInSeconds=ttl, description=f"{name} (estate)",
+                             instruction="You help the team with their questions, politely and briefly, in English.",
+                             tags=tags, **extra)["agent"]
+        ba.prepare_agent(agentId=ag["agentId"])
+        al = ba.create_agent_alias(agentId=ag["agentId"], agentAliasName=alias)["agentAlias"]
+        est["agents"][name] = {"id": ag["agentId"], "arn": ag["agentArn"], "versions": ["1"],
+                               "aliases": {alias: {"id": al["agentAliasId"], "arn": al["agentAliasArn"],
+                                                   "version": al["routingConfiguration"][0]["agentVersion"]}}}
+
+    agent("support-agent", "support-agent-role", 600, "live", customerEncryptionKeyArn=cmk,
+          guardrailConfiguration=guard)
+    agent("ops-agent", "ops-agent-role", 5400, "prod")
+
+    # Knowledge bases and their data sources
+    def kb(name, role_name, ds_name, **ds_extra):
+        k = ba.create_knowledge_base(
+            name=name, roleArn=roles[role_name], description=f"{name} (estate)", tags=tags,
+            knowledgeBaseConfiguration={"type": "VECTOR", "vectorKnowledgeBaseConfiguration": {
+                "embeddingModelArn": fm(r, TITAN_EMBED_V2)}},
+            storageConfiguration={"type": "OPENSEARCH_SERVERLESS", "opensearchServerlessConfiguration": {
+                "collectionArn": collection, "vectorIndexName": f"{name}-index",
+                "fieldMapping": {"vectorField": "embedding", "textField": "text", "metadataField": "metadata"}}},
+        )["knowledgeBase"]
+        ds = ba.create_data_source(knowledgeBaseId=k["knowledgeBaseId"], name=ds_name, dataSourceConfiguration={
+            "type": "S3", "s3Configuration": {"bucketArn": f"arn:aws:s3:::{docs_bucket}",
+                                              "inclusionPrefixes": [f"{ds_name}/"]}}, **ds_extra)["dataSource"]
+        est["knowledge_bases"][name] = {"id": k["knowledgeBaseId"], "arn": k["knowledgeBaseArn"],
+                                        "data_sources": {ds_name: ds["dataSourceId"]}}
+        return k["knowledgeBaseId"]
+
+    policies_kb = kb("policies-kb", "kb-role", "policy-docs", serverSideEncryptionConfiguration={"kmsKeyArn": cmk})
+    kb("faq-kb", "ops-agent-role", "faq-docs")
+
+    # Flows: prepared, version 1, alias live -> 1
+    def flow(name, definition, **extra):
+        f = ba.create_flow(name=name, executionRoleArn=roles["flow-role"], description=f"{name} (estate)",
+                           definition=definition, tags=tags, **extra)
+        ba.prepare_flow(flowIdentifier=f["id"])
+        v = ba.create_flow_version(flowIdentifier=f["id"])["version"]
+        al = ba.create_flow_alias(flowIdentifier=f["id"], name="live", routingConfiguration=[{"flowVersion": v}])
+        est["flows"][name] = {"id": f["id"], "arn": f["arn"], "versions": [v],
+                              "aliases": {"live": {"id": al["id"], "arn": al["arn"], "version": v}}}
+
+    flow("triage-flow", flow_definition(HAIKU3, guard), customerEncryptionKeyArn=cmk)
+    flow("summary-flow", flow_definition(HAIKU3, None, kb_id=policies_kb))
+
+    # Prompts
+    def prompt(name, **extra):
+        p = ba.create_prompt(name=name, description=f"{name} (estate)", defaultVariant="default", tags=tags,
+                             variants=[{"name": "default", "templateType": "TEXT", "modelId": HAIKU3,
+                                        "templateConfiguration": {"text": {"text": "Greet {{customer}} warmly.",
+                                                                           "inputVariables": [{"name": "customer"}]}},
+                                        "inferenceConfiguration": {"text": {"temperature": 0.7, "maxTokens": 200}}}],
+                             **extra)
+        est["prompts"][name] = {"id": p["id"], "arn": p["arn"]}
+
+    prompt("greeting-prompt", customerEncryptionKeyArn=cmk)
+    prompt("draft-prompt")
+
+    # AgentCore: runtimes (VPC in app-vpc / PUBLIC), gateways, memories, resource policies
+    ac = m.c("bedrock-agentcore-control", r)
+    app = res(m, "vpcs")["app-vpc"]
+    subnets = [s["SubnetId"] for s in m.c("ec2", r).describe_subnets(
+        Filters=[{"Name": "vpc-id", "Values": [app["id"]]}])["Subnets"]]
+
+    def policy(arn, action, principal):
+        ac.put_resource_policy(resourceArn=arn, policy=doc({"Effect": "Allow", "Principal": principal,
+                                                            "Action": action, "Resource": arn}))
+
+    def runtime(name, network, principal):
+        rt = ac.create_agent_runtime(
+            agentRuntimeName=name, roleArn=roles["runtime-role"], description=f"{name} (estate)", tags=tags,
+            agentRuntimeArtifact={"containerConfiguration": {
+                "containerUri": f"{a}.dkr.ecr.{r}.amazonaws.com/{name.replace('_', '-')}:latest"}},
+            networkConfiguration=network, protocolConfiguration={"serverProtocol": "HTTP"})
+        policy(rt["agentRuntimeArn"], "bedrock-agentcore:InvokeAgentRuntime", principal)
+        est["agent_runtimes"][name] = {"id": rt["agentRuntimeId"], "arn": rt["agentRuntimeArn"]}
+
+    runtime("secure_runtime", {"networkMode": "VPC", "networkModeConfig": {
+        "subnets": subnets[:1], "securityGroups": [app["security_group_id"]]}}, {"AWS": f"arn:aws:iam::{a}:root"})
+    runtime("public_runtime", {"networkMode": "PUBLIC"}, "*")
+
+    engine = f"arn:aws:bedrock-agentcore:{r}:{a}:policy-engine/estate_policy_engine-a1b2c3d4e5"
+
+    def gateway(name, **kw):
+        gw = ac.create_gateway(name=name, roleArn=roles["gateway-role"], protocolType="MCP",
+                               description=f"{name} (estate)", tags=tags, **kw)
+        est["gateways"][name] = {"id": gw["gatewayId"], "arn": gw["gatewayArn"]}
+        return gw["gatewayArn"]
+
+    gateway("secure-gateway", authorizerType="CUSTOM_JWT", kmsKeyArn=cmk,
+            authorizerConfiguration={"customJWTAuthorizer": {
+                "discoveryUrl": "https://auth.example.com/.well-known/openid-configuration",
+                "allowedClients": ["estate-support-app"]}},
+            policyEngineConfiguration={"arn": engine, "mode": "ENFORCE"})
+    open_gw = gateway("open-gateway", authorizerType="NONE", exceptionLevel="DEBUG",
+                      policyEngineConfiguration={"arn": engine, "mode": "LOG_ONLY"})
+    policy(open_gw, "bedrock-agentcore:InvokeGateway", "*")
+
+    def memory(name, **kw):
+        mem = ac.create_memory(name=name, description=f"{name} (estate)", eventExpiryDuration=30,
+                               memoryExecutionRoleArn=roles["memory-role"], tags=tags, **kw)["memory"]
+        est["memories"][name] = {"id": mem["id"], "arn": mem["arn"]}
+
+    memory("chat_memory", encryptionKeyArn=cmk,
+           memoryStrategies=[{"summaryMemoryStrategy": {"name": "session_summary"}}])
+    memory("scratch_memory")
+
+
+def estate_outcomes(accounts):
+    """The ESTATE block's intentions, in intended_outcomes' format."""
+    est = MANIFEST["resources"][MGMT]["estate"]
+    r = "us-east-1"
+    role_ = lambda n: est["roles"][n]
+    arn = lambda kind, n: est[kind][n]["arn"]
+    g = lambda region, name, a=MGMT: MANIFEST["resources"][a]["guardrails"][region][name]["arn"]
+    dev = accounts["ai-dev"]
+    out = [
+        ("IAM-009", "pass", MGMT, None, role_("support-agent-role")),
+        ("IAM-009", "fail", MGMT, None, role_("ops-agent-role")),
+        ("IAM-009", "pass", MGMT, None, role_("kb-role")),
+        ("IAM-010", "pass", MGMT, None, role_("support-agent-role")),
+        ("IAM-010", "fail", MGMT, None, role_("ops-agent-role")),
+        ("IAM-011", "pass", MGMT, None, role_("support-agent-role")),
+        ("IAM-011", "fail", MGMT, None, role_("ops-agent-role")),
+        ("IAM-012", "fail", MGMT, None, role_("agent-builder")),
+        ("IAM-013", "fail", MGMT, None, role_("token-broker")),
+        ("IAM-014", "fail", MGMT, None, role_("model-curator")),
+        ("GRD-008", "pass", MGMT, r, arn("agents", "support-agent")),
+        ("GRD-008", "fail", MGMT, r, arn("agents", "ops-agent")),
+        ("AGT-001", "pass", MGMT, r, arn("agents", "support-agent")),
+        ("AGT-001", "fail", MGMT, r, arn("agents", "ops-agent")),
+        ("KMS-006", "pass", MGMT, r, arn("agents", "support-agent")),
+        ("KMS-006", "fail", MGMT, r, arn("agents", "ops-agent")),
+        ("KMS-006", "pass", MGMT, r, arn("prompts", "greeting-prompt")),
+        ("KMS-006", "fail", MGMT, r, arn("prompts", "draft-prompt")),
+        ("KMS-009", "pass", MGMT, r, arn("knowledge_bases", "policies-kb")),
+        ("KMS-009", "fail", MGMT, r, arn("knowledge_bases", "faq-kb")),
+        ("KMS-008", "pass", MGMT, r, arn("flows", "triage-flow")),
+        ("KMS-008", "fail", MGMT, r, arn("flows", "summary-flow")),
+        ("GRD-009", "pass", MGMT, r, arn("flows", "triage-flow")),
+        ("GRD-009", "fail", MGMT, r, arn("flows", "summary-flow")),
+        ("AGT-002", "pass", MGMT, r, arn("agent_runtimes", "secure_runtime")),
+        ("AGT-002", "fail", MGMT, r, arn("agent_runtimes", "public_runtime")),
+        ("AGT-006", "pass", MGMT, r, arn("agent_runtimes", "secure_runtime")),
+        ("AGT-006", "fail", MGMT, r, arn("agent_runtimes", "public_runtime")),
+        ("AGT-006", "fail", MGMT, r, arn("gateways", "open-gateway")),
+        ("AGT-003", "pass", MGMT, r, arn("gateways", "secure-gateway")),
+        ("AGT-003", "fail", MGMT, r, arn("gateways", "open-gateway")),
+        ("AGT-004", "pass", MGMT, r, arn("gateways", "secure-gateway")),
+        ("AGT-004", "fail", MGMT, r, arn("gateways", "open-gateway")),
+        ("AGT-005", "pass", MGMT, r, arn("gateways", "secure-gateway")),
+        ("AGT-005", "fail", MGMT, r, arn("gateways", "open-gateway")),
+        ("KMS-012", "pass", MGMT, r, arn("gateways", "secure-gateway")),
+        ("KMS-012", "fail", MGMT, r, arn("gateways", "open-gateway")),
+        ("KMS-012", "pass", MGMT, r, arn("memories", "chat_memory")),
+        ("KMS-012", "fail", MGMT, r, arn("memories", "scratch_memory")),
+        ("GRD-010", "pass", MGMT, r, g(r, "prod-guardrail")),
+        ("GRD-010", "fail", MGMT, "eu-west-1", g("eu-west-1", "eu-basic")),
+        ("GRD-011", "pass", MGMT, r, g(r, "prod-guardrail")),
+        ("GRD-011", "fail", dev, r, g(r, "dev-guardrail", dev)),
+        ("GRD-013", "pass", MGMT, r, None),
+        ("GRD-013", "fail", dev, r, None),
+    ]
+    return [{"check": c, "expect": e, "account": a, "region": rg, "resource": res_} for c, e, a, rg, res_ in out]
+
+
 # ------------------------------------------------------------------------ member accounts
 def seed_payments(p):
     a = p.id
@@ -649,10 +950,13 @@ def seed_ai_dev(p):
     log_group(p, r, "/aws/bedrock/invocations", 90, k, tags={"environment": "dev"})
     invocation_logging(p, r, "/aws/bedrock/invocations", b, lr)
     gid, garn = guardrail(p, r, "dev-guardrail", contentPolicyConfig={"filtersConfig": [
-        {"type": "PROMPT_ATTACK", "inputStrength": "HIGH", "outputStrength": "NONE"}]})
+        {"type": "PROMPT_ATTACK", "inputStrength": "HIGH", "outputStrength": "NONE"},
+        # detect only on input: inputAction NONE (GRD-011)
+        {"type": "HATE", "inputStrength": "HIGH", "outputStrength": "HIGH", "inputAction": "NONE",
+         "outputAction": "BLOCK"}]})
     cfg = p.c("bedrock", r).put_enforced_guardrail_configuration(guardrailInferenceConfig={
         "guardrailIdentifier": garn, "guardrailVersion": "DRAFT",
-        "modelEnforcement": {"includedModels": ["ALL"], "excludedModels": []}})
+        "modelEnforcement": {"includedModels": ["ALL"], "excludedModels": [HAIKU3]}})  # GRD-013
     res(p, "enforced_guardrails")[r] = {"config_id": cfg["configId"], "guardrail": garn, "version": "DRAFT"}
     events(p, r, bedrock_events("dev-invoker", NOVA_PRO, 2))
 
@@ -811,7 +1115,8 @@ def main():
         raise SystemExit("seed_demo.py: AssumeRole into legacy unexpectedly succeeded")
     except mgmt.c("sts").exceptions.ClientError as e:
         assert e.response["Error"]["Code"] == "AccessDenied", e
-    MANIFEST["intended_outcomes"] = intended_outcomes(accounts)
+    seed_estate(mgmt)  # last: the ids of everything above stay what they were before the estate
+    MANIFEST["intended_outcomes"] = intended_outcomes(accounts) + estate_outcomes(accounts)
     MANIFEST["seconds"] = round(time.time() - t0, 2)
     os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
     with open(args.out, "w") as f:

@@ -607,6 +607,287 @@ class Validator:
             if gid:
                 self.call("cleanup", sc, "DeleteGuardrail", guardrailIdentifier=gid)
 
+    def probe_bedrock_agent(self, account: str) -> None:
+        # Reads over the seeded demo (whatever is there), every page followed.
+        for region in DEMO_REGIONS:
+            ba = self.client("bedrock-agent", region)
+            for a in self._pages(region, ba, "ListAgents", "agentSummaries"):
+                aid = a["agentId"]
+                self.call(a["agentName"], ba, "GetAgent", agentId=aid)
+                for al in self._pages(a["agentName"], ba, "ListAgentAliases", "agentAliasSummaries", agentId=aid):
+                    self.call(al["agentAliasName"], ba, "GetAgentAlias", agentId=aid, agentAliasId=al["agentAliasId"])
+                for v in self._pages(a["agentName"], ba, "ListAgentVersions", "agentVersionSummaries", agentId=aid):
+                    if v["agentVersion"] != "DRAFT":
+                        self.call(f"{a['agentName']} v{v['agentVersion']}", ba, "GetAgentVersion", agentId=aid,
+                                  agentVersion=v["agentVersion"])
+                self.call(a["agentName"], ba, "ListTagsForResource",
+                          resourceArn=f"arn:aws:bedrock:{region}:{account}:agent/{aid}")
+            for kb in self._pages(region, ba, "ListKnowledgeBases", "knowledgeBaseSummaries"):
+                kid = kb["knowledgeBaseId"]
+                self.call(kb["name"], ba, "GetKnowledgeBase", knowledgeBaseId=kid)
+                for ds in self._pages(kb["name"], ba, "ListDataSources", "dataSourceSummaries", knowledgeBaseId=kid):
+                    self.call(ds["name"], ba, "GetDataSource", knowledgeBaseId=kid, dataSourceId=ds["dataSourceId"])
+            for f in self._pages(region, ba, "ListFlows", "flowSummaries"):
+                self.call(f["name"], ba, "GetFlow", flowIdentifier=f["id"])
+                for al in self._pages(f["name"], ba, "ListFlowAliases", "flowAliasSummaries", flowIdentifier=f["id"]):
+                    self.call(al["name"], ba, "GetFlowAlias", flowIdentifier=f["id"], aliasIdentifier=al["arn"])
+                for v in self._pages(f["name"], ba, "ListFlowVersions", "flowVersionSummaries",
+                                     flowIdentifier=f["arn"]):
+                    self.call(f"{f['name']} v{v['version']}", ba, "GetFlowVersion", flowIdentifier=f["id"],
+                              flowVersion=v["version"])
+            for p in self._pages(region, ba, "ListPrompts", "promptSummaries"):
+                self.call(p["name"], ba, "GetPrompt", promptIdentifier=p["arn"])
+
+        # Writes, in the scratch Region only; removed at the end.
+        region, sc = self.scratch, self.client("bedrock-agent", self.scratch)
+        role = f"arn:aws:iam::{account}:role/{PROBE}-role"
+        key = f"arn:aws:kms:{region}:{account}:key/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"
+        nope = "ZZZZZZZZZZ"
+        ids: dict[str, str] = {}
+        try:
+            a = self.call("full", sc, "CreateAgent", **_full_agent(role, key)).get("agent", {})
+            ids["agent"] = aid = a.get("agentId", nope)
+            self.call("duplicate name", sc, "CreateAgent", expect="ConflictException", agentName=f"{PROBE}-agent",
+                      agentResourceRoleArn=role)
+            self.call("minimal", sc, "CreateAgent", agentName=f"{PROBE}-agent2", agentResourceRoleArn=role)
+            self.call("not prepared", sc, "GetAgent", agentId=aid)
+            self.call("draft", sc, "PrepareAgent", agentId=aid)
+            self.call("prepared", sc, "GetAgent", agentId=aid)
+            al = self.call("new version", sc, "CreateAgentAlias", agentId=aid, agentAliasName="live",
+                           description="cuts version 1", tags={"a": "1"}).get("agentAlias", {})
+            self.call("to version 1", sc, "CreateAgentAlias", agentId=aid, agentAliasName="canary",
+                      routingConfiguration=[{"agentVersion": "1"}])
+            self.call("unknown version", sc, "CreateAgentAlias", expect="ResourceNotFoundException", agentId=aid,
+                      agentAliasName="bad", routingConfiguration=[{"agentVersion": "42"}])
+            self.call("duplicate name", sc, "CreateAgentAlias", expect="ConflictException", agentId=aid,
+                      agentAliasName="live")
+            self.call("live", sc, "GetAgentAlias", agentId=aid, agentAliasId=al.get("agentAliasId", nope))
+            self.call("test alias", sc, "GetAgentAlias", agentId=aid, agentAliasId="TSTALIASID")
+            self.call("page 1", sc, "ListAgentAliases", agentId=aid, maxResults=1)
+            self.call("all", sc, "ListAgentAliases", agentId=aid)
+            self.call("v1", sc, "GetAgentVersion", agentId=aid, agentVersion="1")
+            self.call("all", sc, "ListAgentVersions", agentId=aid)
+            first = self.call("page 1", sc, "ListAgents", maxResults=1)
+            self.call("page 2", sc, "ListAgents", maxResults=1, nextToken=first.get("nextToken", "1"))
+            self.call("bad token", sc, "ListAgents", expect="ValidationException", nextToken="not-a-token")
+            self.call("live", sc, "DeleteAgentAlias", agentId=aid, agentAliasId=al.get("agentAliasId", nope))
+            for op, extra in (("GetAgent", {}), ("PrepareAgent", {}), ("DeleteAgent", {}),
+                              ("ListAgentAliases", {}), ("ListAgentVersions", {}),
+                              ("GetAgentVersion", {"agentVersion": "1"}),
+                              ("GetAgentAlias", {"agentAliasId": nope}),
+                              ("DeleteAgentAlias", {"agentAliasId": nope}),
+                              ("CreateAgentAlias", {"agentAliasName": "x"})):
+                self.call("unknown agent", sc, op, expect="ResourceNotFoundException", agentId=nope, **extra)
+            self.call("unknown alias", sc, "GetAgentAlias", expect="ResourceNotFoundException", agentId=aid,
+                      agentAliasId=nope)
+            self.call("unknown version", sc, "GetAgentVersion", expect="ResourceNotFoundException", agentId=aid,
+                      agentVersion="42")
+
+            kb = self.call("vector", sc, "CreateKnowledgeBase", **_full_kb(account, region, role)).get(
+                "knowledgeBase", {})
+            ids["kb"] = kid = kb.get("knowledgeBaseId", nope)
+            self.call("duplicate name", sc, "CreateKnowledgeBase", expect="ConflictException",
+                      **_full_kb(account, region, role))
+            self.call("vector", sc, "GetKnowledgeBase", knowledgeBaseId=kid)
+            self.call("all", sc, "ListKnowledgeBases")
+            ds = self.call("s3 + CMK", sc, "CreateDataSource", knowledgeBaseId=kid, name="docs",
+                           description="probe", dataSourceConfiguration={"type": "S3", "s3Configuration": {
+                               "bucketArn": f"arn:aws:s3:::{PROBE}-{account}", "inclusionPrefixes": ["docs/"]}},
+                           serverSideEncryptionConfiguration={"kmsKeyArn": key},
+                           vectorIngestionConfiguration={"chunkingConfiguration": {"chunkingStrategy": "FIXED_SIZE",
+                               "fixedSizeChunkingConfiguration": {"maxTokens": 300, "overlapPercentage": 20}}},
+                           dataDeletionPolicy="RETAIN").get("dataSource", {})
+            self.call("duplicate name", sc, "CreateDataSource", expect="ConflictException", knowledgeBaseId=kid,
+                      name="docs", dataSourceConfiguration={"type": "S3", "s3Configuration": {
+                          "bucketArn": f"arn:aws:s3:::{PROBE}-{account}"}})
+            self.call("s3 + CMK", sc, "GetDataSource", knowledgeBaseId=kid, dataSourceId=ds.get("dataSourceId", nope))
+            self.call("all", sc, "ListDataSources", knowledgeBaseId=kid, maxResults=5)
+            self.call("s3 + CMK", sc, "DeleteDataSource", knowledgeBaseId=kid,
+                      dataSourceId=ds.get("dataSourceId", nope))
+            for op, extra in (("GetKnowledgeBase", {}), ("DeleteKnowledgeBase", {}), ("ListDataSources", {}),
+                              ("GetDataSource", {"dataSourceId": nope}), ("DeleteDataSource", {"dataSourceId": nope}),
+                              ("CreateDataSource", {"name": "x", "dataSourceConfiguration": {"type": "S3"}})):
+                self.call("unknown knowledge base", sc, op, expect="ResourceNotFoundException", knowledgeBaseId=nope,
+                          **extra)
+            self.call("unknown data source", sc, "GetDataSource", expect="ResourceNotFoundException",
+                      knowledgeBaseId=kid, dataSourceId=nope)
+
+            f = self.call("full", sc, "CreateFlow", **_full_flow(account, region, role, key))
+            ids["flow"] = fid = f.get("id", nope)
+            farn = f.get("arn", nope)
+            self.call("duplicate name", sc, "CreateFlow", expect="ConflictException", name=f"{PROBE}-flow",
+                      executionRoleArn=role)
+            self.call("draft", sc, "PrepareFlow", flowIdentifier=fid)
+            self.call("draft", sc, "GetFlow", flowIdentifier=farn)
+            self.call("v1", sc, "CreateFlowVersion", flowIdentifier=fid, description="first")
+            self.call("v1", sc, "GetFlowVersion", flowIdentifier=farn, flowVersion="1")
+            self.call("all", sc, "ListFlowVersions", flowIdentifier=fid)
+            fa = self.call("live", sc, "CreateFlowAlias", flowIdentifier=fid, name="live", description="v1",
+                           routingConfiguration=[{"flowVersion": "1"}],
+                           concurrencyConfiguration={"type": "Manual", "maxConcurrency": 5}, tags={"a": "1"})
+            self.call("duplicate name", sc, "CreateFlowAlias", expect="ConflictException", flowIdentifier=fid,
+                      name="live", routingConfiguration=[{"flowVersion": "DRAFT"}])
+            self.call("unknown version", sc, "CreateFlowAlias", expect="ResourceNotFoundException",
+                      flowIdentifier=fid, name="bad", routingConfiguration=[{"flowVersion": "42"}])
+            self.call("live", sc, "GetFlowAlias", flowIdentifier=fid, aliasIdentifier=fa.get("id", nope))
+            self.call("all", sc, "ListFlowAliases", flowIdentifier=fid)
+            self.call("all", sc, "ListFlows", maxResults=5)
+            self.call("live", sc, "DeleteFlowAlias", flowIdentifier=fid, aliasIdentifier=fa.get("arn", nope))
+            for op, extra in (("GetFlow", {}), ("PrepareFlow", {}), ("DeleteFlow", {}), ("ListFlowAliases", {}),
+                              ("ListFlowVersions", {}), ("CreateFlowVersion", {}),
+                              ("GetFlowVersion", {"flowVersion": "1"}), ("GetFlowAlias", {"aliasIdentifier": nope}),
+                              ("DeleteFlowAlias", {"aliasIdentifier": nope}),
+                              ("CreateFlowAlias", {"name": "x", "routingConfiguration": [{"flowVersion": "1"}]})):
+                self.call("unknown flow", sc, op, expect="ResourceNotFoundException", flowIdentifier=nope, **extra)
+            self.call("unknown version", sc, "GetFlowVersion", expect="ResourceNotFoundException", flowIdentifier=fid,
+                      flowVersion="42")
+
+            p = self.call("full", sc, "CreatePrompt", **_full_prompt(key))
+            ids["prompt"] = pid = p.get("id", nope)
+            self.call("duplicate name", sc, "CreatePrompt", expect="ConflictException", name=f"{PROBE}-prompt")
+            self.call("v1", sc, "CreatePromptVersion", promptIdentifier=pid, description="first", tags={"a": "1"})
+            self.call("draft", sc, "GetPrompt", promptIdentifier=pid)
+            self.call("v1", sc, "GetPrompt", promptIdentifier=p.get("arn", nope), promptVersion="1")
+            self.call("versions", sc, "ListPrompts", promptIdentifier=pid)
+            self.call("all", sc, "ListPrompts", maxResults=5)
+            self.call("v1", sc, "DeletePrompt", promptIdentifier=pid, promptVersion="1")
+            for op, extra in (("GetPrompt", {}), ("DeletePrompt", {}), ("CreatePromptVersion", {}),
+                              ("ListPrompts", {})):
+                self.call("unknown prompt", sc, op, expect="ResourceNotFoundException", promptIdentifier=nope,
+                          **extra)
+            self.call("unknown version", sc, "GetPrompt", expect="ResourceNotFoundException", promptIdentifier=pid,
+                      promptVersion="42")
+
+            arn = f"arn:aws:bedrock:{region}:{account}:agent/{aid}"
+            self.call("agent", sc, "TagResource", resourceArn=arn, tags={"b": "2"})
+            self.call("agent", sc, "UntagResource", resourceArn=arn, tagKeys=["a", "b"])
+            self.call("agent", sc, "ListTagsForResource", resourceArn=arn)
+            self.call("flow", sc, "ListTagsForResource", resourceArn=farn)
+        finally:
+            for name in (f"{PROBE}-agent2",):
+                for a in sc.list_agents(maxResults=10)["agentSummaries"]:
+                    if a["agentName"] == name:
+                        self.call("cleanup", sc, "DeleteAgent", agentId=a["agentId"])
+            if "agent" in ids:
+                self.call("cleanup", sc, "DeleteAgent", agentId=ids["agent"])
+            if "kb" in ids:
+                self.call("cleanup", sc, "DeleteKnowledgeBase", knowledgeBaseId=ids["kb"])
+            if "flow" in ids:
+                self.call("cleanup", sc, "DeleteFlow", flowIdentifier=ids["flow"])
+            if "prompt" in ids:
+                self.call("cleanup", sc, "DeletePrompt", promptIdentifier=ids["prompt"])
+
+    def probe_agentcore(self, account: str) -> None:
+        # Reads over the seeded demo, every page followed; each runtime's and gateway's policy.
+        for region in DEMO_REGIONS:
+            ac = self.client("bedrock-agentcore-control", region)
+            for r in self._pages(region, ac, "ListAgentRuntimes", "agentRuntimes"):
+                self.call(r["agentRuntimeName"], ac, "GetAgentRuntime", agentRuntimeId=r["agentRuntimeId"])
+                self._resource_policy(r["agentRuntimeName"], ac, r["agentRuntimeArn"])
+                self.call(r["agentRuntimeName"], ac, "ListTagsForResource", resourceArn=r["agentRuntimeArn"])
+            for g in self._pages(region, ac, "ListGateways", "items"):
+                got = self.call(g["name"], ac, "GetGateway", gatewayIdentifier=g["gatewayId"])
+                self._resource_policy(g["name"], ac, got.get("gatewayArn", ""))
+            for m in self._pages(region, ac, "ListMemories", "memories"):
+                self.call(m.get("id", ""), ac, "GetMemory", memoryId=m.get("id", ""))
+
+        region, sc = self.scratch, self.client("bedrock-agentcore-control", self.scratch)
+        role = f"arn:aws:iam::{account}:role/{PROBE}-role"
+        key = f"arn:aws:kms:{region}:{account}:key/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"
+        made: list[tuple[str, str, str]] = []  # (delete operation, id parameter, id)
+        policy = json.dumps({"Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{account}:root"},
+            "Action": "bedrock-agentcore:InvokeAgentRuntime", "Resource": "*"}]})
+        try:
+            r = self.call("vpc", sc, "CreateAgentRuntime", **_full_runtime(account, region, role))
+            made.append(("DeleteAgentRuntime", "agentRuntimeId", r.get("agentRuntimeId", "x-0000000000")))
+            self.call("minimal", sc, "CreateAgentRuntime", agentRuntimeName=f"{PROBE.replace('-', '_')}_min",
+                      roleArn=role, agentRuntimeArtifact={"containerConfiguration": {
+                          "containerUri": f"{account}.dkr.ecr.{region}.amazonaws.com/probe:latest"}})
+            made.append(("DeleteAgentRuntime", "agentRuntimeId", sc.list_agent_runtimes()["agentRuntimes"][-1][
+                "agentRuntimeId"]))
+            self.call("duplicate name", sc, "CreateAgentRuntime", expect="ConflictException",
+                      **_full_runtime(account, region, role))
+            rid = r.get("agentRuntimeId", "x-0000000000")
+            rarn = r.get("agentRuntimeArn", "")
+            self.call("vpc", sc, "GetAgentRuntime", agentRuntimeId=rid)
+            self.call("version 1", sc, "GetAgentRuntime", agentRuntimeId=rid, agentRuntimeVersion="1")
+            first = self.call("page 1", sc, "ListAgentRuntimes", maxResults=1)
+            self.call("page 2", sc, "ListAgentRuntimes", maxResults=1, nextToken=first.get("nextToken", "1"))
+            self.call("runtime", sc, "PutResourcePolicy", resourceArn=rarn, policy=policy)
+            self.call("runtime", sc, "GetResourcePolicy", resourceArn=rarn)
+            self.call("runtime", sc, "DeleteResourcePolicy", resourceArn=rarn)
+            self.call("runtime, none", sc, "GetResourcePolicy", expect="ResourceNotFoundException", resourceArn=rarn)
+            self.call("runtime, none", sc, "DeleteResourcePolicy", expect="ResourceNotFoundException",
+                      resourceArn=rarn)
+            self.call("runtime", sc, "TagResource", resourceArn=rarn, tags={"b": "2"})
+            self.call("runtime", sc, "UntagResource", resourceArn=rarn, tagKeys=["a"])
+            self.call("runtime", sc, "ListTagsForResource", resourceArn=rarn)
+
+            g = self.call("jwt", sc, "CreateGateway", **_full_gateway(account, region, role, key))
+            made.append(("DeleteGateway", "gatewayIdentifier", g.get("gatewayId", "x-0000000000")))
+            g2 = self.call("open", sc, "CreateGateway", name=f"{PROBE}-open", roleArn=role, authorizerType="NONE",
+                           exceptionLevel="DEBUG")
+            made.append(("DeleteGateway", "gatewayIdentifier", g2.get("gatewayId", "x-0000000000")))
+            self.call("duplicate name", sc, "CreateGateway", expect="ConflictException", name=f"{PROBE}-open",
+                      roleArn=role, authorizerType="NONE")
+            self.call("jwt", sc, "GetGateway", gatewayIdentifier=g.get("gatewayId", "x-0000000000"))
+            self.call("page", sc, "ListGateways", maxResults=1)
+            self.call("gateway", sc, "PutResourcePolicy", resourceArn=g.get("gatewayArn", ""), policy=policy)
+            self.call("gateway", sc, "GetResourcePolicy", resourceArn=g.get("gatewayArn", ""))
+
+            m = self.call("cmk", sc, "CreateMemory", name=f"{PROBE.replace('-', '_')}_memory", description="probe",
+                          encryptionKeyArn=key, memoryExecutionRoleArn=role, eventExpiryDuration=30,
+                          memoryStrategies=[{"semanticMemoryStrategy": {"name": "facts"}},
+                                            {"summaryMemoryStrategy": {"name": "summary",
+                                                                       "namespaces": ["/summaries/{actorId}"]}}],
+                          tags={"a": "1"}).get("memory", {})
+            made.append(("DeleteMemory", "memoryId", m.get("id", "x-0000000000")))
+            self.call("duplicate name", sc, "CreateMemory", expect="ConflictException",
+                      name=f"{PROBE.replace('-', '_')}_memory", eventExpiryDuration=30)
+            self.call("cmk", sc, "GetMemory", memoryId=m.get("id", "x-0000000000"))
+            self.call("all", sc, "ListMemories", maxResults=5)
+            self.call("memory", sc, "PutResourcePolicy", resourceArn=m.get("arn", ""), policy=policy)
+
+            nope = "nope_runtime-ZZZZZZZZZZ"
+            for op, params in (("GetAgentRuntime", {"agentRuntimeId": nope}),
+                               ("DeleteAgentRuntime", {"agentRuntimeId": nope}),
+                               ("GetAgentRuntime", {"agentRuntimeId": rid, "agentRuntimeVersion": "42"}),
+                               ("GetGateway", {"gatewayIdentifier": "nope-zzzzzzzzzz"}),
+                               ("DeleteGateway", {"gatewayIdentifier": "nope-zzzzzzzzzz"}),
+                               ("GetMemory", {"memoryId": nope}), ("DeleteMemory", {"memoryId": nope})):
+                self.call("unknown", sc, op, expect="ResourceNotFoundException", **params)
+            unknown = f"arn:aws:bedrock-agentcore:{region}:{account}:runtime/{nope}"
+            self.call("unknown resource", sc, "PutResourcePolicy", expect="ResourceNotFoundException",
+                      resourceArn=unknown, policy=policy)
+            self.call("unknown resource", sc, "GetResourcePolicy", expect="ResourceNotFoundException",
+                      resourceArn=unknown)
+        finally:
+            for op, param, ident in reversed(made):
+                self.call("cleanup", sc, op, **{param: ident})
+
+    def _pages(self, label: str, client: BaseClient, op: str, key: str, **params: object) -> list[Doc]:
+        """Every item of a paginated list, one validated call per page (page size 1 when
+        the first page says there is more, so pagination itself is exercised)."""
+        out: list[Doc] = []
+        got = self.call(label, client, op, **params)
+        out += got.get(key, [])
+        n = 0
+        while got.get("nextToken") and n < 100:
+            got = self.call(f"{label} page {n + 2}", client, op, nextToken=got["nextToken"], **params)
+            out += got.get(key, [])
+            n += 1
+        return out
+
+    def _resource_policy(self, label: str, client: BaseClient, arn: str) -> None:
+        """GetResourcePolicy: a policy, or ResourceNotFoundException when there is none."""
+        try:
+            client.get_resource_policy(resourceArn=arn)
+            self.call(label, client, "GetResourcePolicy", resourceArn=arn)
+        except ClientError:
+            self.call(f"{label} (none)", client, "GetResourcePolicy", expect="ResourceNotFoundException",
+                      resourceArn=arn)
+
     def probe_cloudtrail(self, account: str) -> None:
         for region in DEMO_REGIONS:
             ct = self.client("cloudtrail", region)
@@ -749,6 +1030,17 @@ class Validator:
         with suppress(ClientError):
             iam.create_user(UserName=f"{PROBE}-reset")
         iam.create_service_specific_credential(UserName=f"{PROBE}-reset", ServiceName="bedrock.amazonaws.com")
+        ba, ac = self.client("bedrock-agent", region), self.client("bedrock-agentcore-control", region)
+        role = f"arn:aws:iam::{account}:role/{PROBE}-role"
+        key = f"arn:aws:kms:{region}:{account}:key/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"
+        ba.create_agent(**_full_agent(role, key))
+        ba.create_knowledge_base(**_full_kb(account, region, role))
+        ba.create_flow(**_full_flow(account, region, role, key))
+        ba.create_prompt(**_full_prompt(key))
+        arn = ac.create_agent_runtime(**_full_runtime(account, region, role))["agentRuntimeArn"]
+        ac.put_resource_policy(resourceArn=arn, policy=json.dumps({"Version": "2012-10-17", "Statement": []}))
+        ac.create_gateway(**_full_gateway(account, region, role, key))
+        ac.create_memory(name="probe_reset", eventExpiryDuration=30)
 
 
 def _full_guardrail(account: str, region: str, key_id: str) -> Doc:
@@ -781,6 +1073,113 @@ def _full_guardrail(account: str, region: str, key_id: str) -> Doc:
         "kmsKeyId": key_id,
         "tags": [{"key": "a", "value": "1"}],
     }
+
+
+def _full_agent(role: str, key: str) -> Doc:
+    """A CreateAgent request with the members perimeter reads (and a few more)."""
+    return {
+        "agentName": f"{PROBE}-agent", "description": "probe agent", "agentResourceRoleArn": role,
+        "instruction": "You are a probe. Answer every question with the word probe, and nothing else.",
+        "foundationModel": "anthropic.claude-3-haiku-20240307-v1:0", "idleSessionTTLInSeconds": 900,
+        "customerEncryptionKeyArn": key, "orchestrationType": "DEFAULT", "agentCollaboration": "DISABLED",
+        "guardrailConfiguration": {"guardrailIdentifier": "abcdefghijkl", "guardrailVersion": "1"},
+        "memoryConfiguration": {"enabledMemoryTypes": ["SESSION_SUMMARY"], "storageDays": 30},
+        "tags": {"a": "1"},
+    }
+
+
+def _full_kb(account: str, region: str, role: str) -> Doc:
+    return {
+        "name": f"{PROBE}-kb", "description": "probe knowledge base", "roleArn": role, "tags": {"a": "1"},
+        "knowledgeBaseConfiguration": {"type": "VECTOR", "vectorKnowledgeBaseConfiguration": {
+            "embeddingModelArn": f"arn:aws:bedrock:{region}::foundation-model/amazon.titan-embed-text-v2:0"}},
+        "storageConfiguration": {"type": "OPENSEARCH_SERVERLESS", "opensearchServerlessConfiguration": {
+            "collectionArn": f"arn:aws:aoss:{region}:{account}:collection/probecoll1", "vectorIndexName": "probe",
+            "fieldMapping": {"vectorField": "v", "textField": "t", "metadataField": "m"}}},
+    }
+
+
+def _flow_definition(model: str, guardrail: Doc | None, kb_id: str | None = None) -> Doc:
+    """Input -> Prompt (inline, with `guardrail` if given) -> Output; with `kb_id`, a
+    KnowledgeBase node with a model (no guardrail) feeds a second Output."""
+    prompt_cfg: Doc = {"sourceConfiguration": {"inline": {
+        "templateType": "TEXT", "modelId": model,
+        "templateConfiguration": {"text": {"text": "Triage: {{ticket}}", "inputVariables": [{"name": "ticket"}]}},
+        "inferenceConfiguration": {"text": {"temperature": 0.2, "maxTokens": 512}}}}}
+    if guardrail:
+        prompt_cfg["guardrailConfiguration"] = guardrail
+    nodes: list[Doc] = [
+        {"name": "Start", "type": "Input", "configuration": {"input": {}},
+         "outputs": [{"name": "document", "type": "String"}]},
+        {"name": "Triage", "type": "Prompt", "configuration": {"prompt": prompt_cfg},
+         "inputs": [{"name": "ticket", "type": "String", "expression": "$.data"}],
+         "outputs": [{"name": "modelCompletion", "type": "String"}]},
+        {"name": "End", "type": "Output", "configuration": {"output": {}},
+         "inputs": [{"name": "document", "type": "String", "expression": "$.data"}]},
+    ]
+    conns: list[Doc] = [
+        {"type": "Data", "name": "StartToTriage", "source": "Start", "target": "Triage",
+         "configuration": {"data": {"sourceOutput": "document", "targetInput": "ticket"}}},
+        {"type": "Data", "name": "TriageToEnd", "source": "Triage", "target": "End",
+         "configuration": {"data": {"sourceOutput": "modelCompletion", "targetInput": "document"}}},
+    ]
+    if kb_id:
+        nodes += [
+            {"name": "Lookup", "type": "KnowledgeBase",
+             "configuration": {"knowledgeBase": {"knowledgeBaseId": kb_id, "modelId": model, "numberOfResults": 5}},
+             "inputs": [{"name": "retrievalQuery", "type": "String", "expression": "$.data"}],
+             "outputs": [{"name": "outputText", "type": "String"}]},
+            {"name": "Answer", "type": "Output", "configuration": {"output": {}},
+             "inputs": [{"name": "document", "type": "String", "expression": "$.data"}]},
+        ]
+        conns += [
+            {"type": "Data", "name": "StartToLookup", "source": "Start", "target": "Lookup",
+             "configuration": {"data": {"sourceOutput": "document", "targetInput": "retrievalQuery"}}},
+            {"type": "Data", "name": "LookupToAnswer", "source": "Lookup", "target": "Answer",
+             "configuration": {"data": {"sourceOutput": "outputText", "targetInput": "document"}}},
+        ]
+    return {"nodes": nodes, "connections": conns}
+
+
+def _full_flow(account: str, region: str, role: str, key: str) -> Doc:
+    return {"name": f"{PROBE}-flow", "description": "probe flow", "executionRoleArn": role,
+            "customerEncryptionKeyArn": key, "tags": {"a": "1"},
+            "definition": _flow_definition("anthropic.claude-3-haiku-20240307-v1:0",
+                                           {"guardrailIdentifier": "abcdefghijkl", "guardrailVersion": "1"},
+                                           kb_id="ABCDEFGHIJ")}
+
+
+def _full_prompt(key: str) -> Doc:
+    return {"name": f"{PROBE}-prompt", "description": "probe prompt", "customerEncryptionKeyArn": key,
+            "defaultVariant": "v1", "tags": {"a": "1"},
+            "variants": [{"name": "v1", "templateType": "TEXT", "modelId": "anthropic.claude-3-haiku-20240307-v1:0",
+                          "templateConfiguration": {"text": {"text": "Hello {{name}}",
+                                                             "inputVariables": [{"name": "name"}]}},
+                          "inferenceConfiguration": {"text": {"temperature": 0.5, "maxTokens": 200}},
+                          "metadata": [{"key": "team", "value": "probe"}]}]}
+
+
+def _full_runtime(account: str, region: str, role: str) -> Doc:
+    return {"agentRuntimeName": f"{PROBE.replace('-', '_')}_runtime", "description": "probe runtime",
+            "roleArn": role, "agentRuntimeArtifact": {"containerConfiguration": {
+                "containerUri": f"{account}.dkr.ecr.{region}.amazonaws.com/probe:latest"}},
+            "networkConfiguration": {"networkMode": "VPC", "networkModeConfig": {
+                "subnets": ["subnet-0123456789abcdef0"], "securityGroups": ["sg-0123456789abcdef0"]}},
+            "protocolConfiguration": {"serverProtocol": "MCP"},
+            "lifecycleConfiguration": {"idleRuntimeSessionTimeout": 600, "maxLifetime": 3600},
+            "environmentVariables": {"MODE": "probe"}, "tags": {"a": "1"}}
+
+
+def _full_gateway(account: str, region: str, role: str, key: str) -> Doc:
+    return {"name": f"{PROBE}-gateway", "description": "probe gateway", "roleArn": role, "protocolType": "MCP",
+            "protocolConfiguration": {"mcp": {"supportedVersions": ["2025-03-26"], "searchType": "SEMANTIC"}},
+            "authorizerType": "CUSTOM_JWT", "authorizerConfiguration": {"customJWTAuthorizer": {
+                "discoveryUrl": "https://idp.example.com/.well-known/openid-configuration",
+                "allowedClients": ["probe-client"]}},
+            "kmsKeyArn": key, "tags": {"a": "1"},
+            "policyEngineConfiguration": {
+                "arn": f"arn:aws:bedrock-agentcore:{region}:{account}:policy-engine/probe_engine-abcdefghij",
+                "mode": "ENFORCE"}}
 
 
 def _snake(client: BaseClient, op: str) -> str:
@@ -819,7 +1218,9 @@ def main() -> int:
     routes = v.shim("/_shim/routes", method="GET")["routes"]
     account = v.client("sts").get_caller_identity()["Account"]
     probes: list[tuple[str, Callable[[], None]]] = [
-        ("bedrock", lambda: v.probe_bedrock(account)), ("cloudtrail", lambda: v.probe_cloudtrail(account)),
+        ("bedrock", lambda: v.probe_bedrock(account)), ("bedrock-agent", lambda: v.probe_bedrock_agent(account)),
+        ("bedrock-agentcore-control", lambda: v.probe_agentcore(account)),
+        ("cloudtrail", lambda: v.probe_cloudtrail(account)),
         ("iam", v.probe_iam), ("sts", lambda: v.probe_sts(account))]
     for name, probe in probes:
         with _section(v, name):

@@ -200,10 +200,11 @@ pub enum Control {
     Guardrails,
     Tenant,
     Cris,
+    Agents,
 }
 
 impl Control {
-    pub const ALL: [Control; 7] = [
+    pub const ALL: [Control; 8] = [
         Control::Iam,
         Control::Network,
         Control::Kms,
@@ -211,6 +212,7 @@ impl Control {
         Control::Guardrails,
         Control::Tenant,
         Control::Cris,
+        Control::Agents,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -222,6 +224,7 @@ impl Control {
             Control::Guardrails => "guardrails",
             Control::Tenant => "tenant",
             Control::Cris => "cris",
+            Control::Agents => "agents",
         }
     }
 
@@ -234,6 +237,7 @@ impl Control {
             Control::Guardrails => "C5 Guardrails: injection and PII defence",
             Control::Tenant => "TEN Multi-tenant isolation",
             Control::Cris => "CRI Cross-Region inference and residency",
+            Control::Agents => "AGT Agents and AgentCore: runtime exposure",
         }
     }
 }
@@ -257,10 +261,11 @@ impl FromStr for Control {
                     || (l == "net" && *c == Control::Network)
                     || (l == "log" && *c == Control::Logging)
                     || (l == "grd" && *c == Control::Guardrails)
+                    || (l == "agt" && *c == Control::Agents)
             })
             .ok_or_else(|| {
                 format!(
-                    "{s:?} is not a control (iam, network, kms, logging, guardrails, tenant, cris)"
+                    "{s:?} is not a control (iam, network, kms, logging, guardrails, tenant, cris, agents)"
                 )
             })
     }

@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use crate::collect::options;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 #[derive(Debug, Parser)]
@@ -202,7 +203,7 @@ pub struct SourceArgs {
     #[arg(long)]
     pub org: bool,
     /// Role assumed in member accounts with --org.
-    #[arg(long, default_value = "OrganizationAccountAccessRole")]
+    #[arg(long, default_value = options::DEFAULT_ROLE_NAME)]
     pub role_name: String,
     /// External id for the member-account role.
     #[arg(long)]
@@ -220,17 +221,17 @@ pub struct SourceArgs {
     #[arg(long)]
     pub shard: Option<String>,
     /// AWS calls in flight across the run.
-    #[arg(long, default_value_t = 32)]
+    #[arg(long, default_value_t = options::DEFAULT_CONCURRENCY)]
     pub concurrency: usize,
     /// AWS calls in flight within one account and Region (AWS throttles per account and
     /// Region; IAM and Organizations count as one Region).
-    #[arg(long, default_value_t = 8)]
+    #[arg(long, default_value_t = options::DEFAULT_ACCOUNT_CONCURRENCY)]
     pub account_concurrency: usize,
     /// Timeout per AWS call, in seconds.
-    #[arg(long, default_value_t = 30)]
+    #[arg(long, default_value_t = options::DEFAULT_CALL_TIMEOUT_SECS)]
     pub call_timeout: u64,
     /// Timeout per account, in seconds (the account becomes a gap; the others go on).
-    #[arg(long, default_value_t = 900)]
+    #[arg(long, default_value_t = options::DEFAULT_ACCOUNT_TIMEOUT_SECS)]
     pub account_timeout: u64,
     /// Most attempts per AWS call, retries included. Default: AWS_MAX_ATTEMPTS or the
     /// profile's max_attempts, else 5.

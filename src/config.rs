@@ -15,6 +15,13 @@ pub struct Config {
     pub tags: TagKeys,
     /// PII entity types a guardrail must block or anonymise (GRD-002).
     pub required_pii_types: Vec<String>,
+    /// The weakest acceptable content-filter strength (GRD-010): LOW, MEDIUM or HIGH.
+    pub content_filter_floor: String,
+    /// A guardrail in use must filter words (profanity list or custom words) (GRD-010).
+    pub require_word_filter: bool,
+    /// Guardrails (names, ids or ARNs) on trial, allowed to detect without blocking
+    /// (GRD-011).
+    pub guardrails_on_trial: Vec<String>,
     /// Minimum retention, in days, for invocation and trail logs (LOG-007).
     pub log_retention_days: u32,
     /// A principal unused for longer than this is stale (IAM-007).
@@ -29,6 +36,29 @@ pub struct Config {
     pub cris_geographies: BTreeMap<String, Vec<String>>,
     /// Extra role names treated as the auditing role (reported at most as info).
     pub audit_role_names: Vec<String>,
+    /// Agents and AgentCore settings (`[agents]`).
+    pub agents: AgentSettings,
+}
+
+/// `[agents]` in the config: what the AGT checks hold agents and AgentCore to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AgentSettings {
+    /// Longest acceptable idle session, in seconds (AGT-001; AWS allows 60–5400).
+    pub max_idle_session_seconds: i64,
+    /// AgentCore runtimes (names or ARNs) allowed the PUBLIC network mode (AGT-002).
+    pub public_runtimes: Vec<String>,
+    /// A gateway without a policy engine fails AGT-005 instead of being reported as info.
+    pub require_gateway_policy_engine: bool,
+}
+
+impl Default for AgentSettings {
+    fn default() -> Self {
+        AgentSettings {
+            max_idle_session_seconds: 3600,
+            public_runtimes: Vec::new(),
+            require_gateway_policy_engine: false,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -59,6 +89,9 @@ impl Default for Config {
                 "PHONE".into(),
                 "US_BANK_ACCOUNT_NUMBER".into(),
             ],
+            content_filter_floor: "MEDIUM".into(),
+            require_word_filter: true,
+            guardrails_on_trial: Vec::new(),
             log_retention_days: 365,
             stale_days: 90,
             bedrock_regions: Vec::new(),
@@ -66,6 +99,7 @@ impl Default for Config {
             severity_overrides: BTreeMap::new(),
             cris_geographies: BTreeMap::new(),
             audit_role_names: vec!["OrganizationAccountAccessRole".into()],
+            agents: AgentSettings::default(),
         }
     }
 }
@@ -81,6 +115,15 @@ struct RawConfig {
     residency: Option<BTreeMap<String, String>>,
     severity: Option<BTreeMap<String, String>>,
     cris: Option<RawCris>,
+    agents: Option<RawAgents>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAgents {
+    max_idle_session_seconds: Option<i64>,
+    public_runtimes: Option<Vec<String>>,
+    require_gateway_policy_engine: Option<bool>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -96,6 +139,9 @@ struct RawTags {
 #[serde(deny_unknown_fields)]
 struct RawGuardrails {
     required_pii_types: Option<Vec<String>>,
+    content_filter_floor: Option<String>,
+    require_word_filter: Option<bool>,
+    on_trial: Option<Vec<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -269,10 +315,28 @@ impl Config {
                 "data_residency",
             )?;
         }
-        if let Some(g) = raw.guardrails
-            && let Some(types) = g.required_pii_types
-        {
-            c.required_pii_types = types.into_iter().map(|t| t.to_uppercase()).collect();
+        if let Some(g) = raw.guardrails {
+            if let Some(types) = g.required_pii_types {
+                c.required_pii_types = types.into_iter().map(|t| t.to_uppercase()).collect();
+            }
+            if let Some(f) = g.content_filter_floor {
+                let f = f.to_uppercase();
+                if !["LOW", "MEDIUM", "HIGH"].contains(&f.as_str()) {
+                    return Err(invalid(
+                        String::new(),
+                        format!(
+                            "guardrails.content_filter_floor: {f:?} is not LOW, MEDIUM or HIGH"
+                        ),
+                    ));
+                }
+                c.content_filter_floor = f;
+            }
+            if let Some(b) = g.require_word_filter {
+                c.require_word_filter = b;
+            }
+            if let Some(t) = g.on_trial {
+                c.guardrails_on_trial = t;
+            }
         }
         if let Some(l) = raw.logging
             && let Some(d) = l.retention_days
@@ -291,6 +355,25 @@ impl Config {
             }
             if let Some(names) = i.audit_role_names {
                 c.audit_role_names.extend(names);
+            }
+        }
+        if let Some(a) = raw.agents {
+            if let Some(secs) = a.max_idle_session_seconds {
+                if !(60..=5400).contains(&secs) {
+                    return Err(invalid(
+                        String::new(),
+                        format!(
+                            "agents.max_idle_session_seconds: {secs} is outside 60..5400, the range AWS allows"
+                        ),
+                    ));
+                }
+                c.agents.max_idle_session_seconds = secs;
+            }
+            if let Some(r) = a.public_runtimes {
+                c.agents.public_runtimes = r;
+            }
+            if let Some(b) = a.require_gateway_policy_engine {
+                c.agents.require_gateway_policy_engine = b;
             }
         }
         if let Some(regions) = raw.bedrock_regions {
@@ -348,6 +431,17 @@ impl Config {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_example_config_parses_and_sets_what_it_says() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/perimeter.example.toml");
+        let c = Config::load(path).unwrap();
+        assert_eq!(c.agents.max_idle_session_seconds, 3600);
+        assert!(!c.agents.require_gateway_policy_engine);
+        let bad = Config::parse("x.toml", "[agents]\nmax_idle_session_seconds = 10\n");
+        assert!(bad.unwrap_err().to_string().contains("60..5400"));
+        assert!(Config::parse("x.toml", "[agents]\nidle = 1\n").is_err());
+    }
 
     #[test]
     fn region_names() {

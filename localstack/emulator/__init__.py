@@ -7,7 +7,8 @@ used only by perimeter's tests and demo. It wraps moto's own WSGI app
 
 One module per emulated service; each exports ROUTES, a list of (service, botocore
 operation, handler). The router (router.py) recognises a request for an operation from
-botocore's service model (HTTP method + URI, X-Amz-Target, or Action=), and renders errors
+botocore's service model (HTTP method + URI, X-Amz-Target, or Action=) under the request's
+signing name (bedrock-agent signs as bedrock; the URIs must not clash), and renders errors
 in the service's protocol. State is per account -- from the SigV4 access key through
 moto's own access-key -> account mapping -- and per Region -- from the SigV4 credential
 scope -- and all of it lives in one State object (state.py) owned by the app, which a
@@ -19,6 +20,14 @@ reset replaces.
                  guardrail configuration (Put/List/Delete), tags (List/Tag/UntagResource)
                  for ARNs it owns -- others fall through to moto --, and
                  GetModelInvocationLoggingConfiguration: {} when unset (moto: {"loggingConfig": {}}).
+  bedrock_agent.py  agents (+ versions, aliases incl. TSTALIASID), knowledge bases, data
+                 sources, flows (+ versions, aliases), prompts (+ versions), tags: the whole
+                 family, create/get/list/delete (moto drops guardrailConfiguration and lacks
+                 the rest).
+  agentcore.py   bedrock-agentcore-control runtimes, gateways, memories, resource policies
+                 (moto has none) and tags: the whole family.
+  rest.py        model-driven helpers for those two: inputs where the model puts them,
+                 documents trimmed to output shapes, pages sized by the model, modeled errors.
   cloudtrail.py  LookupEvents (moto: HTTP 500), from events seeded through the shim.
   sts.py         AssumeRole: AccessDenied (403) when the target role does not exist in the
                  target account, as AWS answers; moto would hand out credentials.

@@ -10,13 +10,14 @@ from collections.abc import Callable, Iterable
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 from werkzeug.serving import run_simple
 
-from . import bedrock, cloudtrail, iam, shim, sts
+from . import agentcore, bedrock, bedrock_agent, cloudtrail, iam, shim, sts
 from .motopatch import install_speedups, reset_moto
 from .router import Call, Forwarded, Route, Router
 from .state import State
 from .wsgi import ApiError, Environ, Request, StartResponse, WsgiApp, reply
 
-ROUTES: tuple[Route, ...] = (*bedrock.ROUTES, *cloudtrail.ROUTES, *sts.ROUTES, *iam.ROUTES)
+ROUTES: tuple[Route, ...] = (*bedrock.ROUTES, *bedrock_agent.ROUTES, *agentcore.ROUTES, *cloudtrail.ROUTES,
+                             *sts.ROUTES, *iam.ROUTES)
 
 
 class Emulator:

@@ -61,10 +61,15 @@ class _Compiled:
 
 
 class Router:
+    """Routes are looked up by the request's SigV4 signing name, which several services share
+    (bedrock and bedrock-agent sign as `bedrock`; bedrock-agentcore-control as
+    `bedrock-agentcore`): a route's URI template must then be unambiguous among the routed
+    services of that name (checked here)."""
+
     def __init__(self, routes: Iterable[Route]) -> None:
         session = botocore.session.get_session()
         self.models: dict[str, ServiceModel] = {}
-        self._by_service: dict[str, list[_Compiled]] = {}
+        self._by_service: dict[str, list[_Compiled]] = {}  # signing name -> routes
         for r in routes:
             if r.service not in self.models:
                 self.models[r.service] = session.get_service_model(r.service)
@@ -81,7 +86,27 @@ class Router:
                 c.action = r.operation
             else:
                 raise ValueError(f"protocol {c.protocol} of {r.service} is not supported")
-            self._by_service.setdefault(r.service, []).append(c)
+            self._by_service.setdefault(model.metadata.get("signingName", r.service), []).append(c)
+        self._check_unambiguous()
+
+    def _check_unambiguous(self) -> None:
+        """No route may match a request meant for another routed service's operation that
+        signs with the same name (a request carries only the signing name)."""
+        for compiled in self._by_service.values():
+            services = {c.route.service for c in compiled}
+            if len(services) < 2:
+                continue
+            for c in compiled:
+                if not c.template and not c.method:
+                    continue
+                for other in services - {c.route.service}:
+                    model = self.models[other]
+                    for name in model.operation_names:
+                        http = model.operation_model(name).http
+                        tmpl = [x for x in http["requestUri"].split("?", 1)[0].split("/") if x]
+                        if http["method"] == c.method and _overlap(c.template, tmpl):
+                            raise ValueError(f"{c.route.service}:{c.route.operation} is ambiguous with "
+                                             f"{other}:{name} (same signing name)")
 
     @property
     def routes(self) -> list[Route]:
@@ -156,6 +181,13 @@ def _match_template(template: list[str], segments: list[str]) -> dict[str, str] 
         elif t != s:
             return None
     return params
+
+
+def _overlap(a: list[str], b: list[str]) -> bool:
+    """Whether some path matches both URI templates."""
+    def label(x: str) -> bool:
+        return x.startswith("{")
+    return len(a) == len(b) and all(x == y or label(x) or label(y) for x, y in zip(a, b))
 
 
 def _is_json(body: bytes) -> bool:

@@ -21,13 +21,37 @@ class Guardrail:
 
 
 @dataclass
+class Versioned:
+    """An agent, flow or prompt: its DRAFT, numbered versions and aliases (Get* shapes)."""
+    draft: Doc
+    versions: dict[int, Doc] = field(default_factory=dict)
+    aliases: dict[str, Doc] = field(default_factory=dict)  # alias id -> alias
+
+
+@dataclass
+class KnowledgeBase:
+    doc: Doc                                               # GetKnowledgeBase's knowledgeBase
+    data_sources: dict[str, Doc] = field(default_factory=dict)  # id -> GetDataSource's dataSource
+
+
+@dataclass
 class State:
     guardrails: dict[Key, dict[str, Guardrail]] = field(default_factory=dict)  # id -> guardrail
     app_profiles: dict[Key, dict[str, Doc]] = field(default_factory=dict)  # APPLICATION profiles
     enforced: dict[Key, dict[str, Doc]] = field(default_factory=dict)  # configId -> config
     events: dict[Key, list[Doc]] = field(default_factory=dict)  # LookupEvents entries
-    tags: dict[str, dict[str, str]] = field(default_factory=dict)  # Bedrock ARN -> tags
+    tags: dict[str, dict[str, str]] = field(default_factory=dict)  # ARN -> tags (every service)
     ssc: dict[str, list[dict[str, str | None]]] = field(default_factory=dict)  # account -> credentials
+    # bedrock-agent (tags in `tags`)
+    agents: dict[Key, dict[str, Versioned]] = field(default_factory=dict)  # agent id -> agent
+    knowledge_bases: dict[Key, dict[str, KnowledgeBase]] = field(default_factory=dict)
+    flows: dict[Key, dict[str, Versioned]] = field(default_factory=dict)  # flow id -> flow
+    prompts: dict[Key, dict[str, Versioned]] = field(default_factory=dict)  # prompt id -> prompt
+    # bedrock-agentcore-control (tags in `tags`)
+    agent_runtimes: dict[Key, dict[str, Doc]] = field(default_factory=dict)  # id -> GetAgentRuntime
+    gateways: dict[Key, dict[str, Doc]] = field(default_factory=dict)  # id -> GetGateway
+    memories: dict[Key, dict[str, Doc]] = field(default_factory=dict)  # id -> GetMemory's memory
+    resource_policies: dict[Key, dict[str, str]] = field(default_factory=dict)  # resource ARN -> policy
 
     def summary(self) -> dict[str, dict[str, int]]:
         """How many entries each field holds, by key (the /_shim/state debugging aid)."""

@@ -21,7 +21,7 @@ WsgiApp = Callable[[Environ, StartResponse], Iterable[bytes]]
 JSON = dict[str, Any]
 
 AUTH_RE = re.compile(r"Credential=([^/,\s]+)/\d{8}/([^/]+)/([^/]+)/aws4_request")
-REASONS = {200: "OK", 201: "Created", 202: "Accepted", 400: "Bad Request", 403: "Forbidden",
+REASONS = {200: "OK", 201: "Created", 202: "Accepted", 204: "No Content", 400: "Bad Request", 403: "Forbidden",
            404: "Not Found", 409: "Conflict", 500: "Internal Server Error"}
 
 

@@ -123,7 +123,14 @@ pub struct EvalContext<'s> {
     /// snapshot later gives the same findings.
     pub now: Option<jiff::Timestamp>,
     pub accounts: Vec<AccountView<'s>>,
+    /// Answers to "can this principal invoke a model?" (account, principal, with SCPs):
+    /// several checks ask it of every principal, and it is asked of the engine once.
+    pub(crate) invoke_answers: InvokeAnswers,
 }
+
+/// See [`EvalContext::invoke_answers`].
+pub(crate) type InvokeAnswers =
+    std::sync::Mutex<HashMap<(String, String, bool), Option<crate::checks::iam::InvokeProbe>>>;
 
 fn parse_doc(v: &Value) -> Result<Policy, String> {
     match v {
@@ -177,6 +184,7 @@ impl<'s> EvalContext<'s> {
             config,
             now,
             accounts,
+            invoke_answers: InvokeAnswers::default(),
         }
     }
 
@@ -585,6 +593,47 @@ fn active_regions(config: &Config, view: &AccountView<'_>) -> BTreeMap<String, V
             && !ec2.endpoints.is_empty()
         {
             add(region, "a Bedrock VPC endpoint".into());
+        }
+        let count =
+            |v: Option<usize>, what: &str| v.filter(|n| *n > 0).map(|n| format!("{n} {what}"));
+        let agents = data.agents.as_ref();
+        let core = data.agentcore.as_ref();
+        for why in [
+            count(
+                agents.and_then(|a| a.agents.as_ref()).map(Vec::len),
+                "agent(s)",
+            ),
+            count(
+                agents
+                    .and_then(|a| a.knowledge_bases.as_ref())
+                    .map(Vec::len),
+                "knowledge base(s)",
+            ),
+            count(
+                agents.and_then(|a| a.flows.as_ref()).map(Vec::len),
+                "flow(s)",
+            ),
+            count(
+                agents.and_then(|a| a.prompts.as_ref()).map(Vec::len),
+                "prompt(s)",
+            ),
+            count(
+                core.and_then(|c| c.runtimes.as_ref()).map(Vec::len),
+                "AgentCore runtime(s)",
+            ),
+            count(
+                core.and_then(|c| c.gateways.as_ref()).map(Vec::len),
+                "AgentCore gateway(s)",
+            ),
+            count(
+                core.and_then(|c| c.memories.as_ref()).map(Vec::len),
+                "AgentCore memory store(s)",
+            ),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            add(region, why);
         }
     }
     // Identity policies naming a model or profile ARN in a concrete Region.

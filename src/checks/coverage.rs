@@ -46,6 +46,20 @@ pub enum Data {
     Storage,
     /// Per Region: whether the Region is Bedrock-active (every signal read, or one positive).
     Activity,
+    /// Per Region: the agents list (`bedrock-agent`).
+    AgentList,
+    /// Per Region: the knowledge bases list.
+    KnowledgeBases,
+    /// Per Region: the flows list.
+    Flows,
+    /// Per Region: the prompts list.
+    Prompts,
+    /// Per Region: AgentCore runtimes.
+    Runtimes,
+    /// Per Region: AgentCore gateways.
+    Gateways,
+    /// Per Region: AgentCore memories.
+    Memories,
 }
 
 impl Data {
@@ -64,6 +78,13 @@ impl Data {
             Data::CloudTrail => "CloudTrail",
             Data::Storage => "log buckets and log groups",
             Data::Activity => "Bedrock activity",
+            Data::AgentList => "Bedrock agents",
+            Data::KnowledgeBases => "knowledge bases",
+            Data::Flows => "flows",
+            Data::Prompts => "prompts",
+            Data::Runtimes => "AgentCore runtimes",
+            Data::Gateways => "AgentCore gateways",
+            Data::Memories => "AgentCore memories",
         }
     }
 
@@ -78,6 +99,10 @@ impl Data {
             Data::CloudTrail => &["cloudtrail"],
             Data::Storage => &["s3", "logs"],
             Data::Activity => &["cloudtrail", "bedrock", "ec2"],
+            Data::AgentList | Data::KnowledgeBases | Data::Flows | Data::Prompts => {
+                &["bedrock-agent"]
+            }
+            Data::Runtimes | Data::Gateways | Data::Memories => &["bedrock-agentcore-control"],
         }
     }
 }
@@ -203,6 +228,17 @@ impl Coverage {
     }
 }
 
+/// The estate's per-Region lists.
+const ESTATE: [Data; 7] = [
+    Data::AgentList,
+    Data::KnowledgeBases,
+    Data::Flows,
+    Data::Prompts,
+    Data::Runtimes,
+    Data::Gateways,
+    Data::Memories,
+];
+
 fn regional_missing(acct: &AccountView<'_>, a: &Account, region: &str) -> BTreeSet<Data> {
     let mut m = BTreeSet::new();
     let Some(rd) = a.regions.get(region) else {
@@ -213,6 +249,7 @@ fn regional_missing(acct: &AccountView<'_>, a: &Account, region: &str) -> BTreeS
             Data::CloudTrail,
             Data::Storage,
         ]);
+        m.extend(ESTATE);
         if !acct.is_active(region) {
             m.insert(Data::Activity);
         }
@@ -233,7 +270,28 @@ fn regional_missing(acct: &AccountView<'_>, a: &Account, region: &str) -> BTreeS
     if rd.s3.is_none() || rd.logs.is_none() {
         m.insert(Data::Storage);
     }
-    // Activity: one positive signal decides; "inactive" needs every signal read.
+    let agents = rd.agents.as_ref();
+    let core = rd.agentcore.as_ref();
+    for (d, read) in [
+        (Data::AgentList, agents.is_some_and(|a| a.agents.is_some())),
+        (
+            Data::KnowledgeBases,
+            agents.is_some_and(|a| a.knowledge_bases.is_some()),
+        ),
+        (Data::Flows, agents.is_some_and(|a| a.flows.is_some())),
+        (Data::Prompts, agents.is_some_and(|a| a.prompts.is_some())),
+        (Data::Runtimes, core.is_some_and(|c| c.runtimes.is_some())),
+        (Data::Gateways, core.is_some_and(|c| c.gateways.is_some())),
+        (Data::Memories, core.is_some_and(|c| c.memories.is_some())),
+    ] {
+        if !read {
+            m.insert(d);
+        }
+    }
+    // Activity: one positive signal decides; "inactive" needs every signal read. (Agents
+    // and AgentCore resources count when present, but their lists are not required: they
+    // are not offered in every Region, and Bedrock's own signals already cover one that
+    // is in use.)
     if !acct.is_active(region) {
         let trail_read = rd
             .cloudtrail

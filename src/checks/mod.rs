@@ -12,6 +12,7 @@ pub mod coverage;
 pub mod meta;
 pub mod registry;
 
+pub mod agents;
 pub mod cris;
 pub mod guardrails;
 pub mod iam;

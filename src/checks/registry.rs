@@ -11,7 +11,7 @@ use std::sync::OnceLock;
 
 use super::coverage::{Data, Needs, Per};
 use super::{Check, Draft, EvalContext, Metadata};
-use super::{cris, guardrails, iam, kms, logging, network, tenant};
+use super::{agents, cris, guardrails, iam, kms, logging, network, tenant};
 
 /// One row of the catalogue.
 #[derive(Clone, Copy)]
@@ -126,6 +126,82 @@ pub static CHECKS: &[Entry] = &[
         iam::invoke_not_tag_scoped::InvokeNotTagScoped,
         Needs::both(&[Data::Iam], Per::Account)
     ),
+    row!(
+        "IAM-009",
+        "iam",
+        iam::service_role_overbroad::ServiceRoleOverbroad,
+        Needs {
+            pass: &[
+                Data::Iam,
+                Data::AgentList,
+                Data::KnowledgeBases,
+                Data::Flows,
+                Data::Runtimes,
+                Data::Gateways,
+                Data::Memories,
+            ],
+            fail: &[Data::Iam],
+            per: Per::Account,
+        }
+    ),
+    row!(
+        "IAM-010",
+        "iam",
+        iam::service_role_trust_unscoped::ServiceRoleTrustUnscoped,
+        Needs {
+            pass: &[
+                Data::Iam,
+                Data::AgentList,
+                Data::KnowledgeBases,
+                Data::Flows,
+                Data::Runtimes,
+                Data::Gateways,
+                Data::Memories,
+            ],
+            fail: &[Data::Iam],
+            per: Per::Account,
+        }
+    ),
+    row!(
+        "IAM-011",
+        "iam",
+        iam::service_role_shared::ServiceRoleShared,
+        Needs {
+            pass: &[
+                Data::Iam,
+                Data::AgentList,
+                Data::KnowledgeBases,
+                Data::Flows,
+                Data::Runtimes,
+                Data::Gateways,
+                Data::Memories
+            ],
+            fail: &[Data::Iam],
+            per: Per::Account,
+        }
+    ),
+    row!(
+        "IAM-012",
+        "iam",
+        iam::bedrock_passrole_escalation::BedrockPassroleEscalation,
+        Needs::both(&[Data::Iam], Per::Account)
+    ),
+    row!(
+        "IAM-013",
+        "iam",
+        iam::workload_token_any_identity::WorkloadTokenAnyIdentity,
+        Needs {
+            pass: &[Data::Iam],
+            fail: &[Data::Iam, Data::Runtimes, Data::Gateways],
+            per: Per::Account,
+        }
+    ),
+    row!(
+        "IAM-014",
+        "iam",
+        iam::model_access_enablement_open::ModelAccessEnablementOpen,
+        Needs::both(&[Data::Iam], Per::Account)
+    ),
     // C2 Network
     row!(
         "NET-001",
@@ -209,6 +285,24 @@ pub static CHECKS: &[Entry] = &[
         "kms",
         kms::key_decrypt_too_broad::KeyDecryptTooBroad,
         Needs::both(&[Data::Kms, Data::Iam], Per::Region)
+    ),
+    row!(
+        "KMS-008",
+        "kms",
+        kms::flow_not_cmk::FlowNotCmk,
+        Needs::both(&[Data::Flows], Per::Region)
+    ),
+    row!(
+        "KMS-009",
+        "kms",
+        kms::kb_ingestion_not_cmk::KbIngestionNotCmk,
+        Needs::both(&[Data::KnowledgeBases], Per::Region)
+    ),
+    row!(
+        "KMS-012",
+        "kms",
+        kms::agentcore_not_cmk::AgentcoreNotCmk,
+        Needs::both(&[Data::Gateways, Data::Memories], Per::Region)
     ),
     // C4 Logging
     row!(
@@ -321,6 +415,44 @@ pub static CHECKS: &[Entry] = &[
         guardrails::guardrail_unversioned::GuardrailUnversioned,
         Needs::both(&[Data::Bedrock], Per::Region)
     ),
+    row!(
+        "GRD-008",
+        "guardrails",
+        guardrails::agent_guardrail_missing::AgentGuardrailMissing,
+        Needs::both(&[Data::AgentList], Per::Region)
+    ),
+    row!(
+        "GRD-009",
+        "guardrails",
+        guardrails::flow_node_guardrail_missing::FlowNodeGuardrailMissing,
+        Needs::both(&[Data::Flows], Per::Region)
+    ),
+    row!(
+        "GRD-010",
+        "guardrails",
+        guardrails::guardrail_content_filters_weak::GuardrailContentFiltersWeak,
+        Needs {
+            pass: &[Data::Bedrock, Data::AgentList, Data::Flows],
+            fail: &[Data::Bedrock],
+            per: Per::Region,
+        }
+    ),
+    row!(
+        "GRD-011",
+        "guardrails",
+        guardrails::guardrail_detect_only::GuardrailDetectOnly,
+        Needs {
+            pass: &[Data::Bedrock, Data::AgentList, Data::Flows],
+            fail: &[Data::Bedrock],
+            per: Per::Region,
+        }
+    ),
+    row!(
+        "GRD-013",
+        "guardrails",
+        guardrails::enforced_guardrail_bypassable::EnforcedGuardrailBypassable,
+        Needs::both(&[Data::Bedrock], Per::Region)
+    ),
     // TEN
     row!(
         "TEN-001",
@@ -378,6 +510,43 @@ pub static CHECKS: &[Entry] = &[
         "cris",
         cris::guardrail_tier_cross_region::GuardrailTierCrossRegion,
         Needs::both(&[Data::Bedrock, Data::AccountTags], Per::Region)
+    ),
+    // AGT agents and AgentCore
+    row!(
+        "AGT-001",
+        "agents",
+        agents::agent_idle_session_long::AgentIdleSessionLong,
+        Needs::both(&[Data::AgentList], Per::Region)
+    ),
+    row!(
+        "AGT-002",
+        "agents",
+        agents::runtime_public_network::RuntimePublicNetwork,
+        Needs::both(&[Data::Runtimes], Per::Region)
+    ),
+    row!(
+        "AGT-003",
+        "agents",
+        agents::gateway_no_inbound_auth::GatewayNoInboundAuth,
+        Needs::both(&[Data::Gateways], Per::Region)
+    ),
+    row!(
+        "AGT-004",
+        "agents",
+        agents::gateway_debug_errors::GatewayDebugErrors,
+        Needs::both(&[Data::Gateways], Per::Region)
+    ),
+    row!(
+        "AGT-005",
+        "agents",
+        agents::gateway_policy_not_enforced::GatewayPolicyNotEnforced,
+        Needs::both(&[Data::Gateways], Per::Region)
+    ),
+    row!(
+        "AGT-006",
+        "agents",
+        agents::resource_policy_public::ResourcePolicyPublic,
+        Needs::both(&[Data::Runtimes, Data::Gateways], Per::Region)
     ),
 ];
 
@@ -537,20 +706,32 @@ mod tests {
     fn every_check_passes_and_fails_in_its_fixture() {
         let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/snapshots");
         let config = crate::config::Config::default();
-        for (control, file) in [
-            (crate::checks::Control::Iam, "iam"),
-            (crate::checks::Control::Network, "network"),
-            (crate::checks::Control::Kms, "kms"),
-            (crate::checks::Control::Logging, "logging"),
-            (crate::checks::Control::Guardrails, "guardrails"),
-            (crate::checks::Control::Tenant, "tenant"),
-            (crate::checks::Control::Cris, "cris"),
+        // The estate (agents, knowledge bases, flows, AgentCore) has one fixture of its
+        // own, read for every control it touches.
+        for (control, files) in [
+            (crate::checks::Control::Iam, &["iam", "estate"][..]),
+            (crate::checks::Control::Network, &["network"]),
+            (crate::checks::Control::Kms, &["kms", "estate"]),
+            (crate::checks::Control::Logging, &["logging"]),
+            (
+                crate::checks::Control::Guardrails,
+                &["guardrails", "estate"],
+            ),
+            (crate::checks::Control::Tenant, &["tenant"]),
+            (crate::checks::Control::Cris, &["cris"]),
+            (crate::checks::Control::Agents, &["estate"]),
         ] {
-            let snap = crate::model::Snapshot::load(
-                &fixtures.join(format!("{file}.json")).to_string_lossy(),
-            )
-            .unwrap();
-            let found = crate::checks::run_checks(&snap, &config, &|m| m.control == control);
+            let mut found = Vec::new();
+            for file in files {
+                let snap = crate::model::Snapshot::load(
+                    &fixtures.join(format!("{file}.json")).to_string_lossy(),
+                )
+                .unwrap();
+                found.extend(crate::checks::run_checks(&snap, &config, &|m| {
+                    m.control == control
+                }));
+            }
+            let file = files.join(".json, ");
             for m in all().filter(|m| m.control == control) {
                 for status in [crate::checks::Status::Pass, crate::checks::Status::Fail] {
                     assert!(

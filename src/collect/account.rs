@@ -7,7 +7,7 @@ use super::clients::Clients;
 use super::context::CallContext;
 use super::options::RegionSpec;
 use super::s3::Location;
-use super::{bedrock, cloudtrail, ec2, iam, kms, logs, s3};
+use super::{agentcore, agents, bedrock, cloudtrail, ec2, iam, kms, logs, s3};
 use crate::model::{Account, LogGroup, Logs, Probe, RegionData, S3};
 
 /// Everything known about an account before its data is read.
@@ -90,17 +90,21 @@ pub async fn collect_account(
     let iam_fut = iam::collect_iam(&iam_client, cx);
     let regions_fut = futures::future::join_all(regions.iter().map(|r| async move {
         let rcx = cx.in_region(r);
-        let (kms_c, bedrock_c, ec2_c, ct_c) = (
+        let (kms_c, bedrock_c, ec2_c, ct_c, agent_c, core_c) = (
             clients.kms(r),
             clients.bedrock(r),
             clients.ec2(r),
             clients.cloudtrail(r),
+            clients.bedrock_agent(r),
+            clients.agentcore(r),
         );
-        let (kms, bedrock, ec2, cloudtrail) = futures::join!(
+        let (kms, bedrock, ec2, cloudtrail, agents, agentcore) = futures::join!(
             kms::collect_kms(&kms_c, &rcx),
             bedrock::collect_bedrock(&bedrock_c, &rcx),
             ec2::collect_ec2(&ec2_c, &rcx),
             cloudtrail::collect_cloudtrail(&ct_c, &rcx, activity_days),
+            agents::collect_agents(&agent_c, &rcx),
+            agentcore::collect_agentcore(&core_c, &rcx),
         );
         (
             r.clone(),
@@ -111,6 +115,8 @@ pub async fn collect_account(
                 cloudtrail,
                 s3: Some(S3::default()),
                 logs: Some(Logs::default()),
+                agents: Some(agents),
+                agentcore: Some(agentcore),
             },
         )
     }));

@@ -8,14 +8,16 @@ use futures::stream::{self, StreamExt};
 
 use super::context::CallContext;
 use crate::model::{
-    Bedrock, ContentFilter, CustomModel, EnforcedGuardrail, GroundingFilter, Guardrail,
-    InferenceProfile, InvocationLogging, PiiEntity, Probe, RegexFilter, Tags, Topic,
+    Bedrock, ContentFilter, CustomModel, EnforcedGuardrail, FilterAction, GroundingFilter,
+    Guardrail, InferenceProfile, InvocationLogging, PiiEntity, Probe, RegexFilter, Tags, Topic,
 };
 
 const SVC: &str = "bedrock";
 const FAN_OUT: usize = 6;
 /// Most pages read from any one Bedrock list.
 const MAX_PAGES: usize = 50;
+/// Most published versions of one guardrail read in full (the newest).
+const MAX_VERSIONS: usize = 5;
 
 /// Read Bedrock's control-plane state of one Region. Never `None`: each part records
 /// its own gap and stays `Unknown`/`None`.
@@ -147,11 +149,58 @@ async fn guardrail(
         guardrail_versions(client, cx, &id, &arn),
         tags(client, cx, &arn),
     );
-    g.versions = versions;
+    (g.versions, g.versions_unread) = versions;
     g.tags = tags;
     let Some(d) = detail else {
         return g;
     };
+    fill_detail(&mut g, &d);
+    // The newest published versions, each read in full: the version in use may differ
+    // from the draft.
+    let newest: Vec<String> = g
+        .versions
+        .iter()
+        .rev()
+        .take(MAX_VERSIONS)
+        .cloned()
+        .collect();
+    g.version_details = stream::iter(newest)
+        .map(|v| {
+            let (id, arn) = (&id, &arn);
+            async move {
+                let out = cx
+                    .call_or_gap(SVC, "GetGuardrail", Some(arn), || {
+                        client
+                            .get_guardrail()
+                            .guardrail_identifier(id)
+                            .guardrail_version(&v)
+                            .send()
+                    })
+                    .await?;
+                let mut vg = Guardrail {
+                    id: id.clone(),
+                    arn: arn.clone(),
+                    version: Some(v),
+                    ..Guardrail::default()
+                };
+                fill_detail(&mut vg, &out);
+                Some(vg)
+            }
+        })
+        .buffered(FAN_OUT)
+        .collect::<Vec<_>>()
+        .await
+        .into_iter()
+        .flatten()
+        .collect();
+    g
+}
+
+/// A guardrail's configuration from a `GetGuardrail` answer (draft or version).
+fn fill_detail(
+    g: &mut Guardrail,
+    d: &aws_sdk_bedrock::operation::get_guardrail::GetGuardrailOutput,
+) {
     g.detail_collected = true;
     if !d.guardrail_arn().is_empty() {
         g.arn = d.guardrail_arn().to_string();
@@ -168,8 +217,18 @@ async fn guardrail(
                 output_strength: f.output_strength().as_str().to_string(),
                 input_action: f.input_action().map(|a| a.as_str().to_string()),
                 output_action: f.output_action().map(|a| a.as_str().to_string()),
+                input_enabled: f.input_enabled(),
+                output_enabled: f.output_enabled(),
             })
             .collect();
+        for f in p.filters() {
+            act(
+                g,
+                format!("content:{}", f.r#type().as_str()),
+                f.input_action().map(|a| a.as_str()),
+                f.output_action().map(|a| a.as_str()),
+            );
+        }
         g.content_tier = p.tier().map(|t| t.tier_name().as_str().to_string());
     }
     if let Some(p) = d.topic_policy() {
@@ -184,6 +243,14 @@ async fn guardrail(
                     .unwrap_or_else(|| "DENY".into()),
             })
             .collect();
+        for t in p.topics() {
+            act(
+                g,
+                format!("topic:{}", t.name()),
+                t.input_action().map(|a| a.as_str()),
+                t.output_action().map(|a| a.as_str()),
+            );
+        }
     }
     if let Some(p) = d.sensitive_information_policy() {
         g.pii_entities = p
@@ -202,6 +269,22 @@ async fn guardrail(
                 action: r.action().as_str().to_string(),
             })
             .collect();
+        for e in p.pii_entities() {
+            act(
+                g,
+                format!("pii:{}", e.r#type().as_str()),
+                e.input_action().map(|a| a.as_str()),
+                e.output_action().map(|a| a.as_str()),
+            );
+        }
+        for r in p.regexes() {
+            act(
+                g,
+                format!("regex:{}", r.name()),
+                r.input_action().map(|a| a.as_str()),
+                r.output_action().map(|a| a.as_str()),
+            );
+        }
     }
     if let Some(p) = d.contextual_grounding_policy() {
         g.grounding_filters = p
@@ -212,21 +295,63 @@ async fn guardrail(
                 threshold: f.threshold(),
             })
             .collect();
+        for f in p.filters() {
+            let a = f.action().map(|a| a.as_str());
+            act(g, format!("grounding:{}", f.r#type().as_str()), a, None);
+        }
     }
     if let Some(p) = d.word_policy() {
         g.word_filters = (p.words().len() + p.managed_word_lists().len()) as u32;
+        g.managed_word_lists = p
+            .managed_word_lists()
+            .iter()
+            .map(|m| m.r#type().as_str().to_string())
+            .collect();
+        for m in p.managed_word_lists() {
+            act(
+                g,
+                format!("word:{}", m.r#type().as_str()),
+                m.input_action().map(|a| a.as_str()),
+                m.output_action().map(|a| a.as_str()),
+            );
+        }
+        for w in p.words() {
+            act(
+                g,
+                "word:custom".into(),
+                w.input_action().map(|a| a.as_str()),
+                w.output_action().map(|a| a.as_str()),
+            );
+        }
     }
     g.cross_region_profile = d.cross_region_details().and_then(|c| {
         c.guardrail_profile_id()
             .or(c.guardrail_profile_arn())
             .map(str::to_string)
     });
-    g
 }
 
-/// Published numeric versions of one guardrail.
-async fn guardrail_versions(client: &Client, cx: &CallContext, id: &str, arn: &str) -> Vec<String> {
+/// Record one filter's actions (a custom word list counts once per distinct pair).
+fn act(g: &mut Guardrail, filter: String, input: Option<&str>, output: Option<&str>) {
+    let a = FilterAction {
+        filter,
+        input: input.map(str::to_string),
+        output: output.map(str::to_string),
+    };
+    if !g.filter_actions.contains(&a) {
+        g.filter_actions.push(a);
+    }
+}
+
+/// Published numeric versions of one guardrail, and whether the listing failed.
+async fn guardrail_versions(
+    client: &Client,
+    cx: &CallContext,
+    id: &str,
+    arn: &str,
+) -> (Vec<String>, bool) {
     let mut versions = Vec::new();
+    let mut unread = false;
     let mut token: Option<String> = None;
     for _ in 0..MAX_PAGES {
         let Some(page) = cx
@@ -239,6 +364,7 @@ async fn guardrail_versions(client: &Client, cx: &CallContext, id: &str, arn: &s
             })
             .await
         else {
+            unread = true;
             break;
         };
         for g in page.guardrails() {
@@ -253,7 +379,7 @@ async fn guardrail_versions(client: &Client, cx: &CallContext, id: &str, arn: &s
         }
     }
     versions.sort_by_key(|v| v.parse::<u64>().unwrap_or(u64::MAX));
-    versions
+    (versions, unread)
 }
 
 async fn tags(client: &Client, cx: &CallContext, arn: &str) -> Tags {
@@ -372,9 +498,22 @@ async fn enforced_guardrails(client: &Client, cx: &CallContext) -> Option<Vec<En
             let Some(identifier) = c.guardrail_arn().or(c.guardrail_id()) else {
                 continue;
             };
+            let enforcement = c.model_enforcement();
+            // `inputTags` is deprecated in favour of `selectiveContentGuarding`, but older
+            // configurations still carry it and it still decides what is checked.
+            #[expect(deprecated, reason = "older configurations still set inputTags")]
+            let input_tags = c.input_tags().map(|t| t.as_str().to_string());
             out.push(EnforcedGuardrail {
                 guardrail_identifier: identifier.to_string(),
                 version: c.guardrail_version().map(str::to_string),
+                config_id: c.config_id().map(str::to_string),
+                included_models: enforcement.map(|m| m.included_models().to_vec()),
+                excluded_models: enforcement.map(|m| m.excluded_models().to_vec()),
+                input_tags,
+                selective_messages: c
+                    .selective_content_guarding()
+                    .and_then(|s| s.messages())
+                    .map(|m| m.as_str().to_string()),
             });
         }
         match page.next_token() {

@@ -269,6 +269,8 @@ impl Clients {
 
     regional!(kms, aws_sdk_kms);
     regional!(bedrock, aws_sdk_bedrock);
+    regional!(bedrock_agent, aws_sdk_bedrockagent);
+    regional!(agentcore, aws_sdk_bedrockagentcorecontrol);
     regional!(ec2, aws_sdk_ec2);
     regional!(cloudtrail, aws_sdk_cloudtrail);
     regional!(logs, aws_sdk_cloudwatchlogs);

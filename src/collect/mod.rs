@@ -11,6 +11,8 @@
 //! [`s3::collect_bucket`], [`logs::collect_log_group`], [`org::read_organization`].
 
 pub mod account;
+pub mod agentcore;
+pub mod agents;
 pub mod bedrock;
 pub mod clients;
 pub mod cloudtrail;

@@ -61,6 +61,14 @@ pub struct CollectOptions {
     pub progress: bool,
 }
 
+/// Defaults shared by [`CollectOptions::default`] and the command line (one place).
+pub const DEFAULT_ROLE_NAME: &str = "OrganizationAccountAccessRole";
+pub const DEFAULT_CONCURRENCY: usize = 32;
+pub const DEFAULT_ACCOUNT_CONCURRENCY: usize = 8;
+pub const DEFAULT_CALL_TIMEOUT_SECS: u64 = 30;
+pub const DEFAULT_ACCOUNT_TIMEOUT_SECS: u64 = 900;
+pub const DEFAULT_ACTIVITY_DAYS: u32 = 90;
+
 impl Default for CollectOptions {
     fn default() -> Self {
         CollectOptions {
@@ -68,19 +76,19 @@ impl Default for CollectOptions {
             endpoint_url: None,
             regions: RegionSpec::Default,
             org: false,
-            role_name: "OrganizationAccountAccessRole".into(),
+            role_name: DEFAULT_ROLE_NAME.into(),
             external_id: None,
             accounts: Vec::new(),
             exclude_accounts: Vec::new(),
             ous: Vec::new(),
             shard: None,
-            concurrency: 32,
-            account_concurrency: 8,
-            call_timeout: Duration::from_secs(30),
-            account_timeout: Duration::from_secs(900),
+            concurrency: DEFAULT_CONCURRENCY,
+            account_concurrency: DEFAULT_ACCOUNT_CONCURRENCY,
+            call_timeout: Duration::from_secs(DEFAULT_CALL_TIMEOUT_SECS),
+            account_timeout: Duration::from_secs(DEFAULT_ACCOUNT_TIMEOUT_SECS),
             max_attempts: None,
             retry_mode: None,
-            activity_days: 90,
+            activity_days: DEFAULT_ACTIVITY_DAYS,
             progress: true,
         }
     }

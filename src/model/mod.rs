@@ -12,6 +12,7 @@
 //!   says why); `Some(vec![])` means it was read and is empty.
 
 pub mod arn;
+pub mod estate;
 
 use std::collections::BTreeMap;
 
@@ -19,6 +20,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 pub use arn::Arn;
+pub use estate::{
+    Agent, AgentCore, AgentVersion, Agents, DataSource, Flow, FlowNode, FlowVersion, Gateway,
+    GuardrailRef, KnowledgeBase, Memory, Prompt, Runtime,
+};
 
 /// The snapshot schema version this build writes and reads.
 pub const SCHEMA_VERSION: &str = "1";
@@ -359,6 +364,12 @@ pub struct RegionData {
     pub s3: Option<S3>,
     #[serde(default)]
     pub logs: Option<Logs>,
+    /// Agents, knowledge bases, flows and prompts.
+    #[serde(default)]
+    pub agents: Option<Agents>,
+    /// AgentCore runtimes, gateways and memories.
+    #[serde(default)]
+    pub agentcore: Option<AgentCore>,
 }
 
 impl RegionData {
@@ -372,6 +383,8 @@ impl RegionData {
             cloudtrail: Some(CloudTrail::all_read()),
             s3: Some(S3::default()),
             logs: Some(Logs::default()),
+            agents: Some(Agents::all_read()),
+            agentcore: Some(AgentCore::all_read()),
         }
     }
 }
@@ -491,9 +504,13 @@ pub struct Guardrail {
     pub name: String,
     #[serde(default)]
     pub status: String,
-    /// Published numeric versions (empty: only the mutable DRAFT exists).
+    /// Published numeric versions (empty: only the mutable DRAFT exists, unless
+    /// `versions_unread`).
     #[serde(default)]
     pub versions: Vec<String>,
+    /// The versions could not be listed: an empty `versions` says nothing.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub versions_unread: bool,
     #[serde(default)]
     pub kms_key_arn: Option<String>,
     #[serde(default)]
@@ -519,6 +536,32 @@ pub struct Guardrail {
     /// False when the guardrail's details could not be read (only its summary).
     #[serde(default = "yes")]
     pub detail_collected: bool,
+    /// `wordPolicy.managedWordLists[].type` (e.g. `PROFANITY`).
+    #[serde(default)]
+    pub managed_word_lists: Vec<String>,
+    /// Each configured filter's actions (`NONE` detects without blocking).
+    #[serde(default)]
+    pub filter_actions: Vec<FilterAction>,
+    /// Which configuration this is: `None` for the working draft, else a published
+    /// version number.
+    #[serde(default)]
+    pub version: Option<String>,
+    /// Published versions read in full (the newest ones, up to a cap), each with its own
+    /// configuration; a published version missing here was not read.
+    #[serde(default)]
+    pub version_details: Vec<Guardrail>,
+}
+
+/// The actions of one configured guardrail filter.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct FilterAction {
+    /// `content:HATE`, `topic:<name>`, `word:PROFANITY`, `word:custom`, `pii:EMAIL`,
+    /// `regex:<name>`, `grounding:GROUNDING`.
+    pub filter: String,
+    #[serde(default)]
+    pub input: Option<String>,
+    #[serde(default)]
+    pub output: Option<String>,
 }
 
 fn yes() -> bool {
@@ -535,6 +578,10 @@ pub struct ContentFilter {
     pub input_action: Option<String>,
     #[serde(default)]
     pub output_action: Option<String>,
+    #[serde(default)]
+    pub input_enabled: Option<bool>,
+    #[serde(default)]
+    pub output_enabled: Option<bool>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -592,6 +639,20 @@ pub struct EnforcedGuardrail {
     pub guardrail_identifier: String,
     #[serde(default)]
     pub version: Option<String>,
+    #[serde(default)]
+    pub config_id: Option<String>,
+    /// `modelEnforcement.includedModels` (`ALL` for every model); `None` when the
+    /// configuration does not say.
+    #[serde(default)]
+    pub included_models: Option<Vec<String>>,
+    #[serde(default)]
+    pub excluded_models: Option<Vec<String>>,
+    /// `inputTags`: `HONOR` checks only the tagged part of a request.
+    #[serde(default)]
+    pub input_tags: Option<String>,
+    /// `selectiveContentGuarding.messages`.
+    #[serde(default)]
+    pub selective_messages: Option<String>,
 }
 
 // EC2

@@ -67,7 +67,7 @@ struct Page<'a> {
     /// `(severity, failing findings)`, most severe first, severities with none left out.
     fail_by_severity: Vec<(&'static str, usize)>,
     controls: Vec<ControlCard>,
-    control_names: [&'static str; 7],
+    control_names: [&'static str; Control::ALL.len()],
     heat: Vec<HeatRow<'a>>,
     heat_scrolls: bool,
     frameworks: Vec<FrameworkView>,

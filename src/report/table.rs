@@ -518,6 +518,7 @@ fn accounts_table(out: &mut String, report: &Report, width: usize) {
                     Control::Guardrails => "grd",
                     Control::Tenant => "ten",
                     Control::Cris => "cri",
+                    Control::Agents => "agt",
                     c => c.as_str(),
                 }
             } else {

@@ -10,7 +10,7 @@
 use serde_json::{Value, json};
 
 use crate::checks::Subject;
-use crate::checks::logging::access::can_invoke;
+use crate::checks::logging::access::may_invoke_in;
 use crate::checks::logging::active_reasons;
 use crate::checks::{Check, Draft, EvalContext};
 
@@ -60,12 +60,12 @@ impl Check for GuardrailNotEnforced {
                 let mut ungated: Vec<Value> = Vec::new();
                 let mut gated: Vec<&str> = Vec::new();
                 for p in &workload {
-                    if let Some(d) = can_invoke(cx, acct, p, region, true) {
+                    if let Some(d) = may_invoke_in(cx, acct, p, region, true) {
                         ungated.push(json!({"principal": p.arn, "decision": d}));
                         if !ungated_all.contains(&p.arn) {
                             ungated_all.push(p.arn.clone());
                         }
-                    } else if can_invoke(cx, acct, p, region, false).is_some() {
+                    } else if may_invoke_in(cx, acct, p, region, false).is_some() {
                         gated.push(p.arn.as_str());
                     }
                 }
@@ -205,6 +205,7 @@ mod tests {
         let enforced = vec![EnforcedGuardrail {
             guardrail_identifier: GARN.into(),
             version: Some("1".into()),
+            ..EnforcedGuardrail::default()
         }];
         let f = run("GRD-006", &snap(open_invoke(), Some(enforced)));
         assert_eq!(f[0].status, Status::Pass);

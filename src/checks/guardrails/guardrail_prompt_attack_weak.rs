@@ -79,6 +79,7 @@ mod tests {
             output_strength: "NONE".into(),
             input_action: action.map(str::to_string),
             output_action: None,
+            ..ContentFilter::default()
         }
     }
 

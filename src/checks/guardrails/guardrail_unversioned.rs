@@ -155,7 +155,10 @@ impl Check for GuardrailUnversioned {
                     .map(|r| r.evidence.clone())
                     .collect();
                 refs.retain(|r| !(r.guardrail_id == g.id || r.target == g.arn));
-                if !g.detail_collected && g.versions.is_empty() && pointing.is_empty() {
+                if (!g.detail_collected || g.versions_unread)
+                    && g.versions.is_empty()
+                    && pointing.is_empty()
+                {
                     out.push(no_detail_draft(
                         cx,
                         acct,
@@ -266,6 +269,7 @@ mod tests {
         b.enforced_guardrails = Some(vec![EnforcedGuardrail {
             guardrail_identifier: GARN.into(),
             version: None,
+            ..EnforcedGuardrail::default()
         }]);
         let f = run("GRD-007", &s);
         assert_eq!(f[0].status, Status::Fail);

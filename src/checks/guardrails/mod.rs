@@ -2,7 +2,12 @@
 //!
 //! One file per check; shared helpers below.
 
+pub mod agent_guardrail_missing;
+pub mod enforced_guardrail_bypassable;
+pub mod flow_node_guardrail_missing;
+pub mod guardrail_content_filters_weak;
 pub mod guardrail_denied_topics_missing;
+pub mod guardrail_detect_only;
 pub mod guardrail_grounding_off;
 pub mod guardrail_missing;
 pub mod guardrail_not_enforced;
@@ -18,6 +23,133 @@ use crate::checks::{Draft, EvalContext};
 use crate::model::{Guardrail, RegionData};
 
 pub use crate::checks::logging::active_reasons;
+
+/// A guardrail version in use in a Region, and why it counts as in use.
+#[derive(Debug)]
+pub(crate) struct InUse<'a> {
+    pub guardrail: &'a Guardrail,
+    /// `DRAFT` or a version number.
+    pub version: String,
+    /// That version's configuration; `None` when it was not read.
+    pub config: Option<&'a Guardrail>,
+    pub why: String,
+}
+
+fn names(g: &Guardrail, identifier: &str) -> bool {
+    identifier == g.id
+        || identifier == g.arn
+        || identifier
+            .rsplit_once('/')
+            .is_some_and(|(_, id)| id == g.id && identifier.contains(":guardrail/"))
+}
+
+/// The guardrail versions in use in `region` (CATALOGUE-2 "Guardrail in use"): those an
+/// enforced configuration, an agent (draft or routed version) or a flow node names. With
+/// none named in the Region, every guardrail there counts at its newest published version,
+/// or at DRAFT when it has none. One entry per guardrail and version.
+pub(crate) fn in_use<'a>(data: &'a RegionData) -> Vec<InUse<'a>> {
+    let Some(guardrails) = data.bedrock.as_ref().and_then(|b| b.guardrails.as_ref()) else {
+        return Vec::new();
+    };
+    let mut refs: Vec<(String, String, String)> = Vec::new();
+    for e in data
+        .bedrock
+        .iter()
+        .flat_map(|b| b.enforced_guardrails.iter().flatten())
+    {
+        let v = e.version.clone().unwrap_or_else(|| "DRAFT".into());
+        refs.push((
+            e.guardrail_identifier.clone(),
+            v,
+            "an account-level enforced guardrail".into(),
+        ));
+    }
+    if let Some(a) = &data.agents {
+        for agent in a.agents.iter().flatten() {
+            let routed = agent
+                .routed_versions
+                .iter()
+                .flatten()
+                .map(|v| v.guardrail.as_ref());
+            for g in std::iter::once(agent.guardrail.as_ref())
+                .chain(routed)
+                .flatten()
+            {
+                let v = g.version.clone().unwrap_or_else(|| "DRAFT".into());
+                refs.push((g.identifier.clone(), v, format!("agent {}", agent.name)));
+            }
+        }
+        for f in a.flows.iter().flatten() {
+            let versions = f
+                .routed_versions
+                .iter()
+                .flatten()
+                .flat_map(|v| v.nodes.iter());
+            for n in f.draft_nodes.iter().flatten().chain(versions) {
+                if let Some(g) = &n.guardrail {
+                    let v = g.version.clone().unwrap_or_else(|| "DRAFT".into());
+                    refs.push((g.identifier.clone(), v, format!("flow {}", f.name)));
+                }
+            }
+        }
+    }
+    let config_of = |g: &'a Guardrail, version: &str| -> Option<&'a Guardrail> {
+        if version.eq_ignore_ascii_case("DRAFT") {
+            g.detail_collected.then_some(g)
+        } else {
+            g.version_details
+                .iter()
+                .find(|d| d.version.as_deref() == Some(version))
+        }
+    };
+    let mut out: Vec<InUse<'a>> = Vec::new();
+    let mut list: Vec<&Guardrail> = guardrails.iter().collect();
+    list.sort_by(|a, b| a.arn.cmp(&b.arn));
+    for g in list {
+        if refs.is_empty() {
+            let version = g.versions.last().cloned().unwrap_or_else(|| "DRAFT".into());
+            out.push(InUse {
+                guardrail: g,
+                config: config_of(g, &version),
+                why: "no guardrail is named in the Region, so each counts at its newest version"
+                    .into(),
+                version,
+            });
+            continue;
+        }
+        for (id, version, why) in &refs {
+            if !names(g, id) {
+                continue;
+            }
+            match out
+                .iter_mut()
+                .find(|u| std::ptr::eq(u.guardrail, g) && &u.version == version)
+            {
+                Some(u) => {
+                    if !u.why.contains(why.as_str()) {
+                        u.why = format!("{}, {why}", u.why);
+                    }
+                }
+                None => out.push(InUse {
+                    guardrail: g,
+                    version: version.clone(),
+                    config: config_of(g, version),
+                    why: format!("named by {why}"),
+                }),
+            }
+        }
+    }
+    out
+}
+
+/// Whether an account-level enforced guardrail configuration covers `region`.
+pub(crate) fn enforced_in(acct: &AccountView<'_>, region: &str) -> bool {
+    acct.account
+        .regions
+        .get(region)
+        .and_then(|d| d.bedrock.as_ref()?.enforced_guardrails.as_ref())
+        .is_some_and(|e| !e.is_empty())
+}
 
 /// The guardrails of a Region, sorted by ARN; `None` when they could not be listed
 /// (or Bedrock could not be read at all).

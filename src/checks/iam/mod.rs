@@ -9,13 +9,20 @@
 pub mod bearer_token_unrestricted;
 pub mod bedrock_admin_on_workload;
 pub mod bedrock_long_term_api_key;
+pub mod bedrock_passrole_escalation;
+pub(crate) mod grants;
 pub mod invoke_any_model;
 pub mod invoke_any_region;
 pub mod invoke_by_iam_user;
 pub mod invoke_not_tag_scoped;
+pub mod model_access_enablement_open;
+pub mod service_role_overbroad;
+pub mod service_role_shared;
+pub mod service_role_trust_unscoped;
 pub mod stale_invoker;
 #[cfg(test)]
 pub mod testkit;
+pub mod workload_token_any_identity;
 
 use std::collections::BTreeSet;
 
@@ -271,12 +278,25 @@ pub fn can_invoke(
     p: &PrincipalView,
     with_scps: bool,
 ) -> Option<InvokeProbe> {
+    let key = (acct.account.id.clone(), p.arn.clone(), with_scps);
+    // A poisoned lock only means another check panicked; the answers in it stay valid.
+    let answers = || {
+        cx.invoke_answers
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    };
+    let known = answers().get(&key).cloned();
+    if let Some(known) = known {
+        return known;
+    }
     let regions = scope_regions(cx, acct);
     let set = cx.policy_set(acct, p, with_scps);
-    invoke_candidates(acct, p, &regions)
+    let found = invoke_candidates(acct, p, &regions)
         .into_iter()
         .map(|(region, res)| probe_invoke(cx, acct, p, &set, &res, &region, &[]))
-        .find(InvokeProbe::allowed)
+        .find(InvokeProbe::allowed);
+    answers().insert(key, found.clone());
+    found
 }
 
 /// The principals `keep` selects that can invoke a model (SCPs included), each with the

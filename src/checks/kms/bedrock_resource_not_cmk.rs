@@ -1,20 +1,21 @@
-//! KMS-006: a custom or imported model (agent, knowledge base, prompt) has no
-//! customer-managed key.
+//! KMS-006: a custom model, agent or prompt has no customer-managed key.
 //!
-//! Only custom models are in the snapshot: agents, knowledge bases and prompts are not
-//! collected, so they produce no finding (rather than a pass nobody examined); each
-//! finding's evidence says so.
+//! Custom models (`kmsKeyArn`), agents and prompts (`customerEncryptionKeyArn`). A
+//! knowledge base has no key of its own: its ingestion data and vector store are KMS-009's
+//! and KMS-010's. Imported models are not collected yet.
 
 use serde_json::json;
 
 use super::cmk_draft;
 use crate::checks::Subject;
+use crate::checks::agents::{listed, unread_detail};
 use crate::checks::{Check, Draft, EvalContext};
 
 #[derive(Debug)]
 pub struct BedrockResourceNotCmk;
 
-const NOT_COLLECTED: &str = "agents, knowledge bases and prompts are not collected by this version of perimeter and were not examined";
+const NOT_COLLECTED: &str =
+    "imported models are not collected by this version of perimeter and were not examined";
 
 impl Check for BedrockResourceNotCmk {
     fn run(&self, cx: &EvalContext<'_>) -> Vec<Draft> {
@@ -47,6 +48,61 @@ impl Check for BedrockResourceNotCmk {
                         json!({"model": m.name, "not_examined": NOT_COLLECTED}),
                     ));
                 }
+            }
+            let agents = listed(
+                cx,
+                acct,
+                |d| d.agents.as_ref()?.agents.as_ref(),
+                "bedrock-agent",
+                "agents",
+                &mut out,
+            );
+            for (region, a) in agents {
+                let at = Subject::new(id, Some(region), &a.arn);
+                let what = format!("Agent {} ({})", a.name, a.id);
+                if !a.detail_collected {
+                    out.push(unread_detail(
+                        cx,
+                        &at,
+                        &what,
+                        "bedrock-agent",
+                        "its encryption key",
+                    ));
+                    continue;
+                }
+                out.push(cmk_draft(cx, &at, &what, a.kms_key_arn.as_deref(),
+                    "its instructions and session data are encrypted with an AWS-owned key you cannot control or audit",
+                    json!({"agent_id": a.id, "name": a.name})));
+            }
+            let prompts = listed(
+                cx,
+                acct,
+                |d| d.agents.as_ref()?.prompts.as_ref(),
+                "bedrock-agent",
+                "prompts",
+                &mut out,
+            );
+            for (region, p) in prompts {
+                let at = Subject::new(id, Some(region), &p.arn);
+                let what = format!("Prompt {} ({})", p.name, p.id);
+                if !p.detail_collected {
+                    out.push(unread_detail(
+                        cx,
+                        &at,
+                        &what,
+                        "bedrock-agent",
+                        "its encryption key",
+                    ));
+                    continue;
+                }
+                out.push(cmk_draft(
+                    cx,
+                    &at,
+                    &what,
+                    p.kms_key_arn.as_deref(),
+                    "its templates are encrypted with an AWS-owned key you cannot control or audit",
+                    json!({"prompt_id": p.id, "name": p.name}),
+                ));
             }
         }
         out
@@ -100,7 +156,7 @@ mod tests {
             f[0].evidence["not_examined"]
                 .as_str()
                 .unwrap()
-                .contains("knowledge bases")
+                .contains("imported models")
         );
     }
 

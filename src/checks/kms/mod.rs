@@ -4,10 +4,13 @@
 //! name or alias ARN) against the collected keys, and judging whether it is customer
 //! managed.
 
+pub mod agentcore_not_cmk;
 pub mod bedrock_resource_not_cmk;
 pub mod cmk_rotation_off;
+pub mod flow_not_cmk;
 pub mod guardrail_not_cmk;
 pub mod invocation_logs_not_cmk;
+pub mod kb_ingestion_not_cmk;
 pub mod key_decrypt_too_broad;
 pub mod key_policy_wildcard;
 pub mod key_shared_across_environments;

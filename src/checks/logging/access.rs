@@ -185,10 +185,12 @@ fn instantiate(raw: &str, partition: &str, account: &str, region: &str) -> Optio
     ))
 }
 
-/// Can `p` invoke some model in `region`? With `without_guardrail`, the request names no
-/// guardrail (`bedrock:GuardrailIdentifier` absent); otherwise that key is left open.
-/// Returns the first witness the engine allows (for some value of the open keys).
-pub fn can_invoke(
+/// May `p` invoke some model in one given `region`, for some value of the condition keys
+/// the request leaves open? With `without_guardrail`, the request names no guardrail
+/// (`bedrock:GuardrailIdentifier` absent); otherwise that key is open too. Returns the
+/// first witness the engine allows. (The IAM checks' [`crate::checks::iam::can_invoke`]
+/// asks the account-wide question: any Region in scope, with its own probe evidence.)
+pub fn may_invoke_in(
     cx: &EvalContext<'_>,
     acct: &AccountView<'_>,
     p: &PrincipalView,

@@ -13,7 +13,7 @@ use std::collections::BTreeSet;
 
 use serde_json::{Value, json};
 
-use super::access::{can_invoke, decision_json, open_keys};
+use super::access::{decision_json, may_invoke_in, open_keys};
 use super::{
     find_bucket, invocation_buckets, invocation_configs, invocation_log_object_arn, parse_policy,
     resolve_key,
@@ -196,7 +196,7 @@ impl Check for InvocationLogsReadableByInvokers {
                 let at = Subject::new(id, None, &p.arn);
                 let invoke = regions
                     .iter()
-                    .find_map(|r| can_invoke(cx, acct, p, r, false).map(|d| (*r, d)));
+                    .find_map(|r| may_invoke_in(cx, acct, p, r, false).map(|d| (*r, d)));
                 let Some((region, invoke)) = invoke else {
                     continue;
                 };
