@@ -17,6 +17,8 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
+from validate_shapes import cbor_wire, delivery_failures_query, metric_sum, rpcv2_request, rust_cbor
+
 FAILS = []
 
 
@@ -217,7 +219,7 @@ def main():
               ("guardrailConfiguration" in v) == guarded and v["version"] == "1")
     check("bedrock-agent GetAgent unknown -> ResourceNotFound", err_code(lambda: ba.get_agent(agentId="ZZZZZZZZZZ")) == "ResourceNotFoundException")
     kbs = {x["name"]: x for x in ba.list_knowledge_bases()["knowledgeBaseSummaries"]}
-    check("bedrock-agent ListKnowledgeBases", set(kbs) == {"policies-kb", "faq-kb"}, kbs.keys())
+    check("bedrock-agent ListKnowledgeBases", set(kbs) == {"policies-kb", "faq-kb", "vectors-kb"}, kbs.keys())
     for name, ds_name, encrypted in (("policies-kb", "policy-docs", True), ("faq-kb", "faq-docs", False)):
         kid = est["knowledge_bases"][name]["id"]
         kb = ba.get_knowledge_base(knowledgeBaseId=kid)["knowledgeBase"]
@@ -284,9 +286,93 @@ def main():
     check("iam support-agent-role trust scoped (SourceAccount + SourceArn)",
           tr["Statement"][0]["Condition"]["StringEquals"]["aws:SourceAccount"] == mgmt
           and tr["Statement"][0]["Condition"]["ArnLike"]["aws:SourceArn"].endswith(":agent/*"))
-    intended = {(o["check"], o["account"], o["resource"]) for o in man["intended_outcomes"]}
-    check("manifest estate_outcomes (apart from intended_outcomes)", len(man.get("estate_outcomes", [])) == 45
-          and not any((o["check"], o["account"], o["resource"]) in intended for o in man["estate_outcomes"]))
+    keys = [(o["check"], o["account"], o["region"], o["resource"]) for o in man["intended_outcomes"]]
+    check("manifest intended_outcomes (estate included) without duplicates", len(keys) == len(set(keys))
+          and {"GRD-012", "GRD-014", "GRD-015", "KMS-010", "KMS-011", "KMS-013", "LOG-011"} <= {k[0] for k in keys})
+
+    # organizations BEDROCK_POLICY (extension), effective policies
+    org_ = c("organizations")
+    root = org_.list_roots()["Roots"][0]
+    check("organizations ListRoots BEDROCK_POLICY + SCP enabled", {(t["Type"], t["Status"]) for t in root["PolicyTypes"]}
+          >= {("BEDROCK_POLICY", "ENABLED"), ("SERVICE_CONTROL_POLICY", "ENABLED")}, root)
+    bps = {p["Name"]: p for p in org_.list_policies(Filter="BEDROCK_POLICY")["Policies"]}
+    check("organizations ListPolicies BEDROCK_POLICY", set(bps) == set(est["bedrock_policies"]), bps.keys())
+    for name, want in est["bedrock_policies"].items():
+        tg = org_.list_targets_for_policy(PolicyId=bps[name]["Id"])["Targets"]
+        check(f"organizations ListTargetsForPolicy {name} -> {want['target_name']}",
+              [(t["TargetId"], t["Type"]) for t in tg] == [(want["target"], "ORGANIZATIONAL_UNIT")], tg)
+        content = json.loads(org_.describe_policy(PolicyId=bps[name]["Id"])["Policy"]["Content"])
+        check(f"organizations DescribePolicy {name} identifier", content["bedrock"]["guardrail_inference"][want["region"]]
+              ["config_1"]["identifier"]["@@assign"] == want["identifier"])
+    check("organizations ListPolicies SCP still moto's", any(p["Name"] == "FullAWSAccess"
+                                                            for p in org_.list_policies(Filter="SERVICE_CONTROL_POLICY")["Policies"]))
+    wl_pol = est["bedrock_policies"]["bedrock-guardrail-workloads"]
+    for name, want in (("ai-prod", wl_pol), ("sandbox-1", est["bedrock_policies"]["bedrock-guardrail-sandbox"])):
+        ep = org_.describe_effective_policy(PolicyType="BEDROCK_POLICY", TargetId=acct[name]["id"])["EffectivePolicy"]
+        cfg = json.loads(ep["PolicyContent"])["bedrock"]["guardrail_inference"][want["region"]]["config_1"]
+        check(f"organizations DescribeEffectivePolicy {name} -> {want['identifier']}", cfg["identifier"] == want["identifier"]
+              and ep["TargetId"] == acct[name]["id"] and ep["PolicyType"] == "BEDROCK_POLICY", ep)
+    for who in ("legacy", "management"):
+        check(f"organizations DescribeEffectivePolicy {who} none -> EffectivePolicyNotFound",
+              err_code(lambda who=who: org_.describe_effective_policy(PolicyType="BEDROCK_POLICY", TargetId=acct[who]["id"]))
+              == "EffectivePolicyNotFoundException")
+    gp = json.loads(br.get_resource_policy(resourceArn=g["guardrailArn"])["resourcePolicy"])
+    st = gp["Statement"][0]
+    check("bedrock GetResourcePolicy prod-guardrail ApplyGuardrail for the org", st["Action"] == "bedrock:ApplyGuardrail"
+          and st["Principal"] == "*" and st["Condition"]["StringEquals"]["aws:PrincipalOrgID"] == man["organization"]["id"], gp)
+    check("bedrock GetResourcePolicy eu-basic none -> ResourceNotFound", err_code(lambda: br_eu.get_resource_policy(
+        resourceArn=res["guardrails"]["eu-west-1"]["eu-basic"]["arn"])) == "ResourceNotFoundException")
+
+    # GRD-012: automated reasoning on prod-guardrail v1, none on ai-dev's
+    check("bedrock GetGuardrail prod-guardrail v1 automatedReasoningPolicy",
+          g.get("automatedReasoningPolicy", {}).get("policies") == [f"arn:aws:bedrock:us-east-1:{mgmt}:automated-reasoning-policy/estatepolicy:1"], g.get("automatedReasoningPolicy"))
+    check("bedrock GetGuardrail ai-dev no automatedReasoningPolicy", "automatedReasoningPolicy" not in dg)
+
+    # KMS-011: batch jobs
+    since = datetime.now(timezone.utc) - timedelta(days=7)
+    jobs = {j["jobName"]: j for j in br.list_model_invocation_jobs(submitTimeAfter=since)["invocationJobSummaries"]}
+    check("bedrock ListModelInvocationJobs (submitTimeAfter)", set(jobs) == set(est["batch_jobs"]), jobs.keys())
+    check("bedrock ListModelInvocationJobs submitTimeAfter now -> none",
+          br.list_model_invocation_jobs(submitTimeAfter=datetime.now(timezone.utc) + timedelta(minutes=5))["invocationJobSummaries"] == [])
+    for name, want in est["batch_jobs"].items():
+        out = jobs[name]["outputDataConfig"]["s3OutputDataConfig"]
+        check(f"bedrock ListModelInvocationJobs {name} output + key", jobs[name]["jobArn"] == want["arn"]
+              and out["s3Uri"] == want["output"] and out.get("s3EncryptionKeyId") == want["kms_key"], out)
+    check("bedrock GetModelInvocationJob", br.get_model_invocation_job(jobIdentifier=est["batch_jobs"]["nightly-summaries"]["arn"])["jobName"] == "nightly-summaries")
+    bo = f"estate-batch-out-{mgmt}"
+    check("s3 GetBucketEncryption batch output AES256", c("s3").get_bucket_encryption(Bucket=bo)["ServerSideEncryptionConfiguration"]["Rules"][0]["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"] == "AES256")
+
+    # KMS-010: vector stores
+    colls = {x["name"]: x for x in c("opensearchserverless").list_collections()["collectionSummaries"]}
+    check("aoss ListCollections kmsKeyArn (CMK / auto)", colls["estatecoll1"].get("kmsKeyArn") == cmk
+          and colls["faqcoll1"].get("kmsKeyArn") == "auto", colls)
+    for kb_name in ("policies-kb", "faq-kb"):
+        kb = ba.get_knowledge_base(knowledgeBaseId=est["knowledge_bases"][kb_name]["id"])["knowledgeBase"]
+        arn_ = kb["storageConfiguration"]["opensearchServerlessConfiguration"]["collectionArn"]
+        check(f"bedrock-agent GetKnowledgeBase {kb_name} collectionArn = moto's collection", arn_ == est["knowledge_bases"][kb_name]["collection"]
+              and arn_ in {x["arn"] for x in colls.values()}, arn_)
+    vkb = ba.get_knowledge_base(knowledgeBaseId=est["knowledge_bases"]["vectors-kb"]["id"])["knowledgeBase"]
+    vb_arn = est["vector_buckets"]["estate-vectors"]["arn"]
+    check("bedrock-agent GetKnowledgeBase vectors-kb S3_VECTORS", vkb["storageConfiguration"]["type"] == "S3_VECTORS"
+          and vkb["storageConfiguration"]["s3VectorsConfiguration"]["vectorBucketArn"] == vb_arn)
+    vb = c("s3vectors").get_vector_bucket(vectorBucketArn=vb_arn)["vectorBucket"]
+    check("s3vectors GetVectorBucket sseType AES256", vb["encryptionConfiguration"]["sseType"] == "AES256", vb)
+
+    # KMS-013: data-source buckets
+    for kb_name, bname, alg in (("policies-kb", f"estate-docs-{mgmt}", "aws:kms"), ("faq-kb", f"estate-faq-{mgmt}", "AES256")):
+        kid = est["knowledge_bases"][kb_name]["id"]
+        ds = ba.get_data_source(knowledgeBaseId=kid, dataSourceId=ba.list_data_sources(knowledgeBaseId=kid)["dataSourceSummaries"][0]["dataSourceId"])["dataSource"]
+        enc = c("s3").get_bucket_encryption(Bucket=bname)["ServerSideEncryptionConfiguration"]["Rules"][0]["ApplyServerSideEncryptionByDefault"]
+        check(f"KB {kb_name} data source reads {bname} ({alg})", ds["dataSourceConfiguration"]["s3Configuration"]["bucketArn"] == f"arn:aws:s3:::{bname}"
+              and enc["SSEAlgorithm"] == alg and (alg != "aws:kms" or enc.get("KMSMasterKeyID") == cmk), enc)
+
+    # LOG-011: delivery-failure metric
+    end = datetime.now(timezone.utc)
+    for region, want in est["delivery_failures"].items():
+        md = c("cloudwatch", region).get_metric_data(StartTime=end - timedelta(days=7), EndTime=end, MetricDataQueries=[{
+            "Id": "f", "MetricStat": {"Metric": {"Namespace": "AWS/Bedrock", "MetricName": "ModelInvocationLogsCloudWatchDeliveryFailure"},
+                                      "Period": 86400, "Stat": "Sum"}}])["MetricDataResults"][0]
+        check(f"cloudwatch GetMetricData delivery failures {region} = {want}", sum(md["Values"]) == want and len(md["Values"]) >= 1, md)
 
     # ec2
     ec2, ec2_eu = c("ec2"), c("ec2", "eu-west-1")
@@ -343,6 +429,26 @@ def main():
     check("logs DescribeLogGroups us-east-1 retention 30 no KMS", lg["/aws/bedrock/invocations"]["retentionInDays"] == 30 and "kmsKeyId" not in lg["/aws/bedrock/invocations"])
     lg = {g["logGroupName"]: g for g in c("logs", "eu-west-1").describe_log_groups()["logGroups"]}
     check("logs DescribeLogGroups eu-west-1 KMS 400", lg["/aws/bedrock/invocations"]["retentionInDays"] == 400 and lg["/aws/bedrock/invocations"].get("kmsKeyId"))
+
+    # cloudwatch over Smithy RPC v2 CBOR, the protocol of perimeter's Rust SDK (boto3 speaks
+    # awsJson to CloudWatch): the seeded delivery-failure metric, Sum over 7 days by day
+    want = man["resources"][mgmt].get("estate", {}).get("delivery_failures", {"us-east-1": 3, "eu-west-1": 0})
+    for region in ("us-east-1", "eu-west-1"):
+        body = rust_cbor(delivery_failures_query(days=7))
+        status, headers, data = rpcv2_request(args.endpoint, region, "GetMetricData", body)
+        try:
+            total = metric_sum(cbor_wire(data)) if status == 200 else None
+        except ValueError as e:
+            total = f"not CBOR: {e}"
+        check(f"cloudwatch GetMetricData rpc-v2-cbor {region} delivery failures = {want[region]}",
+              total == want[region] and headers.get("content-type") == "application/cbor"
+              and headers.get("smithy-protocol") == "rpc-v2-cbor", (status, total, data[:200]))
+    status, headers, data = rpcv2_request(args.endpoint, "us-east-1", "DescribeAlarms", rust_cbor({}))
+    check("cloudwatch DescribeAlarms rpc-v2-cbor", status == 200 and isinstance(cbor_wire(data).get("MetricAlarms"), list),
+          (status, data[:200]))
+    status, headers, data = rpcv2_request(args.endpoint, "us-east-1", "GetMetricData", b"\xbf\x69Start")
+    check("cloudwatch GetMetricData rpc-v2-cbor malformed body -> 400 SerializationException",
+          status == 400 and str(cbor_wire(data).get("__type", "")).endswith("#SerializationException"), (status, data[:200]))
 
     print(f"\n{len(FAILS)} failed" if FAILS else "\nall checks passed")
     return 1 if FAILS else 0

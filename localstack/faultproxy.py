@@ -14,8 +14,11 @@ fixed seed, answers some of them with a fault instead:
               json (kms, ...)   400 {"__type":"ThrottlingException",...}
               rest-json         429 x-amzn-ErrorType: ThrottlingException
               rest-xml (s3)     503 <Error><Code>SlowDown</Code>...
+              rpc-v2-cbor       400 CBOR {"__type":"com.amazonaws.SVC#ThrottlingException",...}
+                                (cloudwatch)  + x-amzn-query-error: Throttling;Sender
   5xx       500 InternalFailure / InternalError / InternalServerException or
             503 ServiceUnavailable / ServiceUnavailableException, in the protocol's shape
+            (rpc-v2-cbor: a CBOR map with __type and message, smithy-protocol header)
   drop      the request is read, then the connection is closed with no response
   latency   the request is delayed by --latency-ms (+-25 %, deterministic) then forwarded
 
@@ -40,6 +43,9 @@ Control routes (never faulted, never counted):
 Request identity: service and Region from the SigV4 credential scope (Authorization
 header, or X-Amz-Credential for presigned URLs). Operation: X-Amz-Target's last part
 (JSON protocols); Action= in the form body or query string (query protocols, ec2);
+<Operation> of POST /service/<Service>/operation/<Operation> (Smithy RPC v2 CBOR:
+CloudWatch from the Rust SDK, labelled "cloudwatch:GetMetricData", not by its signing
+name "monitoring", whatever the protocol);
 REST-JSON (bedrock, ...): "METHOD /first-segment", with "/{}" appended when the path goes
 deeper ("GET /guardrails" = ListGuardrails, "GET /guardrails/{}" = GetGuardrail,
 "GET /logging/{}"); S3: "METHOD ?subresource" (sorted, '&'-joined, e.g. "GET ?policy",
@@ -53,8 +59,8 @@ where n counts earlier identical requests (same key, so a retry gets a fresh but
 reproducible draw) and principal is the account/role behind the access key (learnt from
 STS AssumeRole answers that pass through the proxy; otherwise the access key id), so
 concurrent identical calls made for different accounts do not race for the same n.
-Top-level StartTime/EndTime are left out of JSON and form bodies (clock-derived windows,
-e.g. CloudTrail LookupEvents). Nothing depends on arrival order across different requests.
+Top-level StartTime/EndTime are left out of JSON, form and CBOR bodies (clock-derived
+windows, e.g. CloudTrail LookupEvents, CloudWatch GetMetricData). Nothing depends on arrival order across different requests.
 
 Standard library only (Python 3.9+).
 """
@@ -69,6 +75,7 @@ import json
 import re
 import signal
 import socket
+import struct
 import sys
 import threading
 import time
@@ -103,6 +110,13 @@ QUERY_NAMESPACES: dict[str, str] = {
     "sts": "https://sts.amazonaws.com/doc/2011-06-15/",
 }
 REST_XML_SERVICES: frozenset[str] = frozenset({"s3", "s3control"})
+RPC_V2_CBOR = "smithy-rpc-v2-cbor"
+RPC_PATH_RE = re.compile(r"^/service/([^/]+)/operation/([^/]+)$")
+# Signing name -> the label used in stats and --fail (CloudWatch signs as "monitoring").
+SERVICE_LABELS: dict[str, str] = {"monitoring": "cloudwatch"}
+# awsQueryCompatible services (over rpc-v2-cbor / JSON they also name the query error code)
+QUERY_COMPATIBLE: frozenset[str] = frozenset({"cloudwatch"})
+QUERY_ERROR_CODES: dict[str, str] = {"ThrottlingException": "Throttling"}
 S3_SUBRESOURCES: frozenset[str] = frozenset(
     {"accelerate", "acl", "analytics", "attributes", "cors", "delete", "encryption",
      "intelligent-tiering", "inventory", "legal-hold", "lifecycle", "location", "logging",
@@ -124,6 +138,7 @@ THROTTLE: dict[str, tuple[int, str, str]] = {
     "json": (400, "ThrottlingException", "Rate exceeded"),
     "rest-json": (429, "ThrottlingException", "Too many requests"),
     "rest-xml": (503, "SlowDown", "Please reduce your request rate."),
+    RPC_V2_CBOR: (400, "ThrottlingException", "Rate exceeded"),
 }
 _INTERNAL = "The request processing has failed because of an unknown error, exception or failure."
 _UNAVAILABLE = "The request has failed due to a temporary failure of the server."
@@ -136,6 +151,7 @@ SERVER_ERRORS: dict[str, tuple[tuple[int, str, str], tuple[int, str, str]]] = {
                   (503, "ServiceUnavailableException", "Service unavailable")),
     "rest-xml": ((500, "InternalError", "We encountered an internal error. Please try again."),
                  (503, "ServiceUnavailable", "Service is unable to handle request.")),
+    RPC_V2_CBOR: ((500, "InternalFailure", _INTERNAL), (503, "ServiceUnavailable", _UNAVAILABLE)),
 }
 
 
@@ -226,8 +242,12 @@ def form_params(headers: Any, body: bytes) -> list[tuple[str, str]]:
     return parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True)
 
 
-def protocol_of(service: str, headers: Any, form: list[tuple[str, str]]) -> str:
-    """query / ec2 / json / rest-json / rest-xml, from the service and the request shape."""
+def protocol_of(service: str, headers: Any, form: list[tuple[str, str]], method: str = "",
+                path: str = "") -> str:
+    """query / ec2 / json / rest-json / rest-xml / smithy-rpc-v2-cbor, from the service and
+    the request shape."""
+    if method == "POST" and RPC_PATH_RE.match(path) and not headers.get("X-Amz-Target"):
+        return RPC_V2_CBOR
     if service == "ec2":
         return "ec2"
     if service in REST_XML_SERVICES:
@@ -258,20 +278,32 @@ def identify(method: str, target: str, headers: Any, body: bytes) -> RequestInfo
     query = parse_qsl(parts.query, keep_blank_values=True)
     access_key, region, service = credential_scope(headers, query)
     form = form_params(headers, body)
-    protocol = protocol_of(service, headers, form)
+    protocol = protocol_of(service, headers, form, method, parts.path)
     amz_target = headers.get("X-Amz-Target", "") or ""
     action = next((v for k, v in form + query if k == "Action"), "")
-    if amz_target:
+    rpc = RPC_PATH_RE.match(parts.path) if protocol == RPC_V2_CBOR else None
+    if rpc:
+        operation = rpc.group(2)
+    elif amz_target:
         operation = amz_target.rsplit(".", 1)[-1]
     elif action:
         operation = action
     else:
         operation = rest_operation(service, method, parts.path, query)
-    return RequestInfo(service, region, operation, protocol, access_key)
+    return RequestInfo(SERVICE_LABELS.get(service, service), region, operation, protocol, access_key)
 
 
 def stable_body(protocol: str, body: bytes, form: list[tuple[str, str]]) -> bytes:
     """The body without clock-derived top-level fields (StartTime/EndTime)."""
+    if protocol == RPC_V2_CBOR and body:
+        try:
+            doc, end = cbor_item(body, 0)
+        except (ValueError, IndexError, RecursionError):
+            return body
+        if end != len(body) or not isinstance(doc, dict) or not VOLATILE_FIELDS & doc.keys():
+            return body
+        doc = {k: v for k, v in doc.items() if k not in VOLATILE_FIELDS}
+        return json.dumps(doc, sort_keys=True, separators=(",", ":"), default=repr).encode()
     if protocol == "json" and body:
         try:
             doc = json.loads(body)
@@ -284,6 +316,76 @@ def stable_body(protocol: str, body: bytes, form: list[tuple[str, str]]) -> byte
     if form and any(k in VOLATILE_FIELDS for k, _ in form):
         return urlencode([(k, v) for k, v in form if k not in VOLATILE_FIELDS]).encode()
     return body
+
+
+# ------------------------------------------------------------------ CBOR (rpc-v2-cbor)
+def _cbor_arg(data: bytes, pos: int, info: int) -> tuple[int, int]:
+    if info < 24:
+        return info, pos
+    if info > 27:
+        raise ValueError(f"additional info {info}")
+    n = 1 << (info - 24)
+    if pos + n > len(data):
+        raise ValueError("truncated")
+    return int.from_bytes(data[pos:pos + n], "big"), pos + n
+
+
+def cbor_item(data: bytes, pos: int) -> tuple[Any, int]:
+    """One CBOR data item at `pos` -> (value, next position). Definite and indefinite
+    lengths; a tag decodes to ("tag", n, value), floats of any width to float. Only used to
+    find top-level StartTime/EndTime, so the values need only compare and print stably."""
+    head = data[pos]
+    pos += 1
+    major, info = head >> 5, head & 0x1F
+    if major in (0, 1):
+        n, pos = _cbor_arg(data, pos, info)
+        return (n if major == 0 else -1 - n), pos
+    if major in (2, 3):
+        if info == 31:
+            parts = []
+            while data[pos] != 0xFF:
+                n, pos = _cbor_arg(data, pos + 1, data[pos] & 0x1F)
+                parts.append(data[pos:pos + n])
+                pos += n
+            raw, pos = b"".join(parts), pos + 1
+        else:
+            n, pos = _cbor_arg(data, pos, info)
+            raw, pos = data[pos:pos + n], pos + n
+        return (raw.decode("utf-8", "replace") if major == 3 else raw), pos
+    if major in (4, 5):
+        items: list[Any] = []
+        count = -1
+        if info != 31:
+            count, pos = _cbor_arg(data, pos, info)
+            count *= 2 if major == 5 else 1
+        while (count < 0 and data[pos] != 0xFF) or len(items) < count:
+            item, pos = cbor_item(data, pos)
+            items.append(item)
+        pos += 1 if count < 0 else 0
+        if major == 4:
+            return items, pos
+        return {(k if isinstance(k, (str, int)) else repr(k)): v for k, v in zip(items[::2], items[1::2])}, pos
+    if major == 6:
+        n, pos = _cbor_arg(data, pos, info)
+        value, pos = cbor_item(data, pos)
+        return ("tag", n, value), pos
+    if info in (25, 26, 27):
+        n = 1 << (info - 24)
+        return struct.unpack({2: ">e", 4: ">f", 8: ">d"}[n], data[pos:pos + n])[0], pos + n
+    simple = {20: False, 21: True, 22: None, 23: None}
+    if info in simple:
+        return simple[info], pos
+    raise ValueError(f"unsupported simple value {info}")
+
+
+def cbor_text_map(doc: dict[str, str]) -> bytes:
+    """A CBOR map of text to text (an rpc-v2-cbor error body)."""
+    def text(s: str) -> bytes:
+        raw = s.encode("utf-8")
+        n = len(raw)
+        head = bytes([0x60 | n]) if n < 24 else bytes([0x78, n]) if n < 256 else bytes([0x79]) + n.to_bytes(2, "big")
+        return head + raw
+    return bytes([0xA0 | len(doc)]) + b"".join(text(k) + text(v) for k, v in doc.items())
 
 
 # ------------------------------------------------------------------ faults
@@ -327,6 +429,14 @@ def error_answer(info: RequestInfo, status: int, code: str, message: str, reques
                 f"<Response><Errors><Error><Code>{code}</Code><Message>{msg}</Message></Error>"
                 f"</Errors><RequestID>{request_id}</RequestID></Response>")
         return status, [("Content-Type", "text/xml;charset=UTF-8")], body.encode()
+    if info.protocol == RPC_V2_CBOR:
+        headers = [("Content-Type", "application/cbor"), ("smithy-protocol", "rpc-v2-cbor"),
+                   ("x-amzn-RequestId", request_id)]
+        if info.service in QUERY_COMPATIBLE:
+            party = "Sender" if status < 500 else "Receiver"
+            headers.append(("x-amzn-query-error", f"{QUERY_ERROR_CODES.get(code, code)};{party}"))
+        payload = cbor_text_map({"__type": f"com.amazonaws.{info.service}#{code}", "message": message})
+        return status, headers, payload
     if info.protocol == "json":
         ctype = req_ctype if req_ctype.startswith("application/x-amz-json-") else "application/x-amz-json-1.1"
         payload = json.dumps({"__type": code, "message": message}).encode()

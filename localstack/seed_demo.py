@@ -121,7 +121,31 @@ manifest: resources[MGMT]["estate"]; its intentions join intended_outcomes)
          AGT-006 F
        memory chat_memory (memory-role, CMK) -> KMS-012 P; scratch_memory (no key) -> KMS-012 F
   Guardrails prod-guardrail -> GRD-010 P, GRD-011 P; eu-basic (PROMPT_ATTACK only) -> GRD-010 F;
-       enforced config us-east-1 (includedModels ALL, excludedModels []) -> GRD-013 P
+       enforced config us-east-1 (includedModels ALL, excludedModels []) -> GRD-013 P;
+       prod-guardrail has automatedReasoningPolicyConfig (automated-reasoning-policy/estatepolicy:1,
+       given at creation: no id moves) -> GRD-012 P (management us-east-1, when configured);
+       ai-dev's dev-guardrail has none -> GRD-012 F (ai-dev us-east-1)
+  (seed_estate_stores, after seed_estate; manifest: estate bedrock_policies, batch_jobs, collections,
+   vector_buckets, delivery_failures, knowledge_bases[*].collection/bucket)
+  Org  BEDROCK_POLICY enabled at the root; bedrock-guardrail-workloads (guardrail_inference.us-east-1
+         .config_1.identifier @@assign prod-guardrail ARN:1, input_tags ignore) attached to Workloads;
+         bedrock-guardrail-sandbox (us-west-2, guardrail/missing0001:1, which does not exist) attached
+         to Sandbox -> GRD-014 P (management); the effective policy (DescribeEffectivePolicy: root,
+         OUs and account documents deep-merged) -> GRD-015 P for ai-prod (prod-guardrail: the
+         management account's, in its Region, version 1, resource policy lets aws:PrincipalOrgID =
+         the org call bedrock:ApplyGuardrail), GRD-015 F for sandbox-1 (the guardrail is gone)
+  Batch model invocation jobs nightly-summaries (output s3://estate-batch-out-123456789012/out/,
+         no s3EncryptionKeyId, bucket SSE-S3) -> KMS-011 F; keyed-summaries (same bucket,
+         s3EncryptionKeyId = CMK) -> KMS-011 P; role batch-role (bedrock trust, SourceAccount +
+         SourceArn model-invocation-job/*); estate-batch-out is SSE-S3 -> KMS-013 F
+  Stores policies-kb -> aoss collection estatecoll1 (encryption policy KmsARN = CMK) -> KMS-010 P;
+         faq-kb -> faqcoll1 (AWSOwnedKey; kmsKeyArn "auto") -> KMS-010 F (both KBs created on a
+         placeholder collectionArn, then UpdateKnowledgeBase to moto's collection ARN);
+         vectors-kb (kb-role, S3_VECTORS) on vector bucket estate-vectors (sseType AES256, index
+         vectors-index) -> KMS-010 F; data-source buckets estate-docs-123456789012 (policy-docs,
+         SSE-KMS CMK) -> KMS-013 P, estate-faq-123456789012 (faq-docs, SSE-S3) -> KMS-013 F
+  CloudWatch AWS/Bedrock ModelInvocationLogsCloudWatchDeliveryFailure (no dimension): us-east-1 3
+         an hour ago -> LOG-011 F; eu-west-1 0 -> LOG-011 P
 
 MEMBER ACCOUNTS (reached with OrganizationAccountAccessRole) -- lighter, findings differ:
   every member         no trail of its own, but the management account's org-trail (an
@@ -228,6 +252,7 @@ SONNET37 = "anthropic.claude-3-7-sonnet-20250219-v1:0"
 SONNET45 = "anthropic.claude-sonnet-4-5-20250929-v1:0"
 HAIKU3 = "anthropic.claude-3-haiku-20240307-v1:0"
 NOVA_PRO = "amazon.nova-pro-v1:0"
+AR_POLICY = "arn:aws:bedrock:us-east-1:{a}:automated-reasoning-policy/estatepolicy:1"
 
 
 # ------------------------------------------------------------------------ helpers
@@ -570,7 +595,9 @@ def seed_management(m):
                                              "examples": ["Which stocks should I buy?"]}]},
         wordPolicyConfig={"managedWordListsConfig": [{"type": "PROFANITY"}]},
         contextualGroundingPolicyConfig={"filtersConfig": [{"type": "GROUNDING", "threshold": 0.8},
-                                                           {"type": "RELEVANCE", "threshold": 0.7}]})
+                                                           {"type": "RELEVANCE", "threshold": 0.7}]},
+        # GRD-012 (estate): given at creation, which moves no id (no random draw)
+        automatedReasoningPolicyConfig={"policies": [AR_POLICY.format(a=a)], "confidenceThreshold": 0.9})
     guardrail(m, "eu-west-1", "eu-basic",
               contentPolicyConfig={"filtersConfig": [{"type": "PROMPT_ATTACK", "inputStrength": "MEDIUM",
                                                       "outputStrength": "NONE"}],
@@ -747,7 +774,7 @@ def seed_estate(m):
     agent("ops-agent", "ops-agent-role", 5400, "prod")
 
     # Knowledge bases and their data sources
-    def kb(name, role_name, ds_name, **ds_extra):
+    def kb(name, role_name, ds_name, bucket_name=docs_bucket, **ds_extra):
         k = ba.create_knowledge_base(
             name=name, roleArn=roles[role_name], description=f"{name} (estate)", tags=tags,
             knowledgeBaseConfiguration={"type": "VECTOR", "vectorKnowledgeBaseConfiguration": {
@@ -757,14 +784,14 @@ def seed_estate(m):
                 "fieldMapping": {"vectorField": "embedding", "textField": "text", "metadataField": "metadata"}}},
         )["knowledgeBase"]
         ds = ba.create_data_source(knowledgeBaseId=k["knowledgeBaseId"], name=ds_name, dataSourceConfiguration={
-            "type": "S3", "s3Configuration": {"bucketArn": f"arn:aws:s3:::{docs_bucket}",
+            "type": "S3", "s3Configuration": {"bucketArn": f"arn:aws:s3:::{bucket_name}",
                                               "inclusionPrefixes": [f"{ds_name}/"]}}, **ds_extra)["dataSource"]
         est["knowledge_bases"][name] = {"id": k["knowledgeBaseId"], "arn": k["knowledgeBaseArn"],
                                         "data_sources": {ds_name: ds["dataSourceId"]}}
         return k["knowledgeBaseId"]
 
     policies_kb = kb("policies-kb", "kb-role", "policy-docs", serverSideEncryptionConfiguration={"kmsKeyArn": cmk})
-    kb("faq-kb", "ops-agent-role", "faq-docs")
+    kb("faq-kb", "ops-agent-role", "faq-docs", bucket_name=f"estate-faq-{a}")
 
     # Flows: prepared, version 1, alias live -> 1
     def flow(name, definition, **extra):
@@ -842,6 +869,121 @@ def seed_estate(m):
     memory("scratch_memory")
 
 
+def seed_estate_stores(m):
+    """ESTATE, second part (after seed_estate, so no id above moves): the organisation's
+    Bedrock policies, the guardrail's resource policy, batch jobs, the knowledge bases' stores
+    (aoss collections, an S3 vector bucket, the data-source buckets) and the delivery-failure
+    metrics."""
+    a, r = m.id, "us-east-1"
+    cmk = res(m, "kms_keys")[r]["bedrock-prod"]["arn"]
+    g = res(m, "guardrails")[r]["prod-guardrail"]
+    est = res(m, "estate")
+    roles = est["roles"]
+    tags = {"workload": "estate", "env": "prod"}
+
+    # Pipeline stores (KMS-013): data-source buckets; the batch output bucket (KMS-011)
+    bucket(m, r, f"estate-docs-{a}", tags, cmk)
+    bucket(m, r, f"estate-faq-{a}", tags, "AES256")
+    batch_out = bucket(m, r, f"estate-batch-out-{a}", tags, "AES256")
+
+    # Organizations: BEDROCK_POLICY enabled at the root; Workloads -> prod-guardrail v1 (us-east-1),
+    # Sandbox -> a guardrail that does not exist (us-west-2)
+    org = m.c("organizations")
+    o = MANIFEST["organization"]
+    ous = {x["name"]: x["id"] for x in MANIFEST["ous"]}
+    org.enable_policy_type(RootId=o["root_id"], PolicyType="BEDROCK_POLICY")
+
+    def bedrock_policy(name, region, guardrail_version_arn, target):
+        content = {"bedrock": {"guardrail_inference": {region: {"config_1": {
+            "identifier": {"@@assign": guardrail_version_arn}, "input_tags": {"@@assign": "ignore"}}}}}}
+        pid = org.create_policy(Name=name, Description=f"{name} (estate)", Type="BEDROCK_POLICY",
+                                Content=json.dumps(content))["Policy"]["PolicySummary"]["Id"]
+        org.attach_policy(PolicyId=pid, TargetId=ous[target])
+        est["bedrock_policies"][name] = {"id": pid, "target": ous[target], "target_name": target,
+                                         "region": region, "identifier": guardrail_version_arn}
+
+    est["bedrock_policies"] = {}
+    bedrock_policy("bedrock-guardrail-workloads", r, f"{g['arn']}:1", "Workloads")
+    bedrock_policy("bedrock-guardrail-sandbox", "us-west-2",
+                   f"arn:aws:bedrock:us-west-2:{a}:guardrail/missing0001:1", "Sandbox")
+
+    # prod-guardrail's resource policy: ApplyGuardrail for any principal of the organisation
+    gpol = doc({"Sid": "OrgApplyGuardrail", "Effect": "Allow", "Principal": "*", "Action": "bedrock:ApplyGuardrail",
+                "Resource": [g["arn"], f"{g['arn']}:*"], "Condition": {"StringEquals": {"aws:PrincipalOrgID": o["id"]}}})
+    m.c("bedrock", r).put_resource_policy(resourceArn=g["arn"], resourcePolicy=gpol)
+    g["resource_policy"] = json.loads(gpol)
+
+    # Batch inference jobs (KMS-011): output to an SSE-S3 bucket, without / with a CMK
+    est["roles"]["batch-role"] = role(m, "batch-role", tags, inline={"estate": doc(
+        {"Effect": "Allow", "Action": "bedrock:InvokeModel", "Resource": fm(r, HAIKU3)},
+        {"Effect": "Allow", "Action": "s3:GetObject", "Resource": f"arn:aws:s3:::estate-docs-{a}/batch/*"},
+        {"Effect": "Allow", "Action": "s3:PutObject", "Resource": f"arn:aws:s3:::{batch_out}/out/*"})},
+        trust=service_trust("bedrock.amazonaws.com", a, f"arn:aws:bedrock:{r}:{a}:model-invocation-job/*"))
+    br = m.c("bedrock", r)
+    est["batch_jobs"] = {}
+    for name, key in (("nightly-summaries", None), ("keyed-summaries", cmk)):
+        out = {"s3Uri": f"s3://{batch_out}/out/"}
+        if key:
+            out["s3EncryptionKeyId"] = key
+        job = br.create_model_invocation_job(
+            jobName=name, roleArn=roles["batch-role"], modelId=HAIKU3, tags=tags_kv(tags, "key", "value"),
+            inputDataConfig={"s3InputDataConfig": {"s3Uri": f"s3://estate-docs-{a}/batch/{name}.jsonl"}},
+            outputDataConfig={"s3OutputDataConfig": out})
+        est["batch_jobs"][name] = {"arn": job["jobArn"], "output": out["s3Uri"], "kms_key": key}
+
+    # Vector stores (KMS-010): aoss collections (CMK / AWS-owned key), then the KBs point at them
+    aoss = m.c("opensearchserverless", r)
+    est["collections"] = {}
+    for name, enc in (("estatecoll1", {"AWSOwnedKey": False, "KmsARN": cmk}), ("faqcoll1", {"AWSOwnedKey": True})):
+        aoss.create_security_policy(name=f"{name}-enc", type="encryption", policy=json.dumps(
+            {"Rules": [{"ResourceType": "collection", "Resource": [f"collection/{name}"]}], **enc}))
+        c = aoss.create_collection(name=name, type="VECTORSEARCH", description=f"{name} (estate)")
+        est["collections"][name] = {"id": c["createCollectionDetail"]["id"], "arn": c["createCollectionDetail"]["arn"],
+                                    "kms_key": enc.get("KmsARN")}
+    ba = m.c("bedrock-agent", r)
+    for kb_name, coll in (("policies-kb", "estatecoll1"), ("faq-kb", "faqcoll1")):
+        k = ba.get_knowledge_base(knowledgeBaseId=est["knowledge_bases"][kb_name]["id"])["knowledgeBase"]
+        storage = k["storageConfiguration"]
+        storage["opensearchServerlessConfiguration"]["collectionArn"] = est["collections"][coll]["arn"]
+        ba.update_knowledge_base(knowledgeBaseId=k["knowledgeBaseId"], name=k["name"], roleArn=k["roleArn"],
+                                 description=k["description"], storageConfiguration=storage,
+                                 knowledgeBaseConfiguration=k["knowledgeBaseConfiguration"])
+        est["knowledge_bases"][kb_name]["collection"] = est["collections"][coll]["arn"]
+    est["knowledge_bases"]["faq-kb"]["bucket"] = f"estate-faq-{a}"
+    est["knowledge_bases"]["policies-kb"]["bucket"] = f"estate-docs-{a}"
+
+    # S3 Vectors: a bucket with SSE-S3 (AES256), an index, and vectors-kb on it
+    s3v = m.c("s3vectors", r)
+    s3v.create_vector_bucket(vectorBucketName="estate-vectors", encryptionConfiguration={"sseType": "AES256"})
+    vb = s3v.get_vector_bucket(vectorBucketName="estate-vectors")["vectorBucket"]
+    s3v.create_index(vectorBucketName="estate-vectors", indexName="vectors-index", dataType="float32",
+                     dimension=1024, distanceMetric="cosine")
+    index_arn = s3v.get_index(vectorBucketName="estate-vectors", indexName="vectors-index")["index"]["indexArn"]
+    est["vector_buckets"] = {"estate-vectors": {"arn": vb["vectorBucketArn"], "index_arn": index_arn}}
+    k = ba.create_knowledge_base(
+        name="vectors-kb", roleArn=roles["kb-role"], description="vectors-kb (estate)", tags=tags,
+        knowledgeBaseConfiguration={"type": "VECTOR", "vectorKnowledgeBaseConfiguration": {
+            "embeddingModelArn": fm(r, TITAN_EMBED_V2)}},
+        storageConfiguration={"type": "S3_VECTORS", "s3VectorsConfiguration": {
+            "vectorBucketArn": vb["vectorBucketArn"], "indexArn": index_arn}})["knowledgeBase"]
+    est["knowledge_bases"]["vectors-kb"] = {"id": k["knowledgeBaseId"], "arn": k["knowledgeBaseArn"],
+                                            "data_sources": {}, "vector_bucket": vb["vectorBucketArn"]}
+    # kb-role names the real stores now that they exist (its trust, IAM-009's subject, is unchanged)
+    m.c("iam").put_role_policy(RoleName="kb-role", PolicyName="estate", PolicyDocument=doc(
+        {"Effect": "Allow", "Action": "bedrock:InvokeModel", "Resource": fm(r, TITAN_EMBED_V2)},
+        {"Effect": "Allow", "Action": "aoss:APIAccessAll", "Resource": est["collections"]["estatecoll1"]["arn"]},
+        {"Effect": "Allow", "Action": ["s3vectors:QueryVectors", "s3vectors:GetVectors"], "Resource": index_arn},
+        {"Effect": "Allow", "Action": "s3:GetObject", "Resource": f"arn:aws:s3:::estate-docs-{a}/*"}))
+
+    # Invocation-log delivery failures (LOG-011): us-east-1 3 in the last day, eu-west-1 0
+    now = time.time()
+    for region, value in (("us-east-1", 3.0), ("eu-west-1", 0.0)):
+        m.c("cloudwatch", region).put_metric_data(Namespace="AWS/Bedrock", MetricData=[{
+            "MetricName": "ModelInvocationLogsCloudWatchDeliveryFailure", "Value": value, "Unit": "Count",
+            "Timestamp": now - 3600}])
+    est["delivery_failures"] = {"us-east-1": 3, "eu-west-1": 0}
+
+
 def estate_outcomes(accounts):
     """The ESTATE block's intentions, in intended_outcomes' format."""
     est = MANIFEST["resources"][MGMT]["estate"]
@@ -896,6 +1038,22 @@ def estate_outcomes(accounts):
         ("GRD-011", "fail", dev, r, g(r, "dev-guardrail", dev)),
         ("GRD-013", "pass", MGMT, r, None),
         ("GRD-013", "fail", dev, r, None),
+        # seed_estate_stores
+        ("GRD-014", "pass", MGMT, None, None),
+        ("GRD-015", "pass", accounts["ai-prod"], None, None),
+        ("GRD-015", "fail", accounts["sandbox-1"], None, None),
+        ("KMS-011", "fail", MGMT, r, est["batch_jobs"]["nightly-summaries"]["arn"]),
+        ("KMS-011", "pass", MGMT, r, est["batch_jobs"]["keyed-summaries"]["arn"]),
+        ("KMS-010", "pass", MGMT, r, est["collections"]["estatecoll1"]["arn"]),
+        ("KMS-010", "fail", MGMT, r, est["collections"]["faqcoll1"]["arn"]),
+        ("KMS-010", "fail", MGMT, r, est["vector_buckets"]["estate-vectors"]["arn"]),
+        ("LOG-011", "fail", MGMT, r, None),
+        ("LOG-011", "pass", MGMT, "eu-west-1", None),
+        ("GRD-012", "pass", MGMT, r, None),
+        ("GRD-012", "fail", dev, r, None),
+        ("KMS-013", "pass", MGMT, r, f"arn:aws:s3:::estate-docs-{MGMT}"),
+        ("KMS-013", "fail", MGMT, r, f"arn:aws:s3:::estate-faq-{MGMT}"),
+        ("KMS-013", "fail", MGMT, r, f"arn:aws:s3:::estate-batch-out-{MGMT}"),
     ]
     return [{"check": c, "expect": e, "account": a, "region": rg, "resource": res_} for c, e, a, rg, res_ in out]
 
@@ -1116,6 +1274,7 @@ def main():
     except mgmt.c("sts").exceptions.ClientError as e:
         assert e.response["Error"]["Code"] == "AccessDenied", e
     seed_estate(mgmt)  # last: the ids of everything above stay what they were before the estate
+    seed_estate_stores(mgmt)  # after the estate, for the same reason
     MANIFEST["intended_outcomes"] = intended_outcomes(accounts) + estate_outcomes(accounts)
     MANIFEST["seconds"] = round(time.time() - t0, 2)
     os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)

@@ -36,7 +36,7 @@ echo "==> perimeter audit ${PERIMETER_DEMO_ARGS:---org} --regions $REGIONS" >&2
 mkdir -p "$OUT"
 set +e
 target/debug/perimeter audit ${PERIMETER_DEMO_ARGS:---org} --regions "$REGIONS" \
-  --format table,json --output-dir "$OUT" --snapshot-out "$OUT/snapshot.json"
+  --config localstack/demo.toml --format table,json --output-dir "$OUT" --snapshot-out "$OUT/snapshot.json"
 code=$?
 set -e
 echo >&2

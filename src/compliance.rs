@@ -305,7 +305,7 @@ mod tests {
 
     /// The catalogue of DESIGN.md ("The baseline and the check catalogue"), 46 codes, and
     /// the codes of CATALOGUE-2.md implemented so far.
-    const CATALOGUE: [&str; 66] = [
+    const CATALOGUE: [&str; 73] = [
         "IAM-001", "IAM-002", "IAM-003", "IAM-004", "IAM-005", "IAM-006", "IAM-007", "IAM-008",
         "NET-001", "NET-002", "NET-003", "NET-004", "NET-005", "NET-006", //
         "KMS-001", "KMS-002", "KMS-003", "KMS-004", "KMS-005", "KMS-006", "KMS-007", //
@@ -315,8 +315,9 @@ mod tests {
         "TEN-001", "TEN-002", "TEN-003", //
         "CRI-001", "CRI-002", "CRI-003", "CRI-004", "CRI-005", //
         "IAM-009", "IAM-010", "IAM-011", "IAM-012", "IAM-013", "IAM-014", //
-        "KMS-008", "KMS-009", "KMS-012", "GRD-008", "GRD-009", "GRD-010", "GRD-011",
-        "GRD-013", //
+        "KMS-008", "KMS-009", "KMS-010", "KMS-011", "KMS-012", "KMS-013", //
+        "GRD-008", "GRD-009", "GRD-010", "GRD-011", "GRD-012", "GRD-013", "GRD-014", "GRD-015",
+        "LOG-011", //
         "AGT-001", "AGT-002", "AGT-003", "AGT-004", "AGT-005", "AGT-006",
     ];
 

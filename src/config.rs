@@ -22,6 +22,12 @@ pub struct Config {
     /// Guardrails (names, ids or ARNs) on trial, allowed to detect without blocking
     /// (GRD-011).
     pub guardrails_on_trial: Vec<String>,
+    /// Accounts (ids, or `*`) whose guardrails must check answers with automated
+    /// reasoning (GRD-012).
+    pub require_automated_reasoning: Vec<String>,
+    /// Bedrock-active accounts from which an organisation should set guardrails through a
+    /// Bedrock policy (GRD-014).
+    pub org_policy_min_accounts: usize,
     /// Minimum retention, in days, for invocation and trail logs (LOG-007).
     pub log_retention_days: u32,
     /// A principal unused for longer than this is stale (IAM-007).
@@ -92,6 +98,8 @@ impl Default for Config {
             content_filter_floor: "MEDIUM".into(),
             require_word_filter: true,
             guardrails_on_trial: Vec::new(),
+            require_automated_reasoning: Vec::new(),
+            org_policy_min_accounts: 2,
             log_retention_days: 365,
             stale_days: 90,
             bedrock_regions: Vec::new(),
@@ -142,6 +150,8 @@ struct RawGuardrails {
     content_filter_floor: Option<String>,
     require_word_filter: Option<bool>,
     on_trial: Option<Vec<String>>,
+    require_automated_reasoning: Option<Vec<String>>,
+    org_policy_min_accounts: Option<usize>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -336,6 +346,12 @@ impl Config {
             }
             if let Some(t) = g.on_trial {
                 c.guardrails_on_trial = t;
+            }
+            if let Some(a) = g.require_automated_reasoning {
+                c.require_automated_reasoning = a;
+            }
+            if let Some(n) = g.org_policy_min_accounts {
+                c.org_policy_min_accounts = n;
             }
         }
         if let Some(l) = raw.logging

@@ -18,23 +18,34 @@ reset replaces.
                  inference profiles (List/Get; SYSTEM_DEFINED ones from catalog.py;
                  Create/Delete APPLICATION ones), foundation models (List/Get), enforced
                  guardrail configuration (Put/List/Delete), tags (List/Tag/UntagResource)
-                 for ARNs it owns -- others fall through to moto --, and
+                 for ARNs it owns -- others fall through to moto --, guardrail resource
+                 policies (Put/Get/DeleteResourcePolicy), batch inference jobs
+                 (Create/Get/ListModelInvocationJob(s)), and
                  GetModelInvocationLoggingConfiguration: {} when unset (moto: {"loggingConfig": {}}).
   bedrock_agent.py  agents (+ versions, aliases incl. TSTALIASID), knowledge bases, data
                  sources, flows (+ versions, aliases), prompts (+ versions), tags: the whole
-                 family, create/get/list/delete (moto drops guardrailConfiguration and lacks
-                 the rest).
+                 family, create/get/list/delete, UpdateKnowledgeBase (moto drops
+                 guardrailConfiguration and lacks the rest).
   agentcore.py   bedrock-agentcore-control runtimes, gateways, memories, resource policies
                  (moto has none) and tags: the whole family.
+  organizations.py  the BEDROCK_POLICY policy type (moto rejects it): Enable/DisablePolicyType,
+                 Create/Describe/List/Attach/Detach/DeletePolicy, ListPoliciesForTarget,
+                 ListTargetsForPolicy, DescribeEffectivePolicy; ListRoots shows the type.
+                 Other policy types go to moto.
+  aoss.py        opensearchserverless ListCollections with kmsKeyArn (moto leaves it out).
   rest.py        model-driven helpers for those two: inputs where the model puts them,
                  documents trimmed to output shapes, pages sized by the model, modeled errors.
   cloudtrail.py  LookupEvents (moto: HTTP 500), from events seeded through the shim.
+  cloudwatch.py  GetMetricData, DescribeAlarms over Smithy RPC v2 CBOR (the Rust SDK's
+                 protocol; moto: 404), translated to moto's awsJson CloudWatch and back;
+                 cbor.py is the codec.
   sts.py         AssumeRole: AccessDenied (403) when the target role does not exist in the
                  target account, as AWS answers; moto would hand out credentials.
   iam.py         Create/List/DeleteServiceSpecificCredential (moto: not implemented).
   kms.py         KeyManager shim (moto: always CUSTOMER); key ARN resolution for Bedrock.
   motopatch.py   AWS-managed IAM policies built once per account, not once per partition,
-                 and not for backends that a reset drops.
+                 and not for backends that a reset drops; aoss CreateCollection under an
+                 AWS-owned key (moto: KeyError, HTTP 500).
   shim.py        test-only endpoints under /_shim/ (see there); POST /moto-api/reset also
                  clears the extension state.
   app.py         the WSGI app and main(); router.py, wsgi.py, state.py, catalog.py, util.py.

@@ -10,14 +10,14 @@ from collections.abc import Callable, Iterable
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 from werkzeug.serving import run_simple
 
-from . import agentcore, bedrock, bedrock_agent, cloudtrail, iam, shim, sts
-from .motopatch import install_speedups, reset_moto
+from . import agentcore, aoss, bedrock, bedrock_agent, cloudtrail, cloudwatch, iam, organizations, shim, sts
+from .motopatch import install_fixes, install_speedups, reset_moto
 from .router import Call, Forwarded, Route, Router
 from .state import State
 from .wsgi import ApiError, Environ, Request, StartResponse, WsgiApp, reply
 
 ROUTES: tuple[Route, ...] = (*bedrock.ROUTES, *bedrock_agent.ROUTES, *agentcore.ROUTES, *cloudtrail.ROUTES,
-                             *sts.ROUTES, *iam.ROUTES)
+                             *sts.ROUTES, *iam.ROUTES, *organizations.ROUTES, *aoss.ROUTES, *cloudwatch.ROUTES)
 
 
 class Emulator:
@@ -25,6 +25,7 @@ class Emulator:
 
     def __init__(self, moto: WsgiApp | None = None, speedups: bool = False) -> None:
         self._resetting = threading.Event()
+        install_fixes()
         if speedups:
             install_speedups(self._resetting.is_set)
         self.moto: WsgiApp = moto or DomainDispatcherApplication(create_backend_app)
@@ -67,13 +68,15 @@ class Emulator:
         except ValueError:  # a query-protocol body that is not form data: moto's to judge
             matched = None
         if matched is None:
-            return self.moto(environ, start_response)
+            unknown = self.router.unknown_operation(req)
+            return unknown.send(start_response) if unknown else self.moto(environ, start_response)
         route, params = matched
         try:
             account = req.account()
             with self.lock:
                 call = Call(request=req, state=self.state, account=account, region=req.region or "us-east-1",
-                            params=params, query=req.query(), forward=lambda: self._forward(environ))
+                            params=params, query=req.query(), forward=lambda: self._forward(environ),
+                            forward_environ=self._forward)
                 answer = route.handler(call)
         except ApiError as e:
             return self.router.error(route.service, e).send(start_response)

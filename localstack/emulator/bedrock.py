@@ -1,16 +1,19 @@
-"""Amazon Bedrock (control plane, REST-JSON): guardrails, inference profiles, foundation
-models, enforced guardrail configuration, tags on the ARNs it owns, and the invocation
-logging configuration's "not configured" answer. moto 5.2.5 answers HTTP 500 for most of
-these; everything else Bedrock goes to moto."""
+"""Amazon Bedrock (control plane, REST-JSON): guardrails (and their resource policies),
+inference profiles, foundation models, enforced guardrail configuration, batch inference
+jobs (model invocation jobs), tags on the ARNs it owns, and the invocation logging
+configuration's "not configured" answer. moto 5.2.5 answers HTTP 500 for most of these;
+everything else Bedrock goes to moto."""
 
 from __future__ import annotations
 
 import copy
 import json
+from datetime import datetime
 from typing import Any
 
 from . import kms
 from .catalog import FOUNDATION_MODELS, GLOBAL_REGIONS, PROFILE_CREATED, SYSTEM_PROFILES
+from .rest import conform, output_member
 from .router import Call, Forwarded, Route
 from .state import Doc, Guardrail
 from .util import last_arn_part, now_iso, rid
@@ -187,8 +190,103 @@ def delete_guardrail(call: Call) -> Response:
         e.versions.pop(int(v), None)
     else:
         call.state.tags.pop(e.draft["guardrailArn"], None)
+        call.state.resource_policies.get((call.account, call.region), {}).pop(e.draft["guardrailArn"], None)
         del _store(call)[gid]
     return reply(202, {})
+
+
+# ---------------------------------------------------------------- resource policies (guardrails)
+def _policy_target(call: Call, arn: str) -> str | None:
+    """The guardrail ARN (version suffix dropped) if `arn` names a guardrail of the caller."""
+    base = arn.split(":guardrail/", 1)
+    if len(base) != 2 or not arn.startswith(f"arn:aws:bedrock:{call.region}:{call.account}:guardrail/"):
+        return None
+    gid = base[1].split(":", 1)[0]
+    if gid not in _store(call):
+        return None
+    return f"arn:aws:bedrock:{call.region}:{call.account}:guardrail/{gid}"
+
+
+def _resource_policies(call: Call) -> dict[str, str]:
+    return call.state.resource_policies.setdefault((call.account, call.region), {})
+
+
+def put_resource_policy(call: Call) -> Response:
+    body = call.request.json()
+    arn = _policy_target(call, body["resourceArn"])
+    if arn is None:  # PutResourcePolicy has no ResourceNotFoundException in the model
+        raise ApiError(400, "ValidationException", f"Resource {body['resourceArn']} does not exist.")
+    json.loads(body["resourcePolicy"])  # not JSON: ValueError -> ValidationException
+    _resource_policies(call)[arn] = body["resourcePolicy"]
+    return reply(201, {"resourceArn": body["resourceArn"]})
+
+
+def get_resource_policy(call: Call) -> Response:
+    """ResourceNotFoundException for an unknown guardrail, and for one without a policy."""
+    ident = call.params["resourceArn"]
+    arn = _policy_target(call, ident)
+    policy = _resource_policies(call).get(arn) if arn else None
+    if policy is None:
+        raise ApiError(404, "ResourceNotFoundException", f"No resource policy found for {ident}.")
+    return reply(200, {"resourcePolicy": policy})
+
+
+def delete_resource_policy(call: Call) -> Response:
+    ident = call.params["resourceArn"]
+    arn = _policy_target(call, ident)
+    if arn is None or _resource_policies(call).pop(arn, None) is None:
+        raise ApiError(404, "ResourceNotFoundException", f"No resource policy found for {ident}.")
+    return reply(200, {})
+
+
+# ---------------------------------------------------------------- batch inference (model invocation jobs)
+def _jobs(call: Call) -> dict[str, Doc]:
+    return call.state.invocation_jobs.setdefault((call.account, call.region), {})
+
+
+def _job(call: Call, ident: str) -> Doc:
+    job = _jobs(call).get(last_arn_part(ident))
+    if job is None:
+        raise ApiError(404, "ResourceNotFoundException", f"Model invocation job {ident} not found.")
+    return job
+
+
+def _when(raw: str) -> datetime:
+    return datetime.fromisoformat(raw.replace("Z", "+00:00"))
+
+
+def create_model_invocation_job(call: Call) -> Response:
+    body = call.request.json()
+    store = _jobs(call)
+    if any(j["jobName"] == body["jobName"] for j in store.values()):
+        raise ApiError(400, "ConflictException", f"Model invocation job {body['jobName']} already exists.")
+    jid, ts = rid(), now_iso()
+    arn = f"arn:aws:bedrock:{call.region}:{call.account}:model-invocation-job/{jid}"
+    doc = conform({"timeoutDurationInHours": 24, **body}, output_member(SERVICE, "GetModelInvocationJob"))
+    doc.update(jobArn=arn, status="Submitted", submitTime=ts, lastModifiedTime=ts)
+    store[jid] = doc
+    call.state.tags[arn] = _tag_map(body)
+    return reply(200, {"jobArn": arn})
+
+
+def get_model_invocation_job(call: Call) -> Response:
+    return reply(200, _job(call, call.params["jobIdentifier"]))
+
+
+def list_model_invocation_jobs(call: Call) -> Response:
+    q = call.query
+    items = list(_jobs(call).values())
+    if q.get("submitTimeAfter"):
+        items = [j for j in items if _when(j["submitTime"]) > _when(q["submitTimeAfter"])]
+    if q.get("submitTimeBefore"):
+        items = [j for j in items if _when(j["submitTime"]) < _when(q["submitTimeBefore"])]
+    if q.get("statusEquals"):
+        items = [j for j in items if j["status"] == q["statusEquals"]]
+    if q.get("nameContains"):
+        items = [j for j in items if q["nameContains"] in j["jobName"]]
+    items.sort(key=lambda j: _when(j["submitTime"]), reverse=q.get("sortOrder", "Descending") == "Descending")
+    summary = output_member(SERVICE, "ListModelInvocationJobs", "invocationJobSummaries")
+    return reply(200, _page([conform(j, summary) for j in items], q, "invocationJobSummaries", 1000))
 
 
 # ---------------------------------------------------------------- inference profiles
@@ -388,6 +486,12 @@ ROUTES = (
     Route(SERVICE, "CreateGuardrailVersion", create_guardrail_version),
     Route(SERVICE, "UpdateGuardrail", update_guardrail),
     Route(SERVICE, "DeleteGuardrail", delete_guardrail),
+    Route(SERVICE, "PutResourcePolicy", put_resource_policy),
+    Route(SERVICE, "GetResourcePolicy", get_resource_policy),
+    Route(SERVICE, "DeleteResourcePolicy", delete_resource_policy),
+    Route(SERVICE, "CreateModelInvocationJob", create_model_invocation_job),
+    Route(SERVICE, "GetModelInvocationJob", get_model_invocation_job),
+    Route(SERVICE, "ListModelInvocationJobs", list_model_invocation_jobs),
     Route(SERVICE, "ListInferenceProfiles", list_inference_profiles),
     Route(SERVICE, "CreateInferenceProfile", create_inference_profile),
     Route(SERVICE, "GetInferenceProfile", get_inference_profile),

@@ -229,6 +229,21 @@ def list_knowledge_bases(call: Call, inp: Doc) -> Response:
     return reply(200, page(items, inp, SERVICE, "ListKnowledgeBases", "knowledgeBaseSummaries"))
 
 
+def update_knowledge_base(call: Call, inp: Doc) -> Response:
+    """The members given replace the stored ones (AWS requires name, roleArn,
+    knowledgeBaseConfiguration; storageConfiguration is optional)."""
+    kb = _kb(call, inp["knowledgeBaseId"])
+    others = [k for k in _kbs(call).values() if k is not kb]
+    if any(k.doc["name"] == inp["name"] for k in others):
+        raise _conflict("Knowledge base", inp["name"])
+    fields = conform({k: v for k, v in inp.items() if k != "knowledgeBaseId"},
+                     _shape("GetKnowledgeBase", "knowledgeBase"))
+    kb.doc.update(fields, updatedAt=now_iso())
+    if "description" not in inp:
+        kb.doc.pop("description", None)
+    return reply(202, {"knowledgeBase": {**kb.doc, "status": "UPDATING"}})
+
+
 def delete_knowledge_base(call: Call, inp: Doc) -> Response:
     kb = _kb(call, inp["knowledgeBaseId"])
     kid = kb.doc["knowledgeBaseId"]
@@ -502,7 +517,8 @@ ROUTES = tuple(_route(op, fn) for op, fn in (
     ("ListAgentAliases", list_agent_aliases), ("DeleteAgentAlias", delete_agent_alias),
     ("GetAgentVersion", get_agent_version), ("ListAgentVersions", list_agent_versions),
     ("CreateKnowledgeBase", create_knowledge_base), ("GetKnowledgeBase", get_knowledge_base),
-    ("ListKnowledgeBases", list_knowledge_bases), ("DeleteKnowledgeBase", delete_knowledge_base),
+    ("ListKnowledgeBases", list_knowledge_bases), ("UpdateKnowledgeBase", update_knowledge_base),
+    ("DeleteKnowledgeBase", delete_knowledge_base),
     ("CreateDataSource", create_data_source), ("GetDataSource", get_data_source),
     ("ListDataSources", list_data_sources), ("DeleteDataSource", delete_data_source),
     ("CreateFlow", create_flow), ("GetFlow", get_flow), ("ListFlows", list_flows),

@@ -65,3 +65,28 @@ def install_speedups(is_resetting: Callable[[], bool]) -> None:
 def reset_moto() -> None:
     """moto's own reset (POST /moto-api/reset)."""
     moto_api_backend.reset()
+
+
+AOSS_AWS_OWNED_KEY = "auto"  # kmsKeyArn of a collection under an AWS-owned key (unverified, see aoss.py)
+
+
+def install_fixes() -> None:
+    """Fixes of moto bugs that the seeded scenarios reach (idempotent; always installed).
+
+    opensearchserverless: CreateCollection under an encryption policy with
+    {"AWSOwnedKey": true} (no KmsARN) fails with KeyError 'KmsARN' (HTTP 500); the
+    collection then gets kmsKeyArn "auto" instead."""
+    from moto.opensearchserverless import models as aoss
+
+    if getattr(aoss.Collection.__init__, "_perimeter_fix", False):
+        return
+    original = aoss.Collection.__init__
+
+    def init(self: aoss.Collection, *args: object, **kwargs: object) -> None:
+        policy = kwargs.get("policy")
+        if isinstance(policy, dict) and "KmsARN" not in policy:
+            kwargs["policy"] = {**policy, "KmsARN": AOSS_AWS_OWNED_KEY}
+        original(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    init._perimeter_fix = True  # type: ignore[attr-defined]
+    aoss.Collection.__init__ = init  # type: ignore[method-assign]

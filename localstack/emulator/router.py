@@ -13,7 +13,9 @@ import botocore.session
 from botocore.model import ServiceModel
 
 from .state import State
-from .wsgi import REASONS, ApiError, Request, Response, render_error
+from .wsgi import REASONS, ApiError, Environ, Request, Response, render_error
+
+RPC_V2_CBOR = "smithy-rpc-v2-cbor"
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,7 @@ class Call:
     params: dict[str, str]  # URI labels, decoded
     query: dict[str, str]
     forward: Callable[[], Forwarded]  # ask moto instead
+    forward_environ: Callable[[Environ], Forwarded]  # ask moto another request (a protocol translation)
 
 
 # A handler answers (Response), or returns moto's answer it looked at (Forwarded), or None:
@@ -58,6 +61,7 @@ class _Compiled:
     template: list[str] = field(default_factory=list)  # rest-json URI, split on "/"
     target: str = ""   # json: the operation in X-Amz-Target
     action: str = ""   # query: Action=
+    rpc_path: list[str] = field(default_factory=list)  # smithy-rpc-v2-cbor: service/S/operation/O
 
 
 class Router:
@@ -84,9 +88,12 @@ class Router:
                 c.target = r.operation
             elif c.protocol == "query":
                 c.action = r.operation
+            elif c.protocol == RPC_V2_CBOR:
+                c.rpc_path = ["service", model.metadata["targetPrefix"], "operation", r.operation]
             else:
                 raise ValueError(f"protocol {c.protocol} of {r.service} is not supported")
-            self._by_service.setdefault(model.metadata.get("signingName", r.service), []).append(c)
+            # signingName, else endpointPrefix (cloudwatch signs as `monitoring`)
+            self._by_service.setdefault(model.signing_name, []).append(c)
         self._check_unambiguous()
 
     def _check_unambiguous(self) -> None:
@@ -133,11 +140,31 @@ class Router:
                 # Smithy SDKs the service shape name (CloudTrail_20131101.LookupEvents).
                 if req.header("X-Amz-Target").rsplit(".", 1)[-1] == c.target:
                     return c.route, {}
+            elif c.rpc_path:
+                if req.method == "POST":
+                    if segments is None:
+                        segments = req.segments()
+                    if segments == c.rpc_path:
+                        return c.route, {}
             elif c.action and req.method == "POST":
                 if form is None:
                     form = req.form()
                 if form.get("Action") == c.action:
                     return c.route, {}
+        return None
+
+    def unknown_operation(self, req: Request) -> Response | None:
+        """For an RPC v2 CBOR request (POST /service/S/operation/O) of a routed service that
+        no route matched: 404 UnknownOperationException in CBOR (moto answers 404 HTML)."""
+        seg = req.segments()
+        if req.method != "POST" or len(seg) != 4 or seg[0] != "service" or seg[2] != "operation":
+            return None
+        for c in self._by_service.get(req.service or "", []):
+            if c.rpc_path and c.rpc_path[1] == seg[1]:
+                return self.error(c.route.service, ApiError(
+                    404, "UnknownOperationException",
+                    f"Operation {seg[3]} of {seg[1]} is not answered over rpc-v2-cbor here (routed: "
+                    f"{', '.join(x.route.operation for x in self._by_service[req.service or ''] if x.rpc_path)})"))
         return None
 
     def conform(self, route: Route, moto: Forwarded) -> Response:
@@ -164,7 +191,7 @@ class Router:
     def error(self, service: str, err: ApiError) -> Response:
         model = self.models[service]
         return render_error(err, model.protocol, model.metadata.get("jsonVersion", "1.1"),
-                            model.metadata.get("xmlNamespace", ""))
+                            model.metadata.get("xmlNamespace", ""), f"com.amazonaws.{model.service_name}")
 
     def bad_request_code(self, service: str) -> str:
         """The common error code for a malformed request in this protocol."""

@@ -52,6 +52,12 @@ class State:
     gateways: dict[Key, dict[str, Doc]] = field(default_factory=dict)  # id -> GetGateway
     memories: dict[Key, dict[str, Doc]] = field(default_factory=dict)  # id -> GetMemory's memory
     resource_policies: dict[Key, dict[str, str]] = field(default_factory=dict)  # resource ARN -> policy
+    # (AgentCore runtimes/gateways/memories and Bedrock guardrails: bedrock PutResourcePolicy)
+    # bedrock batch inference
+    invocation_jobs: dict[Key, dict[str, Doc]] = field(default_factory=dict)  # job id -> GetModelInvocationJob
+    # organizations BEDROCK_POLICY (moto has no such type), by management account
+    bedrock_policy_roots: dict[str, dict[str, float]] = field(default_factory=dict)  # root id -> enabled at
+    bedrock_policies: dict[str, dict[str, Doc]] = field(default_factory=dict)  # policy id -> policy + targets
 
     def summary(self) -> dict[str, dict[str, int]]:
         """How many entries each field holds, by key (the /_shim/state debugging aid)."""

@@ -15,6 +15,8 @@ from xml.sax.saxutils import escape
 
 from moto.iam.models import get_account_id_from
 
+from . import cbor
+
 Environ = dict[str, Any]
 StartResponse = Callable[..., Callable[[bytes], object]]
 WsgiApp = Callable[[Environ, StartResponse], Iterable[bytes]]
@@ -22,7 +24,7 @@ JSON = dict[str, Any]
 
 AUTH_RE = re.compile(r"Credential=([^/,\s]+)/\d{8}/([^/]+)/([^/]+)/aws4_request")
 REASONS = {200: "OK", 201: "Created", 202: "Accepted", 204: "No Content", 400: "Bad Request", 403: "Forbidden",
-           404: "Not Found", 409: "Conflict", 500: "Internal Server Error"}
+           404: "Not Found", 409: "Conflict", 500: "Internal Server Error", 503: "Service Unavailable"}
 
 
 class Request:
@@ -128,7 +130,12 @@ class ApiError(Exception):
 
 
 def render_error(err: ApiError, protocol: str, json_version: str = "1.1",
-                 xml_namespace: str = "") -> Response:
+                 xml_namespace: str = "", shape_namespace: str = "") -> Response:
+    if protocol == "smithy-rpc-v2-cbor":  # __type: the error's shape id
+        data = cbor.encode({"__type": f"{shape_namespace}#{err.code}" if shape_namespace else err.code,
+                            "message": err.message})
+        return reply(err.status, data, content_type="application/cbor",
+                     headers=[("smithy-protocol", "rpc-v2-cbor")])
     if protocol == "rest-json":
         return reply(err.status, {"message": err.message}, headers=[("x-amzn-ErrorType", err.code)])
     if protocol == "json":

@@ -34,6 +34,8 @@ pub enum Data {
     Scps,
     /// The account's tags from Organizations (data residency).
     AccountTags,
+    /// The organisation's Bedrock policies and the account's effective one.
+    BedrockPolicies,
     /// Per Region: KMS keys.
     Kms,
     /// Per Region: Bedrock configuration (logging, guardrails, profiles, models).
@@ -64,7 +66,10 @@ pub enum Data {
 
 impl Data {
     fn regional(self) -> bool {
-        !matches!(self, Data::Iam | Data::Scps | Data::AccountTags)
+        !matches!(
+            self,
+            Data::Iam | Data::Scps | Data::AccountTags | Data::BedrockPolicies
+        )
     }
 
     fn as_str(self) -> &'static str {
@@ -72,6 +77,7 @@ impl Data {
             Data::Iam => "IAM",
             Data::Scps => "the SCP chain",
             Data::AccountTags => "the account's tags",
+            Data::BedrockPolicies => "the organisation's Bedrock policies",
             Data::Kms => "KMS keys",
             Data::Bedrock => "Bedrock configuration",
             Data::Ec2 => "VPCs and endpoints",
@@ -92,7 +98,7 @@ impl Data {
     fn services(self) -> &'static [&'static str] {
         match self {
             Data::Iam => &["iam"],
-            Data::Scps | Data::AccountTags => &["organizations"],
+            Data::Scps | Data::AccountTags | Data::BedrockPolicies => &["organizations"],
             Data::Kms => &["kms"],
             Data::Bedrock => &["bedrock"],
             Data::Ec2 => &["ec2"],
@@ -169,6 +175,24 @@ impl Coverage {
         }
         if a.tags_unread {
             missing.insert(Data::AccountTags);
+        }
+        // The organisation's Bedrock policies: not read when the organisation itself
+        // could not be read (a standalone account has nothing to read), or when its
+        // policies or this account's effective policy could not be.
+        let org_unread = match &cx.snapshot.organization {
+            None => cx.has_gap(&a.id, None, "organizations"),
+            Some(o) => {
+                o.bedrock_policies
+                    .as_ref()
+                    .is_none_or(|ps| ps.iter().any(|p| p.targets_unread || p.document.is_null()))
+                    || o.accounts
+                        .iter()
+                        .find(|x| x.id == a.id)
+                        .is_some_and(|x| x.effective_bedrock_policy.is_unknown())
+            }
+        };
+        if org_unread {
+            missing.insert(Data::BedrockPolicies);
         }
         // The Regions the account was read in; for an account not entered at all, the
         // Regions the run meant to read. (With `--regions all` each account reads the

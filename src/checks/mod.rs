@@ -125,19 +125,22 @@ pub fn run_checks(
     filter: &dyn Fn(&Metadata) -> bool,
 ) -> Vec<Finding> {
     let cx = EvalContext::new(snapshot, config);
-    let mut findings = Vec::new();
-    for check in registry::CHECKS {
+    let selected: Vec<_> = registry::CHECKS
+        .iter()
+        .filter(|c| filter(registry::metadata(c.code())))
+        .collect();
+    // Checks are independent and read the context only: they run on every core, each
+    // worker taking the next check, and their findings are put back in registry order.
+    let run_one = |check: &registry::Entry| -> Vec<Finding> {
         let meta = registry::metadata(check.code());
-        if !filter(meta) {
-            continue;
-        }
         let severity = config
             .severity_overrides
             .get(&meta.code)
             .copied()
             .unwrap_or(meta.severity);
-        for d in coverage::enforce(&cx, check.needs(), check.run(&cx)) {
-            findings.push(Finding {
+        coverage::enforce(&cx, check.needs(), check.run(&cx))
+            .into_iter()
+            .map(|d| Finding {
                 id: finding_id(&meta.code, &d.account, d.region.as_deref(), &d.resource),
                 check: meta.code.to_string(),
                 slug: meta.slug.clone(),
@@ -150,9 +153,45 @@ pub fn run_checks(
                 message: d.message,
                 evidence: d.evidence,
                 mute: None,
-            });
-        }
+            })
+            .collect()
+    };
+    let workers = std::thread::available_parallelism()
+        .map(std::num::NonZeroUsize::get)
+        .unwrap_or(1)
+        .clamp(1, 8)
+        .min(selected.len().max(1));
+    let mut per_check: Vec<Vec<Finding>> = Vec::with_capacity(selected.len());
+    if workers <= 1 {
+        per_check.extend(selected.iter().map(|c| run_one(c)));
+    } else {
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let results: Vec<Vec<(usize, Vec<Finding>)>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..workers)
+                .map(|_| {
+                    scope.spawn(|| {
+                        let mut mine = Vec::new();
+                        loop {
+                            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                            let Some(check) = selected.get(i) else { break };
+                            mine.push((i, run_one(check)));
+                        }
+                        mine
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                // A worker that panicked (a bug in a check) takes its checks with it; the
+                // panic is re-raised so nothing is silently lost.
+                .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                .collect()
+        });
+        let mut ordered: Vec<(usize, Vec<Finding>)> = results.into_iter().flatten().collect();
+        ordered.sort_by_key(|(i, _)| *i);
+        per_check.extend(ordered.into_iter().map(|(_, f)| f));
     }
+    let mut findings: Vec<Finding> = per_check.into_iter().flatten().collect();
     // A check may see the same resource twice (e.g. through two Regions); keep the first.
     let mut seen = std::collections::HashSet::new();
     findings.retain(|f| seen.insert(f.id.clone()));

@@ -304,6 +304,24 @@ pub static CHECKS: &[Entry] = &[
         kms::agentcore_not_cmk::AgentcoreNotCmk,
         Needs::both(&[Data::Gateways, Data::Memories], Per::Region)
     ),
+    row!(
+        "KMS-010",
+        "kms",
+        kms::vector_store_not_cmk::VectorStoreNotCmk,
+        Needs::both(&[Data::KnowledgeBases], Per::Region)
+    ),
+    row!(
+        "KMS-011",
+        "kms",
+        kms::batch_output_not_cmk::BatchOutputNotCmk,
+        Needs::both(&[Data::Bedrock], Per::Region)
+    ),
+    row!(
+        "KMS-013",
+        "kms",
+        kms::pipeline_store_not_cmk::PipelineStoreNotCmk,
+        Needs::both(&[Data::Storage, Data::KnowledgeBases], Per::Region)
+    ),
     // C4 Logging
     row!(
         "LOG-001",
@@ -368,6 +386,12 @@ pub static CHECKS: &[Entry] = &[
         logging::invocation_log_bucket_public::InvocationLogBucketPublic,
         Needs::both(&[Data::Bedrock, Data::Storage], Per::Region)
     ),
+    row!(
+        "LOG-011",
+        "logging",
+        logging::invocation_log_delivery_failing::InvocationLogDeliveryFailing,
+        Needs::both(&[Data::Bedrock], Per::Region)
+    ),
     // C5 Guardrails
     row!(
         "GRD-001",
@@ -428,6 +452,12 @@ pub static CHECKS: &[Entry] = &[
         Needs::both(&[Data::Flows], Per::Region)
     ),
     row!(
+        "GRD-012",
+        "guardrails",
+        guardrails::automated_reasoning_missing::AutomatedReasoningMissing,
+        Needs::both(&[Data::Bedrock], Per::Region)
+    ),
+    row!(
         "GRD-010",
         "guardrails",
         guardrails::guardrail_content_filters_weak::GuardrailContentFiltersWeak,
@@ -452,6 +482,18 @@ pub static CHECKS: &[Entry] = &[
         "guardrails",
         guardrails::enforced_guardrail_bypassable::EnforcedGuardrailBypassable,
         Needs::both(&[Data::Bedrock], Per::Region)
+    ),
+    row!(
+        "GRD-014",
+        "guardrails",
+        guardrails::org_guardrail_policy_missing::OrgGuardrailPolicyMissing,
+        Needs::both(&[Data::BedrockPolicies], Per::Account)
+    ),
+    row!(
+        "GRD-015",
+        "guardrails",
+        guardrails::org_guardrail_policy_unusable::OrgGuardrailPolicyUnusable,
+        Needs::both(&[Data::BedrockPolicies], Per::Account)
     ),
     // TEN
     row!(
@@ -705,14 +747,18 @@ mod tests {
     #[test]
     fn every_check_passes_and_fails_in_its_fixture() {
         let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/snapshots");
-        let config = crate::config::Config::default();
+        // GRD-012 only speaks for accounts the configuration names.
+        let config = crate::config::Config {
+            require_automated_reasoning: vec!["*".into()],
+            ..crate::config::Config::default()
+        };
         // The estate (agents, knowledge bases, flows, AgentCore) has one fixture of its
         // own, read for every control it touches.
         for (control, files) in [
             (crate::checks::Control::Iam, &["iam", "estate"][..]),
             (crate::checks::Control::Network, &["network"]),
             (crate::checks::Control::Kms, &["kms", "estate"]),
-            (crate::checks::Control::Logging, &["logging"]),
+            (crate::checks::Control::Logging, &["logging", "estate"]),
             (
                 crate::checks::Control::Guardrails,
                 &["guardrails", "estate"],

@@ -216,21 +216,22 @@ pub fn estate_snapshot() -> Snapshot {
             detail_collected: true,
             ..Agent::default()
         };
-    let kb = |id: &str, role: &str, key: Option<&str>| KnowledgeBase {
+    let collection = |name: &str| format!("arn:aws:aoss:{r}:{ACCOUNT}:collection/{name}");
+    let kb = |id: &str, role: &str, key: Option<&str>, store: &str, bucket: &str| KnowledgeBase {
         id: id.into(),
         arn: bedrock("knowledge-base", id),
         name: id.to_lowercase(),
         role_arn: Some(role_arn(role)),
         storage_type: Some("OPENSEARCH_SERVERLESS".into()),
+        storage_arn: Some(collection(store)),
         data_sources: Some(vec![DataSource {
             id: format!("{id}-ds"),
             name: "docs".into(),
             kms_key_arn: key.map(str::to_string),
+            bucket_arn: Some(format!("arn:aws:s3:::{bucket}")),
             detail_collected: true,
-            ..DataSource::default()
         }]),
         detail_collected: true,
-        ..KnowledgeBase::default()
     };
     let flow = |id: &str, key: Option<&str>, g: Option<GuardrailRef>| {
         let nodes = vec![FlowNode {
@@ -295,6 +296,16 @@ pub fn estate_snapshot() -> Snapshot {
         detail_collected: true,
         ..Guardrail::default()
     };
+    let g1_config = Guardrail {
+        automated_reasoning_policies: vec![format!(
+            "arn:aws:bedrock:{r}:{ACCOUNT}:automated-reasoning-policy/estatepolicy:1"
+        )],
+        resource_policy: Probe::Found(json!({"Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow", "Principal": "*", "Action": "bedrock:ApplyGuardrail",
+            "Resource": bedrock("guardrail", "g1"),
+            "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-estate"}}}]})),
+        ..g1_config
+    };
     let g1 = Guardrail {
         versions: vec!["1".into()],
         version_details: vec![Guardrail {
@@ -344,6 +355,26 @@ pub fn estate_snapshot() -> Snapshot {
             }],
         }),
         bedrock: Some(Bedrock {
+            logging: Probe::Found(InvocationLogging {
+                s3_bucket: Some("estate-logs".into()),
+                text: true,
+                ..InvocationLogging::default()
+            }),
+            batch_jobs: Some(vec![
+                BatchJob {
+                    arn: bedrock("model-invocation-job", "keyed"),
+                    name: "keyed".into(),
+                    output_s3_uri: Some("s3://estate-faq/out/".into()),
+                    output_kms_key: Some(cmk.clone()),
+                    ..BatchJob::default()
+                },
+                BatchJob {
+                    arn: bedrock("model-invocation-job", "plain"),
+                    name: "plain".into(),
+                    output_s3_uri: Some("s3://estate-faq/out/".into()),
+                    ..BatchJob::default()
+                },
+            ]),
             guardrails: Some(vec![g1, gweak]),
             enforced_guardrails: Some(vec![
                 enforced("cfg-all-models", vec![]),
@@ -361,8 +392,8 @@ pub fn estate_snapshot() -> Snapshot {
                 hidden,
             ]),
             knowledge_bases: Some(vec![
-                kb("KGOOD", "kb-role", Some(&cmk)),
-                kb("KBAD", "ops-agent-role", None),
+                kb("KGOOD", "kb-role", Some(&cmk), "goodcoll", "estate-docs"),
+                kb("KBAD", "ops-agent-role", None, "badcoll", "estate-faq"),
             ]),
             flows: Some(vec![
                 flow(
@@ -391,6 +422,53 @@ pub fn estate_snapshot() -> Snapshot {
                     detail_collected: true,
                 },
             ]),
+            vector_stores: Some(vec![
+                VectorStore {
+                    arn: collection("goodcoll"),
+                    kind: "OPENSEARCH_SERVERLESS".into(),
+                    kms_key_arn: Some(cmk.clone()),
+                    sse_type: None,
+                    read: true,
+                },
+                VectorStore {
+                    arn: collection("badcoll"),
+                    kind: "OPENSEARCH_SERVERLESS".into(),
+                    kms_key_arn: Some("auto".into()),
+                    sse_type: None,
+                    read: true,
+                },
+            ]),
+        }),
+        s3: Some(S3 {
+            buckets: vec![
+                Bucket {
+                    name: "estate-docs".into(),
+                    region: r.into(),
+                    roles: vec!["knowledge-base-source".into()],
+                    encryption: Probe::Found(BucketEncryption {
+                        algorithm: "aws:kms".into(),
+                        kms_key_id: Some(cmk.clone()),
+                        bucket_key_enabled: true,
+                    }),
+                    ..Bucket::default()
+                },
+                Bucket {
+                    name: "estate-faq".into(),
+                    region: r.into(),
+                    roles: vec!["knowledge-base-source".into(), "batch-output".into()],
+                    encryption: Probe::Found(BucketEncryption {
+                        algorithm: "AES256".into(),
+                        ..BucketEncryption::default()
+                    }),
+                    ..Bucket::default()
+                },
+            ],
+        }),
+        delivery_failures: Probe::Found(DeliveryFailures {
+            days: 7,
+            cloudwatch: 3.0,
+            s3: 0.0,
+            large_data: 0.0,
         }),
         agentcore: Some(AgentCore {
             runtimes: Some(vec![
@@ -457,6 +535,32 @@ pub fn estate_snapshot() -> Snapshot {
     let mut a = account(ACCOUNT);
     a.iam = Some(iam);
     a.regions.insert(r.into(), data);
+    // eu-west-1: logging that delivers, and a guardrail without automated reasoning.
+    a.regions.insert(
+        "eu-west-1".into(),
+        RegionData {
+            bedrock: Some(Bedrock {
+                logging: Probe::Found(InvocationLogging {
+                    s3_bucket: Some("estate-logs-eu".into()),
+                    text: true,
+                    ..InvocationLogging::default()
+                }),
+                guardrails: Some(vec![Guardrail {
+                    id: "geu".into(),
+                    arn: format!("arn:aws:bedrock:eu-west-1:{ACCOUNT}:guardrail/geu"),
+                    name: "geu".into(),
+                    detail_collected: true,
+                    ..Guardrail::default()
+                }]),
+                ..Bedrock::all_read()
+            }),
+            delivery_failures: Probe::Found(DeliveryFailures {
+                days: 7,
+                ..DeliveryFailures::default()
+            }),
+            ..RegionData::all_read()
+        },
+    );
     snapshot(vec![a])
 }
 
@@ -486,6 +590,49 @@ pub fn estate_fixture() -> Snapshot {
         .insert("us-east-1".into(), RegionData::all_read());
     s.meta.accounts.push(clean.id.clone());
     s.accounts.push(clean);
+    // The organisation: a Bedrock policy sets g1 for 444455556666 (it works) and a
+    // guardrail in the wrong Region for 777788889999 (it cannot).
+    let policy = |arn: &str| {
+        crate::model::Probe::Found(
+            serde_json::json!({"bedrock": {"guardrail_inference": {"us-east-1": {
+            "config_1": {"identifier": format!("{arn}:1")}}}}}),
+        )
+    };
+    let member = |id: &str, p| crate::model::OrgAccount {
+        id: id.into(),
+        name: format!("member-{id}"),
+        status: "ACTIVE".into(),
+        parent_id: "r-estate".into(),
+        effective_bedrock_policy: p,
+        ..Default::default()
+    };
+    s.organization = Some(crate::model::Organization {
+        id: "o-estate".into(),
+        arn: format!("arn:aws:organizations::{ACCOUNT}:organization/o-estate"),
+        management_account_id: ACCOUNT.into(),
+        root_id: "r-estate".into(),
+        accounts: vec![
+            member(ACCOUNT, crate::model::Probe::Absent),
+            member(
+                "444455556666",
+                policy(&format!("arn:aws:bedrock:us-east-1:{ACCOUNT}:guardrail/g1")),
+            ),
+            member(
+                "777788889999",
+                policy(&format!("arn:aws:bedrock:us-west-2:{ACCOUNT}:guardrail/g1")),
+            ),
+        ],
+        bedrock_policy_enabled: Some(true),
+        bedrock_policies: Some(vec![crate::model::OrgPolicy {
+            id: "p-bedrock".into(),
+            name: "guardrails".into(),
+            kind: "BEDROCK_POLICY".into(),
+            document: serde_json::json!({"bedrock": {}}),
+            targets: vec!["r-estate".into()],
+            ..Default::default()
+        }]),
+        ..Default::default()
+    });
     s
 }
 

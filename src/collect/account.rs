@@ -7,7 +7,7 @@ use super::clients::Clients;
 use super::context::CallContext;
 use super::options::RegionSpec;
 use super::s3::Location;
-use super::{agentcore, agents, bedrock, cloudtrail, ec2, iam, kms, logs, s3};
+use super::{agentcore, agents, bedrock, cloudtrail, cloudwatch, ec2, iam, kms, logs, s3};
 use crate::model::{Account, LogGroup, Logs, Probe, RegionData, S3};
 
 /// Everything known about an account before its data is read.
@@ -98,12 +98,33 @@ pub async fn collect_account(
             clients.bedrock_agent(r),
             clients.agentcore(r),
         );
-        let (kms, bedrock, ec2, cloudtrail, agents, agentcore) = futures::join!(
+        // The estate's vector stores follow its knowledge bases (list first, then read only
+        // what they name).
+        let agents_then_stores = async {
+            let mut a = agents::collect_agents(&agent_c, &rcx).await;
+            if let Some(kbs) = &a.knowledge_bases {
+                let stores =
+                    agents::vector_stores(&clients.aoss(r), &clients.s3vectors(r), &rcx, kbs).await;
+                a.vector_stores = Some(stores);
+            }
+            a
+        };
+        // Delivery-failure metrics only where invocation logging is configured.
+        let bedrock_then_metrics = async {
+            let b = bedrock::collect_bedrock(&bedrock_c, &rcx, activity_days).await;
+            let failures = match &b.logging {
+                Probe::Found(_) => cloudwatch::delivery_failures(&clients.cloudwatch(r), &rcx).await,
+                Probe::Absent => Probe::Absent,
+                Probe::Unknown => Probe::Unknown,
+            };
+            (b, failures)
+        };
+        let (kms, (bedrock, delivery_failures), ec2, cloudtrail, agents, agentcore) = futures::join!(
             kms::collect_kms(&kms_c, &rcx),
-            bedrock::collect_bedrock(&bedrock_c, &rcx),
+            bedrock_then_metrics,
             ec2::collect_ec2(&ec2_c, &rcx),
             cloudtrail::collect_cloudtrail(&ct_c, &rcx, activity_days),
-            agents::collect_agents(&agent_c, &rcx),
+            agents_then_stores,
             agentcore::collect_agentcore(&core_c, &rcx),
         );
         (
@@ -117,6 +138,7 @@ pub async fn collect_account(
                 logs: Some(Logs::default()),
                 agents: Some(agents),
                 agentcore: Some(agentcore),
+                delivery_failures,
             },
         )
     }));
@@ -129,6 +151,18 @@ pub async fn collect_account(
     account.iam = iam;
     account.regions = data;
     account
+}
+
+/// The bucket an S3 ARN names (`arn:aws:s3:::bucket[/key]`).
+pub fn bucket_of_arn(arn: &str) -> Option<&str> {
+    let rest = arn.split_once(":::")?.1;
+    Some(rest.split('/').next().unwrap_or(rest)).filter(|b| !b.is_empty())
+}
+
+/// The bucket an S3 URI names (`s3://bucket/prefix`).
+pub fn bucket_of_uri(uri: &str) -> Option<&str> {
+    let rest = uri.strip_prefix("s3://")?;
+    Some(rest.split('/').next().unwrap_or(rest)).filter(|b| !b.is_empty())
 }
 
 /// A bucket or log group referenced by Region data: who references it and why.
@@ -175,6 +209,30 @@ async fn attach_storage(
                 let key = format!("{region}\u{0}{g}");
                 add_ref(&mut groups, &key, region, "invocation-logs");
                 group_region.insert(key, region.clone());
+            }
+        }
+        // The estate's data stores: what knowledge bases ingest and batch jobs write.
+        if let Some(a) = rd.agents.as_ref() {
+            for kb in a.knowledge_bases.iter().flatten() {
+                for ds in kb.data_sources.iter().flatten() {
+                    if let Some(name) = ds.bucket_arn.as_deref().and_then(bucket_of_arn) {
+                        add_ref(&mut buckets, name, region, "knowledge-base-source");
+                    }
+                }
+            }
+        }
+        if let Some(b) = rd.bedrock.as_ref() {
+            for j in b.batch_jobs.iter().flatten() {
+                // A bucket in another account is not read (its owner's to judge).
+                if j.output_bucket_owner
+                    .as_deref()
+                    .is_some_and(|o| o != cx.account)
+                {
+                    continue;
+                }
+                if let Some(name) = j.output_s3_uri.as_deref().and_then(bucket_of_uri) {
+                    add_ref(&mut buckets, name, region, "batch-output");
+                }
             }
         }
         if let Some(ct) = rd.cloudtrail.as_ref() {

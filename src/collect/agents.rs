@@ -12,7 +12,7 @@ use futures::stream::{self, StreamExt};
 use super::context::CallContext;
 use crate::model::{
     Agent, AgentVersion, Agents, DataSource, Flow, FlowNode, FlowVersion, GuardrailRef,
-    KnowledgeBase, Prompt,
+    KnowledgeBase, Prompt, VectorStore,
 };
 
 const SVC: &str = "bedrock-agent";
@@ -33,7 +33,84 @@ pub async fn collect_agents(client: &Client, cx: &CallContext) -> Agents {
         knowledge_bases,
         flows,
         prompts,
+        vector_stores: None,
     }
+}
+
+/// The vector stores `kbs` name, with their encryption: OpenSearch Serverless
+/// collections (one `ListCollections`, which carries each collection's key) and S3 vector
+/// buckets (`GetVectorBucket` each). Other store types are not read. A store that could
+/// not be read, or was not found, is kept with `read = false`.
+pub async fn vector_stores(
+    aoss: &aws_sdk_opensearchserverless::Client,
+    s3v: &aws_sdk_s3vectors::Client,
+    cx: &CallContext,
+    kbs: &[KnowledgeBase],
+) -> Vec<VectorStore> {
+    let named = |kind: &str| -> Vec<String> {
+        let mut v: Vec<String> = kbs
+            .iter()
+            .filter(|k| k.storage_type.as_deref() == Some(kind))
+            .filter_map(|k| k.storage_arn.clone())
+            .collect();
+        v.sort();
+        v.dedup();
+        v
+    };
+    let (collections, buckets) = (named("OPENSEARCH_SERVERLESS"), named("S3_VECTORS"));
+    let mut out = Vec::new();
+    if !collections.is_empty() {
+        let listed = paginate(|token| async move {
+            let page = cx
+                .call_or_gap("aoss", "ListCollections", None, || {
+                    aoss.list_collections().set_next_token(token.clone()).send()
+                })
+                .await?;
+            let items = page
+                .collection_summaries()
+                .iter()
+                .filter_map(|c| Some((c.arn()?.to_string(), c.kms_key_arn().map(str::to_string))))
+                .collect();
+            Some((items, page.next_token().map(str::to_string)))
+        })
+        .await;
+        for arn in collections {
+            let found = listed
+                .as_ref()
+                .and_then(|l| l.iter().find(|(a, _)| *a == arn));
+            out.push(VectorStore {
+                kind: "OPENSEARCH_SERVERLESS".into(),
+                kms_key_arn: found.and_then(|(_, k)| k.clone()),
+                sse_type: None,
+                read: found.is_some(),
+                arn,
+            });
+        }
+    }
+    let read = stream::iter(buckets)
+        .map(|arn| async move {
+            let got = cx
+                .call_or_gap("s3vectors", "GetVectorBucket", Some(&arn), || {
+                    s3v.get_vector_bucket().vector_bucket_arn(&arn).send()
+                })
+                .await;
+            let enc = got
+                .as_ref()
+                .and_then(|g| g.vector_bucket())
+                .and_then(|b| b.encryption_configuration());
+            VectorStore {
+                kind: "S3_VECTORS".into(),
+                kms_key_arn: enc.and_then(|e| e.kms_key_arn()).map(str::to_string),
+                sse_type: enc.map(|e| e.sse_type().as_str().to_string()),
+                read: got.as_ref().and_then(|g| g.vector_bucket()).is_some(),
+                arn,
+            }
+        })
+        .buffered(FAN_OUT)
+        .collect::<Vec<_>>()
+        .await;
+    out.extend(read);
+    out
 }
 
 /// Every item of a paginated list; `None` when a page could not be read. `fetch` asks for
@@ -288,6 +365,11 @@ async fn knowledge_base(
                 .or_else(|| {
                     s.neptune_analytics_configuration()
                         .map(|c| c.graph_arn().to_string())
+                })
+                .or_else(|| {
+                    s.s3_vectors_configuration()
+                        .and_then(|c| c.vector_bucket_arn())
+                        .map(str::to_string)
                 })
                 .filter(|a| !a.is_empty());
         }

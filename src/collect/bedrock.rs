@@ -8,8 +8,9 @@ use futures::stream::{self, StreamExt};
 
 use super::context::CallContext;
 use crate::model::{
-    Bedrock, ContentFilter, CustomModel, EnforcedGuardrail, FilterAction, GroundingFilter,
-    Guardrail, InferenceProfile, InvocationLogging, PiiEntity, Probe, RegexFilter, Tags, Topic,
+    BatchJob, Bedrock, ContentFilter, CustomModel, EnforcedGuardrail, FilterAction,
+    GroundingFilter, Guardrail, InferenceProfile, InvocationLogging, PiiEntity, Probe, RegexFilter,
+    Tags, Topic,
 };
 
 const SVC: &str = "bedrock";
@@ -21,13 +22,14 @@ const MAX_VERSIONS: usize = 5;
 
 /// Read Bedrock's control-plane state of one Region. Never `None`: each part records
 /// its own gap and stays `Unknown`/`None`.
-pub async fn collect_bedrock(client: &Client, cx: &CallContext) -> Bedrock {
-    let (logging, guardrails, profiles, custom, enforced) = futures::join!(
+pub async fn collect_bedrock(client: &Client, cx: &CallContext, activity_days: u32) -> Bedrock {
+    let (logging, guardrails, profiles, custom, enforced, batch_jobs) = futures::join!(
         logging(client, cx),
         guardrails(client, cx),
         inference_profiles(client, cx),
         custom_models(client, cx),
         enforced_guardrails(client, cx),
+        batch_jobs(client, cx, activity_days),
     );
     Bedrock {
         logging,
@@ -35,6 +37,92 @@ pub async fn collect_bedrock(client: &Client, cx: &CallContext) -> Bedrock {
         inference_profiles: profiles,
         custom_models: custom,
         enforced_guardrails: enforced,
+        batch_jobs,
+    }
+}
+
+/// Batch inference jobs submitted in the last `days` days, with where their output goes.
+async fn batch_jobs(client: &Client, cx: &CallContext, days: u32) -> Option<Vec<BatchJob>> {
+    let since = std::time::SystemTime::now()
+        .checked_sub(std::time::Duration::from_secs(u64::from(days) * 86_400))
+        .unwrap_or(std::time::UNIX_EPOCH);
+    let since = aws_smithy_types::DateTime::from(since);
+    let mut out = Vec::new();
+    let mut token: Option<String> = None;
+    for _ in 0..MAX_PAGES {
+        let page = cx
+            .call_or_gap(SVC, "ListModelInvocationJobs", None, || {
+                client
+                    .list_model_invocation_jobs()
+                    .submit_time_after(since)
+                    .set_next_token(token.clone())
+                    .send()
+            })
+            .await?;
+        for j in page.invocation_job_summaries() {
+            let s3 = j
+                .output_data_config()
+                .and_then(|o| o.as_s3_output_data_config().ok());
+            out.push(BatchJob {
+                arn: j.job_arn().to_string(),
+                name: j.job_name().to_string(),
+                status: j
+                    .status()
+                    .map(|s| s.as_str().to_string())
+                    .unwrap_or_default(),
+                submitted: super::decode::time(j.submit_time()),
+                output_s3_uri: s3.map(|o| o.s3_uri().to_string()),
+                output_kms_key: s3
+                    .and_then(|o| o.s3_encryption_key_id())
+                    .map(str::to_string),
+                output_bucket_owner: s3.and_then(|o| o.s3_bucket_owner()).map(str::to_string),
+            });
+        }
+        match page.next_token() {
+            Some(t) if !t.is_empty() => token = Some(t.to_string()),
+            _ => break,
+        }
+    }
+    Some(out)
+}
+
+/// A guardrail's resource policy: `Absent` when it has none.
+async fn guardrail_policy(
+    client: &Client,
+    cx: &CallContext,
+    arn: &str,
+) -> Probe<serde_json::Value> {
+    let op = "GetResourcePolicy";
+    match cx
+        .call(SVC, op, || {
+            client.get_resource_policy().resource_arn(arn).send()
+        })
+        .await
+    {
+        Ok(out) => match out
+            .resource_policy()
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+        {
+            None => Probe::Absent,
+            Some(text) => match super::decode::policy_document(text) {
+                Ok(v) => Probe::Found(v),
+                Err(e) => {
+                    cx.gap(
+                        SVC,
+                        op,
+                        format!("guardrail resource policy: {e}"),
+                        Some(arn),
+                    );
+                    Probe::Unknown
+                }
+            },
+        },
+        Err(e) if e.code.as_deref() == Some("ResourceNotFoundException") => Probe::Absent,
+        Err(e) => {
+            cx.gap(SVC, op, &e, Some(arn));
+            Probe::Unknown
+        }
     }
 }
 
@@ -140,7 +228,7 @@ async fn guardrail(
         detail_collected: false,
         ..Guardrail::default()
     };
-    let (detail, versions, tags) = futures::join!(
+    let (detail, versions, tags, policy) = futures::join!(
         cx.call_or_gap(SVC, "GetGuardrail", Some(&arn), || client
             .get_guardrail()
             .guardrail_identifier(&id)
@@ -148,7 +236,9 @@ async fn guardrail(
             .send(),),
         guardrail_versions(client, cx, &id, &arn),
         tags(client, cx, &arn),
+        guardrail_policy(client, cx, &arn),
     );
+    g.resource_policy = policy;
     (g.versions, g.versions_unread) = versions;
     g.tags = tags;
     let Some(d) = detail else {
@@ -324,6 +414,10 @@ fn fill_detail(
             );
         }
     }
+    g.automated_reasoning_policies = d
+        .automated_reasoning_policy()
+        .map(|a| a.policies().to_vec())
+        .unwrap_or_default();
     g.cross_region_profile = d.cross_region_details().and_then(|c| {
         c.guardrail_profile_id()
             .or(c.guardrail_profile_arn())

@@ -271,6 +271,9 @@ impl Clients {
     regional!(bedrock, aws_sdk_bedrock);
     regional!(bedrock_agent, aws_sdk_bedrockagent);
     regional!(agentcore, aws_sdk_bedrockagentcorecontrol);
+    regional!(aoss, aws_sdk_opensearchserverless);
+    regional!(s3vectors, aws_sdk_s3vectors);
+    regional!(cloudwatch, aws_sdk_cloudwatch);
     regional!(ec2, aws_sdk_ec2);
     regional!(cloudtrail, aws_sdk_cloudtrail);
     regional!(logs, aws_sdk_cloudwatchlogs);

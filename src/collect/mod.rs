@@ -16,6 +16,7 @@ pub mod agents;
 pub mod bedrock;
 pub mod clients;
 pub mod cloudtrail;
+pub mod cloudwatch;
 pub mod context;
 pub mod decode;
 pub mod ec2;

@@ -10,13 +10,16 @@ use serde_json::Value;
 
 use super::context::{CallContext, CallError};
 use super::decode::policy_document;
-use crate::model::{OrgAccount, OrgPolicy, OrgUnit, Organization, OuRef, ScpLevel, ScpRef, Tags};
+use crate::model::{
+    OrgAccount, OrgPolicy, OrgUnit, Organization, OuRef, Probe, ScpLevel, ScpRef, Tags,
+};
 
 const SVC: &str = "organizations";
 const FAN_OUT: usize = 8;
 const MAX_PAGES: usize = 1000;
 
 pub const SCP: &str = "SERVICE_CONTROL_POLICY";
+pub const BEDROCK: &str = "BEDROCK_POLICY";
 pub const RCP: &str = "RESOURCE_CONTROL_POLICY";
 
 /// What `DescribeOrganization` says about the caller's organisation.
@@ -96,6 +99,7 @@ pub async fn read_organization(
     };
     let scps_enabled = type_enabled(SCP);
     let rcps_enabled = !types.is_empty() && type_enabled(RCP);
+    let bedrock_enabled = !types.is_empty() && type_enabled(BEDROCK);
 
     // The OU tree with its accounts and their tags, and the policies with documents and
     // attachments: independent of each other, so read side by side.
@@ -144,6 +148,21 @@ pub async fn read_organization(
                 None => a.tags_unread = true,
             }
         }
+        // Each account's effective Bedrock policy, when the type is enabled.
+        if bedrock_enabled {
+            let effective: Vec<Probe<Value>> = stream::iter(accounts.iter().map(|a| a.id.clone()))
+                .map(|id| async move { effective_bedrock_policy(client, cx, &id).await })
+                .buffered(FAN_OUT)
+                .collect()
+                .await;
+            for (a, e) in accounts.iter_mut().zip(effective) {
+                a.effective_bedrock_policy = e;
+            }
+        } else {
+            for a in accounts.iter_mut() {
+                a.effective_bedrock_policy = Probe::Absent;
+            }
+        }
 
         Ok::<_, CallError>((ous, accounts))
     };
@@ -162,9 +181,14 @@ pub async fn read_organization(
             }
         }
 
-        (policies, scps_read)
+        let bedrock = if bedrock_enabled {
+            list_policies(client, cx, PolicyType::BedrockPolicy, BEDROCK).await
+        } else {
+            Some(Vec::new())
+        };
+        (policies, scps_read, bedrock)
     };
-    let (structure, (policies, scps_read)) = futures::join!(structure, policies);
+    let (structure, (policies, scps_read, bedrock_policies)) = futures::join!(structure, policies);
     let (ous, accounts) = structure?;
 
     Ok(OrgRead {
@@ -176,6 +200,8 @@ pub async fn read_organization(
             ous,
             accounts,
             policies,
+            bedrock_policy_enabled: Some(bedrock_enabled),
+            bedrock_policies,
         },
         root_name,
         scps_enabled,
@@ -245,6 +271,7 @@ async fn children_accounts(
                 parent_id: parent.to_string(),
                 tags: Tags::new(),
                 tags_unread: false,
+                effective_bedrock_policy: Probe::Unknown,
             });
         }
         match page.next_token() {
@@ -278,6 +305,47 @@ async fn resource_tags(client: &Client, cx: &CallContext, id: &str) -> Option<Ta
         }
     }
     Some(tags)
+}
+
+/// An account's effective Bedrock policy: `Absent` when none applies
+/// (`EffectivePolicyNotFoundException`), `Unknown` (a gap) when it could not be read.
+async fn effective_bedrock_policy(
+    client: &Client,
+    cx: &CallContext,
+    account: &str,
+) -> Probe<Value> {
+    let op = "DescribeEffectivePolicy";
+    match cx
+        .call(SVC, op, || {
+            client
+                .describe_effective_policy()
+                .policy_type(aws_sdk_organizations::types::EffectivePolicyType::BedrockPolicy)
+                .target_id(account)
+                .send()
+        })
+        .await
+    {
+        Ok(out) => match out.effective_policy().and_then(|e| e.policy_content()) {
+            None => Probe::Absent,
+            Some(text) => match super::decode::policy_document(text) {
+                Ok(v) => Probe::Found(v),
+                Err(e) => {
+                    cx.gap(
+                        SVC,
+                        op,
+                        format!("effective Bedrock policy: {e}"),
+                        Some(account),
+                    );
+                    Probe::Unknown
+                }
+            },
+        },
+        Err(e) if e.code.as_deref() == Some("EffectivePolicyNotFoundException") => Probe::Absent,
+        Err(e) => {
+            cx.gap(SVC, op, &e, Some(account));
+            Probe::Unknown
+        }
+    }
 }
 
 async fn list_policies(

@@ -27,6 +27,27 @@ pub struct Agents {
     pub flows: Option<Vec<Flow>>,
     #[serde(default)]
     pub prompts: Option<Vec<Prompt>>,
+    /// The vector stores this Region's knowledge bases name (OpenSearch Serverless
+    /// collections, S3 vector buckets), with their encryption; `None`: not read.
+    #[serde(default)]
+    pub vector_stores: Option<Vec<VectorStore>>,
+}
+
+/// A knowledge base's vector store and how it is encrypted.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct VectorStore {
+    pub arn: String,
+    /// `OPENSEARCH_SERVERLESS` or `S3_VECTORS`.
+    pub kind: String,
+    /// The key named by the store (`auto` or absent: an AWS-owned key).
+    #[serde(default)]
+    pub kms_key_arn: Option<String>,
+    /// S3 vector buckets: `AES256` or `aws:kms`.
+    #[serde(default)]
+    pub sse_type: Option<String>,
+    /// False when the store could not be read (or was not found).
+    #[serde(default = "yes")]
+    pub read: bool,
 }
 
 impl Agents {
@@ -37,6 +58,7 @@ impl Agents {
             knowledge_bases: Some(Vec::new()),
             flows: Some(Vec::new()),
             prompts: Some(Vec::new()),
+            vector_stores: Some(Vec::new()),
         }
     }
 

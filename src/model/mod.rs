@@ -22,7 +22,7 @@ use serde_json::Value;
 pub use arn::Arn;
 pub use estate::{
     Agent, AgentCore, AgentVersion, Agents, DataSource, Flow, FlowNode, FlowVersion, Gateway,
-    GuardrailRef, KnowledgeBase, Memory, Prompt, Runtime,
+    GuardrailRef, KnowledgeBase, Memory, Prompt, Runtime, VectorStore,
 };
 
 /// The snapshot schema version this build writes and reads.
@@ -146,6 +146,12 @@ pub struct Organization {
     pub accounts: Vec<OrgAccount>,
     /// Service control policies (and resource control policies if present).
     pub policies: Vec<OrgPolicy>,
+    /// Whether the BEDROCK_POLICY type is enabled at the root; `None`: not known.
+    #[serde(default)]
+    pub bedrock_policy_enabled: Option<bool>,
+    /// Bedrock policies with their attachments; `None`: not read (or the type is off).
+    #[serde(default)]
+    pub bedrock_policies: Option<Vec<OrgPolicy>>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -167,6 +173,10 @@ pub struct OrgAccount {
     /// True when the account's tags could not be read.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub tags_unread: bool,
+    /// The account's effective Bedrock policy (`DescribeEffectivePolicy`): `Absent` when
+    /// none applies, `Unknown` when it could not be read.
+    #[serde(default)]
+    pub effective_bedrock_policy: Probe<Value>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -370,6 +380,22 @@ pub struct RegionData {
     /// AgentCore runtimes, gateways and memories.
     #[serde(default)]
     pub agentcore: Option<AgentCore>,
+    /// Invocation-log delivery failures from CloudWatch metrics (read only where
+    /// invocation logging is configured: `Absent` elsewhere).
+    #[serde(default)]
+    pub delivery_failures: Probe<DeliveryFailures>,
+}
+
+/// Sums of Bedrock's invocation-log delivery-failure metrics over a window.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DeliveryFailures {
+    pub days: u32,
+    /// `ModelInvocationLogsCloudWatchDeliveryFailure`.
+    pub cloudwatch: f64,
+    /// `ModelInvocationLogsS3DeliveryFailure`.
+    pub s3: f64,
+    /// `ModelInvocationLargeDataS3DeliveryFailure`.
+    pub large_data: f64,
 }
 
 impl RegionData {
@@ -385,6 +411,7 @@ impl RegionData {
             logs: Some(Logs::default()),
             agents: Some(Agents::all_read()),
             agentcore: Some(AgentCore::all_read()),
+            delivery_failures: Probe::Absent,
         }
     }
 }
@@ -461,6 +488,29 @@ pub struct Bedrock {
     /// Account-level enforced guardrail configurations.
     #[serde(default)]
     pub enforced_guardrails: Option<Vec<EnforcedGuardrail>>,
+    /// Batch inference jobs submitted within the activity window.
+    #[serde(default)]
+    pub batch_jobs: Option<Vec<BatchJob>>,
+}
+
+/// A batch inference job and where its output goes.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct BatchJob {
+    pub arn: String,
+    pub name: String,
+    #[serde(default)]
+    pub status: String,
+    #[serde(default)]
+    pub submitted: Option<String>,
+    /// `outputDataConfig.s3OutputDataConfig.s3Uri`.
+    #[serde(default)]
+    pub output_s3_uri: Option<String>,
+    /// `…s3EncryptionKeyId`: the key the job's output is written with, if any.
+    #[serde(default)]
+    pub output_kms_key: Option<String>,
+    /// `…s3BucketOwner`: the output bucket's account, when another.
+    #[serde(default)]
+    pub output_bucket_owner: Option<String>,
 }
 
 impl Bedrock {
@@ -472,6 +522,7 @@ impl Bedrock {
             inference_profiles: Some(Vec::new()),
             custom_models: Some(Vec::new()),
             enforced_guardrails: Some(Vec::new()),
+            batch_jobs: Some(Vec::new()),
         }
     }
 }
@@ -550,6 +601,12 @@ pub struct Guardrail {
     /// configuration; a published version missing here was not read.
     #[serde(default)]
     pub version_details: Vec<Guardrail>,
+    /// `automatedReasoningPolicy.policies`.
+    #[serde(default)]
+    pub automated_reasoning_policies: Vec<String>,
+    /// The guardrail's resource-based policy (who else may apply it).
+    #[serde(default)]
+    pub resource_policy: Probe<Value>,
 }
 
 /// The actions of one configured guardrail filter.

@@ -103,7 +103,7 @@ fn checks_list_names_every_catalogue_code() {
         .iter()
         .map(|c| c["code"].as_str().unwrap())
         .collect();
-    assert_eq!(codes.len(), 66, "{codes:?}");
+    assert_eq!(codes.len(), 73, "{codes:?}");
     for code in ["AGT-001", "AGT-006", "IAM-012", "GRD-013", "KMS-012"] {
         assert!(codes.contains(&code), "{code} missing from {codes:?}");
     }

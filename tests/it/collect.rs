@@ -739,6 +739,12 @@ mod bedrock {
                 .match_requests(|r| r.type_equals() == Some(&InferenceProfileType::Application))
                 .then_output(|| ListInferenceProfilesOutput::builder().build()),
             mock!(Client::list_custom_models).then_output(|| ListCustomModelsOutput::builder().build()),
+            mock!(Client::list_model_invocation_jobs).then_output(|| {
+                aws_sdk_bedrock::operation::list_model_invocation_jobs::ListModelInvocationJobsOutput::builder().build()
+            }),
+            mock!(Client::get_resource_policy).then_output(|| {
+                aws_sdk_bedrock::operation::get_resource_policy::GetResourcePolicyOutput::builder().build()
+            }),
             // The endpoint does not implement this operation.
             mock!(Client::list_enforced_guardrails_configuration).then_http_response(|| {
                 HttpResponse::new(
@@ -749,7 +755,7 @@ mod bedrock {
         ];
         let client = mock_client!(aws_sdk_bedrock, RuleMode::MatchAny, rules.iter());
         let cx = CallContext::new(ACCOUNT, Some("us-east-1"));
-        let b = perimeter::collect::bedrock::collect_bedrock(&client, &cx).await;
+        let b = perimeter::collect::bedrock::collect_bedrock(&client, &cx, 90).await;
 
         assert!(b.logging.is_absent());
         let gr = &b.guardrails.as_ref().unwrap()[0];

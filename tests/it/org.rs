@@ -23,7 +23,15 @@ fn account_id(name: &str) -> String {
 
 fn org_run() -> &'static (Value, Value, i32) {
     static R: std::sync::OnceLock<(Value, Value, i32)> = std::sync::OnceLock::new();
-    R.get_or_init(|| audit_with_snapshot(&["--org", "--regions", REGIONS]))
+    R.get_or_init(|| {
+        audit_with_snapshot(&[
+            "--org",
+            "--regions",
+            REGIONS,
+            "--config",
+            concat!(env!("CARGO_MANIFEST_DIR"), "/localstack/demo.toml"),
+        ])
+    })
 }
 
 #[test]
@@ -225,7 +233,12 @@ fn shards_merge_into_the_unsharded_findings() {
     let o = run(c);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let mut c = perimeter();
-    c.arg("evaluate").arg(&merged).args(["--format", "json"]);
+    c.arg("evaluate").arg(&merged).args([
+        "--format",
+        "json",
+        "--config",
+        concat!(env!("CARGO_MANIFEST_DIR"), "/localstack/demo.toml"),
+    ]);
     let o = run(c);
     let merged_report = stdout_json(&o);
     let key = |r: &Value| -> BTreeSet<(String, String)> {

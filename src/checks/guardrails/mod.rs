@@ -3,6 +3,7 @@
 //! One file per check; shared helpers below.
 
 pub mod agent_guardrail_missing;
+pub mod automated_reasoning_missing;
 pub mod enforced_guardrail_bypassable;
 pub mod flow_node_guardrail_missing;
 pub mod guardrail_content_filters_weak;
@@ -14,6 +15,8 @@ pub mod guardrail_not_enforced;
 pub mod guardrail_pii_off;
 pub mod guardrail_prompt_attack_weak;
 pub mod guardrail_unversioned;
+pub mod org_guardrail_policy_missing;
+pub mod org_guardrail_policy_unusable;
 
 use serde_json::{Value, json};
 

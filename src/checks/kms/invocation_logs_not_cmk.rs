@@ -3,10 +3,9 @@
 
 use serde_json::json;
 
-use super::{key_verdict, resolve};
+use super::{bucket_draft, key_verdict, resolve};
 use crate::checks::Subject;
 use crate::checks::{Check, Draft, EvalContext};
-use crate::model::Probe;
 
 #[derive(Debug)]
 pub struct InvocationLogsNotCmk;
@@ -79,25 +78,7 @@ impl Check for InvocationLogsNotCmk {
                         );
                         continue;
                     };
-                    let d = match &bucket.encryption {
-                        Probe::Unknown => at.unknown(format!("The default encryption of invocation-log bucket {name} could not be read."))
-                        .evidence(cx.gap_evidence(id, Some(region), "s3")),
-                        Probe::Absent => at.fail(format!("{what} has no default encryption configured, so S3-managed keys (SSE-S3) protect the prompts and responses."))
-                        .evidence(json!({"bucket": name, "encryption": null})),
-                        Probe::Found(enc) => {
-                            let mut ev = json!({"bucket": name, "algorithm": enc.algorithm, "kms_key_id": enc.kms_key_id});
-                            if !enc.algorithm.starts_with("aws:kms") {
-                                at.fail(format!("{what} is encrypted with {} (S3-managed keys), not a customer-managed KMS key.", enc.algorithm))
-                            } else if let Some(key) = &enc.kms_key_id {
-                                let k = resolve(cx, id, region, key);
-                                ev["key"] = k.evidence();
-                                key_verdict(&at, &what, key, &k, "whose policy you cannot control")
-                            } else {
-                                at.fail(format!("{what} uses SSE-KMS with the AWS-managed key aws/s3, not a customer-managed key."))
-                            }
-                            .evidence(ev)
-                        }
-                    };
+                    let d = bucket_draft(cx, &at, &what, "the prompts and responses", bucket);
                     out.push(d);
                 }
 

@@ -5,6 +5,7 @@
 //! managed.
 
 pub mod agentcore_not_cmk;
+pub mod batch_output_not_cmk;
 pub mod bedrock_resource_not_cmk;
 pub mod cmk_rotation_off;
 pub mod flow_not_cmk;
@@ -14,6 +15,8 @@ pub mod kb_ingestion_not_cmk;
 pub mod key_decrypt_too_broad;
 pub mod key_policy_wildcard;
 pub mod key_shared_across_environments;
+pub mod pipeline_store_not_cmk;
+pub mod vector_store_not_cmk;
 
 use serde_json::{Value, json};
 
@@ -280,6 +283,45 @@ pub(crate) fn key_verdict(
         None => at.unknown(format!(
             "{what} uses KMS key {reference}, which could not be matched to a collected key."
         )),
+    }
+}
+
+/// The finding for a bucket that should be encrypted with a customer-managed key, from its
+/// default encryption (`what` names it, e.g. "Invocation-log bucket NAME"; `contents` says
+/// what it holds).
+pub(crate) fn bucket_draft(
+    cx: &EvalContext<'_>,
+    at: &Subject<'_>,
+    what: &str,
+    contents: &str,
+    bucket: &crate::model::Bucket,
+) -> Draft {
+    let (id, region, name) = (at.account, at.region.unwrap_or_default(), &bucket.name);
+    let mut lower = what.chars();
+    let what_lc: String = lower
+        .next()
+        .map(|c| c.to_lowercase().chain(lower).collect())
+        .unwrap_or_default();
+    match &bucket.encryption {
+        Probe::Unknown => at
+            .unknown(format!("The default encryption of {what_lc} could not be read."))
+            .evidence(cx.gap_evidence(id, at.region, "s3")),
+        Probe::Absent => at
+            .fail(format!("{what} has no default encryption configured, so S3-managed keys (SSE-S3) protect {contents}."))
+            .evidence(json!({"bucket": name, "encryption": null})),
+        Probe::Found(enc) => {
+            let mut ev = json!({"bucket": name, "algorithm": enc.algorithm, "kms_key_id": enc.kms_key_id});
+            if !enc.algorithm.starts_with("aws:kms") {
+                at.fail(format!("{what} is encrypted with {} (S3-managed keys), not a customer-managed KMS key.", enc.algorithm))
+            } else if let Some(key) = &enc.kms_key_id {
+                let k = resolve(cx, id, region, key);
+                ev["key"] = k.evidence();
+                key_verdict(at, what, key, &k, "whose policy you cannot control")
+            } else {
+                at.fail(format!("{what} uses SSE-KMS with the AWS-managed key aws/s3, not a customer-managed key."))
+            }
+            .evidence(ev)
+        }
     }
 }
 

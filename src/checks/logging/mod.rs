@@ -10,6 +10,7 @@ pub mod cloudtrail_not_cmk;
 pub mod cloudtrail_not_multi_region;
 pub mod cloudtrail_validation_off;
 pub mod invocation_log_bucket_public;
+pub mod invocation_log_delivery_failing;
 pub mod invocation_logging_off;
 pub mod invocation_logging_text_off;
 pub mod invocation_logs_readable_by_invokers;
@@ -314,13 +315,7 @@ pub(crate) mod fixtures {
 
     /// Bedrock data of the Region (empty lists), created if missing.
     pub fn bedrock<'a>(a: &'a mut Account, r: &str) -> &'a mut Bedrock {
-        region(a, r).bedrock.get_or_insert_with(|| Bedrock {
-            logging: Probe::Absent,
-            guardrails: Some(Vec::new()),
-            inference_profiles: Some(Vec::new()),
-            custom_models: Some(Vec::new()),
-            enforced_guardrails: Some(Vec::new()),
-        })
+        region(a, r).bedrock.get_or_insert_with(Bedrock::all_read)
     }
 
     /// Invocation logging to an S3 bucket and a log group, text on.
