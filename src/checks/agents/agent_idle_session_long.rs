@@ -7,8 +7,9 @@
 
 use serde_json::json;
 
-use super::{listed, unread_detail};
+use super::{Item, each};
 use crate::checks::{Check, Draft, EvalContext};
+use crate::model::Agent;
 
 #[derive(Debug)]
 pub struct AgentIdleSessionLong;
@@ -18,27 +19,9 @@ impl Check for AgentIdleSessionLong {
         let max = cx.config.agents.max_idle_session_seconds;
         let mut out = Vec::new();
         for acct in &cx.accounts {
-            let agents = listed(
-                cx,
-                acct,
-                |d| d.agents.as_ref()?.agents.as_ref(),
-                "bedrock-agent",
-                "agents",
-                &mut out,
-            );
-            for (region, a) in agents {
-                let at = acct.at(Some(region), &a.arn);
-                let what = format!("Agent {} ({})", a.name, a.id);
-                if !a.detail_collected {
-                    out.push(unread_detail(
-                        cx,
-                        &at,
-                        &what,
-                        "bedrock-agent",
-                        "its idle session timeout",
-                    ));
-                    continue;
-                }
+            for Item { at, it: a, what } in
+                each::<Agent>(cx, acct, "its idle session timeout", &mut out)
+            {
                 // The draft and every routed version: the longest decides.
                 let mut seen: Vec<(String, i64)> = Vec::new();
                 if let Some(t) = a.idle_session_ttl {

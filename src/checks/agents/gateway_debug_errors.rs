@@ -6,8 +6,9 @@
 
 use serde_json::json;
 
-use super::{listed, unread_detail};
+use super::{Item, each};
 use crate::checks::{Check, Draft, EvalContext};
+use crate::model::Gateway;
 
 #[derive(Debug)]
 pub struct GatewayDebugErrors;
@@ -16,27 +17,9 @@ impl Check for GatewayDebugErrors {
     fn run(&self, cx: &EvalContext<'_>) -> Vec<Draft> {
         let mut out = Vec::new();
         for acct in &cx.accounts {
-            let gateways = listed(
-                cx,
-                acct,
-                |d| d.agentcore.as_ref()?.gateways.as_ref(),
-                "bedrock-agentcore-control",
-                "AgentCore gateways",
-                &mut out,
-            );
-            for (region, g) in gateways {
-                let at = acct.at(Some(region), &g.arn);
-                let what = format!("AgentCore gateway {}", g.name);
-                if !g.detail_collected {
-                    out.push(unread_detail(
-                        cx,
-                        &at,
-                        &what,
-                        "bedrock-agentcore-control",
-                        "its error detail level",
-                    ));
-                    continue;
-                }
+            for Item { at, it: g, what } in
+                each::<Gateway>(cx, acct, "its error detail level", &mut out)
+            {
                 let ev = json!({"exception_level": g.exception_level});
                 if g.exception_level
                     .as_deref()

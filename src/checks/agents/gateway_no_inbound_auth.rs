@@ -6,8 +6,9 @@
 
 use serde_json::json;
 
-use super::{listed, unread_detail};
+use super::{Item, each};
 use crate::checks::{Check, Draft, EvalContext, Severity};
+use crate::model::Gateway;
 
 #[derive(Debug)]
 pub struct GatewayNoInboundAuth;
@@ -16,25 +17,11 @@ impl Check for GatewayNoInboundAuth {
     fn run(&self, cx: &EvalContext<'_>) -> Vec<Draft> {
         let mut out = Vec::new();
         for acct in &cx.accounts {
-            let gateways = listed(
-                cx,
-                acct,
-                |d| d.agentcore.as_ref()?.gateways.as_ref(),
-                "bedrock-agentcore-control",
-                "AgentCore gateways",
-                &mut out,
-            );
-            for (region, g) in gateways {
-                let at = acct.at(Some(region), &g.arn);
-                let what = format!("AgentCore gateway {}", g.name);
-                let Some(kind) = g.authorizer_type.as_deref().filter(|_| g.detail_collected) else {
-                    out.push(unread_detail(
-                        cx,
-                        &at,
-                        &what,
-                        "bedrock-agentcore-control",
-                        "its inbound authorisation",
-                    ));
+            for Item { at, it: g, what } in
+                each::<Gateway>(cx, acct, "its inbound authorisation", &mut out)
+            {
+                let Some(kind) = g.authorizer_type.as_deref() else {
+                    out.push(at.unknown(format!("{what}: no authoriser type was returned.")));
                     continue;
                 };
                 let ev = json!({"authorizer_type": kind});

@@ -7,8 +7,9 @@
 
 use serde_json::json;
 
-use super::{listed, unread_detail};
+use super::{Item, each};
 use crate::checks::{Check, Draft, EvalContext, Severity};
+use crate::model::Gateway;
 
 #[derive(Debug)]
 pub struct GatewayPolicyNotEnforced;
@@ -18,27 +19,9 @@ impl Check for GatewayPolicyNotEnforced {
         let required = cx.config.agents.require_gateway_policy_engine;
         let mut out = Vec::new();
         for acct in &cx.accounts {
-            let gateways = listed(
-                cx,
-                acct,
-                |d| d.agentcore.as_ref()?.gateways.as_ref(),
-                "bedrock-agentcore-control",
-                "AgentCore gateways",
-                &mut out,
-            );
-            for (region, g) in gateways {
-                let at = acct.at(Some(region), &g.arn);
-                let what = format!("AgentCore gateway {}", g.name);
-                if !g.detail_collected {
-                    out.push(unread_detail(
-                        cx,
-                        &at,
-                        &what,
-                        "bedrock-agentcore-control",
-                        "its policy engine mode",
-                    ));
-                    continue;
-                }
+            for Item { at, it: g, what } in
+                each::<Gateway>(cx, acct, "its policy engine mode", &mut out)
+            {
                 let ev = json!({"policy_engine_mode": g.policy_engine_mode});
                 match g.policy_engine_mode.as_deref() {
                     Some(m) if m.eq_ignore_ascii_case("LOG_ONLY") => out.push(at.fail(format!(

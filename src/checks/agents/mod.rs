@@ -132,3 +132,119 @@ pub(crate) fn service_principal(kind: &str) -> &'static str {
         "bedrock.amazonaws.com"
     }
 }
+
+/// A kind of estate resource as the checks see it: where its per-Region list lives, how a
+/// finding names it, and whether its details were read.
+pub(crate) trait EstateItem: Sized {
+    /// The API whose gaps explain a missing list.
+    const SERVICE: &'static str;
+    /// The list's name in messages ("AgentCore gateways").
+    const LIST: &'static str;
+    fn list(d: &RegionData) -> Option<&Vec<Self>>;
+    fn arn(&self) -> &str;
+    /// How a message names it ("AgentCore gateway open-gateway").
+    fn what(&self) -> String;
+    fn read(&self) -> bool;
+}
+
+macro_rules! estate_item {
+    ($ty:ty, $svc:expr, $list:expr, |$d:ident| $pick:expr, |$s:ident| $what:expr) => {
+        impl EstateItem for $ty {
+            const SERVICE: &'static str = $svc;
+            const LIST: &'static str = $list;
+            fn list($d: &RegionData) -> Option<&Vec<Self>> {
+                $pick
+            }
+            fn arn(&self) -> &str {
+                &self.arn
+            }
+            fn what(&self) -> String {
+                let $s = self;
+                $what
+            }
+            fn read(&self) -> bool {
+                self.detail_collected
+            }
+        }
+    };
+}
+
+estate_item!(
+    crate::model::Agent,
+    "bedrock-agent",
+    "agents",
+    |d| d.agents.as_ref()?.agents.as_ref(),
+    |s| format!("Agent {} ({})", s.name, s.id)
+);
+estate_item!(
+    crate::model::KnowledgeBase,
+    "bedrock-agent",
+    "knowledge bases",
+    |d| d.agents.as_ref()?.knowledge_bases.as_ref(),
+    |s| format!("Knowledge base {} ({})", s.name, s.id)
+);
+estate_item!(
+    crate::model::Flow,
+    "bedrock-agent",
+    "flows",
+    |d| d.agents.as_ref()?.flows.as_ref(),
+    |s| format!("Flow {} ({})", s.name, s.id)
+);
+estate_item!(
+    crate::model::Prompt,
+    "bedrock-agent",
+    "prompts",
+    |d| d.agents.as_ref()?.prompts.as_ref(),
+    |s| format!("Prompt {} ({})", s.name, s.id)
+);
+estate_item!(
+    crate::model::Runtime,
+    "bedrock-agentcore-control",
+    "AgentCore runtimes",
+    |d| d.agentcore.as_ref()?.runtimes.as_ref(),
+    |s| format!("AgentCore runtime {}", s.name)
+);
+estate_item!(
+    crate::model::Gateway,
+    "bedrock-agentcore-control",
+    "AgentCore gateways",
+    |d| d.agentcore.as_ref()?.gateways.as_ref(),
+    |s| format!("AgentCore gateway {}", s.name)
+);
+estate_item!(
+    crate::model::Memory,
+    "bedrock-agentcore-control",
+    "AgentCore memories",
+    |d| d.agentcore.as_ref()?.memories.as_ref(),
+    |s| format!("AgentCore memory {}", s.name)
+);
+
+/// One estate resource handed to a check: its finding's subject, the resource, and the
+/// name messages use.
+pub(crate) struct Item<'a, T> {
+    pub at: Subject<'a>,
+    pub it: &'a T,
+    pub what: String,
+}
+
+/// Every `T` of `acct` whose details were read, as an [`Item`]. Lists that could not be
+/// read in an active Region, and resources that were listed but not read, become the
+/// `unknown`s in `out` (`question` says what is then not known: "its encryption key").
+pub(crate) fn each<'a, T: EstateItem>(
+    cx: &EvalContext<'_>,
+    acct: &'a AccountView<'_>,
+    question: &str,
+    out: &mut Vec<Draft>,
+) -> Vec<Item<'a, T>> {
+    let mut items = Vec::new();
+    for (region, it) in listed(cx, acct, T::list, T::SERVICE, T::LIST, out) {
+        let at = acct.at(Some(region), it.arn());
+        let what = it.what();
+        if it.read() {
+            items.push(Item { at, it, what });
+        } else {
+            out.push(unread_detail(cx, &at, &what, T::SERVICE, question));
+        }
+    }
+    items
+}

@@ -6,8 +6,9 @@
 
 use serde_json::json;
 
-use super::{listed, unread_detail};
+use super::{Item, each};
 use crate::checks::{Check, Draft, EvalContext};
+use crate::model::Runtime;
 
 #[derive(Debug)]
 pub struct RuntimePublicNetwork;
@@ -17,25 +18,10 @@ impl Check for RuntimePublicNetwork {
         let allowed = &cx.config.agents.public_runtimes;
         let mut out = Vec::new();
         for acct in &cx.accounts {
-            let runtimes = listed(
-                cx,
-                acct,
-                |d| d.agentcore.as_ref()?.runtimes.as_ref(),
-                "bedrock-agentcore-control",
-                "AgentCore runtimes",
-                &mut out,
-            );
-            for (region, r) in runtimes {
-                let at = acct.at(Some(region), &r.arn);
-                let what = format!("AgentCore runtime {}", r.name);
-                let Some(mode) = r.network_mode.as_deref().filter(|_| r.detail_collected) else {
-                    out.push(unread_detail(
-                        cx,
-                        &at,
-                        &what,
-                        "bedrock-agentcore-control",
-                        "its network mode",
-                    ));
+            for Item { at, it: r, what } in each::<Runtime>(cx, acct, "its network mode", &mut out)
+            {
+                let Some(mode) = r.network_mode.as_deref() else {
+                    out.push(at.unknown(format!("{what}: no network mode was returned.")));
                     continue;
                 };
                 let ev = json!({"network_mode": mode});

@@ -10,8 +10,9 @@
 use serde_json::json;
 
 use super::enforced_in;
-use crate::checks::agents::{listed, unread_detail};
+use crate::checks::agents::{Item, each, unread_detail};
 use crate::checks::{Check, Draft, EvalContext, Severity};
+use crate::model::Agent;
 use crate::model::GuardrailRef;
 
 #[derive(Debug)]
@@ -21,25 +22,11 @@ impl Check for AgentGuardrailMissing {
     fn run(&self, cx: &EvalContext<'_>) -> Vec<Draft> {
         let mut out = Vec::new();
         for acct in &cx.accounts {
-            let agents = listed(
-                cx,
-                acct,
-                |d| d.agents.as_ref()?.agents.as_ref(),
-                "bedrock-agent",
-                "agents",
-                &mut out,
-            );
-            for (region, a) in agents {
-                let at = acct.at(Some(region), &a.arn);
-                let what = format!("Agent {} ({})", a.name, a.id);
-                let Some(routed) = a.routed_versions.as_ref().filter(|_| a.detail_collected) else {
-                    out.push(unread_detail(
-                        cx,
-                        &at,
-                        &what,
-                        "bedrock-agent",
-                        "whether the versions its aliases serve have a guardrail",
-                    ));
+            const Q: &str = "whether the versions its aliases serve have a guardrail";
+            for Item { at, it: a, what } in each::<Agent>(cx, acct, Q, &mut out) {
+                let region = at.region.unwrap_or_default();
+                let Some(routed) = a.routed_versions.as_ref() else {
+                    out.push(unread_detail(cx, &at, &what, "bedrock-agent", Q));
                     continue;
                 };
                 // (version, aliases, guardrail) for every version that answers callers.

@@ -7,8 +7,9 @@
 use serde_json::json;
 
 use super::enforced_in;
-use crate::checks::agents::{listed, unread_detail};
+use crate::checks::agents::{Item, each, unread_detail};
 use crate::checks::{Check, Draft, EvalContext, Severity};
+use crate::model::Flow;
 
 #[derive(Debug)]
 pub struct FlowNodeGuardrailMissing;
@@ -17,17 +18,9 @@ impl Check for FlowNodeGuardrailMissing {
     fn run(&self, cx: &EvalContext<'_>) -> Vec<Draft> {
         let mut out = Vec::new();
         for acct in &cx.accounts {
-            let flows = listed(
-                cx,
-                acct,
-                |d| d.agents.as_ref()?.flows.as_ref(),
-                "bedrock-agent",
-                "flows",
-                &mut out,
-            );
-            for (region, f) in flows {
-                let at = acct.at(Some(region), &f.arn);
-                let what = format!("Flow {} ({})", f.name, f.id);
+            const Q: &str = "whether its generating nodes have a guardrail";
+            for Item { at, it: f, what } in each::<Flow>(cx, acct, Q, &mut out) {
+                let region = at.region.unwrap_or_default();
                 let versions: Vec<(String, &Vec<crate::model::FlowNode>)> =
                     match (&f.routed_versions, &f.draft_nodes) {
                         (Some(r), _) if !r.is_empty() => {
@@ -35,13 +28,7 @@ impl Check for FlowNodeGuardrailMissing {
                         }
                         (Some(_), Some(draft)) => vec![("DRAFT".into(), draft)],
                         _ => {
-                            out.push(unread_detail(
-                                cx,
-                                &at,
-                                &what,
-                                "bedrock-agent",
-                                "whether its generating nodes have a guardrail",
-                            ));
+                            out.push(unread_detail(cx, &at, &what, "bedrock-agent", Q));
                             continue;
                         }
                     };

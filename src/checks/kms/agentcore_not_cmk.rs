@@ -7,51 +7,26 @@
 use serde_json::json;
 
 use super::cmk_draft;
-use crate::checks::agents::{listed, unread_detail};
+use crate::checks::agents::{Item, each};
 use crate::checks::{Check, Draft, EvalContext};
+use crate::model::{Gateway, Memory};
 
 #[derive(Debug)]
 pub struct AgentcoreNotCmk;
 
 impl Check for AgentcoreNotCmk {
     fn run(&self, cx: &EvalContext<'_>) -> Vec<Draft> {
-        const SVC: &str = "bedrock-agentcore-control";
         let mut out = Vec::new();
         for acct in &cx.accounts {
-            let gateways = listed(
-                cx,
-                acct,
-                |d| d.agentcore.as_ref()?.gateways.as_ref(),
-                SVC,
-                "AgentCore gateways",
-                &mut out,
-            );
-            for (region, g) in gateways {
-                let at = acct.at(Some(region), &g.arn);
-                let what = format!("AgentCore gateway {}", g.name);
-                if !g.detail_collected {
-                    out.push(unread_detail(cx, &at, &what, SVC, "its encryption key"));
-                    continue;
-                }
+            for Item { at, it: g, what } in
+                each::<Gateway>(cx, acct, "its encryption key", &mut out)
+            {
                 out.push(cmk_draft(cx, &at, &what, g.kms_key_arn.as_deref(),
                     "its configuration is encrypted with an AWS-owned key you cannot control or audit",
                     json!({"gateway_id": g.id})));
             }
-            let memories = listed(
-                cx,
-                acct,
-                |d| d.agentcore.as_ref()?.memories.as_ref(),
-                SVC,
-                "AgentCore memories",
-                &mut out,
-            );
-            for (region, m) in memories {
-                let at = acct.at(Some(region), &m.arn);
-                let what = format!("AgentCore memory {}", m.name);
-                if !m.detail_collected {
-                    out.push(unread_detail(cx, &at, &what, SVC, "its encryption key"));
-                    continue;
-                }
+            for Item { at, it: m, what } in each::<Memory>(cx, acct, "its encryption key", &mut out)
+            {
                 out.push(cmk_draft(cx, &at, &what, m.kms_key_arn.as_deref(),
                     "what users told the agent is stored under an AWS-owned key you cannot control or audit",
                     json!({"memory_id": m.id})));

@@ -8,8 +8,9 @@ use serde_json::json;
 
 use super::cmk_draft;
 use crate::checks::Subject;
-use crate::checks::agents::{listed, unread_detail};
+use crate::checks::agents::{Item, each};
 use crate::checks::{Check, Draft, EvalContext};
+use crate::model::{Agent, Prompt};
 
 #[derive(Debug)]
 pub struct BedrockResourceNotCmk;
@@ -49,59 +50,19 @@ impl Check for BedrockResourceNotCmk {
                     ));
                 }
             }
-            let agents = listed(
-                cx,
-                acct,
-                |d| d.agents.as_ref()?.agents.as_ref(),
-                "bedrock-agent",
-                "agents",
-                &mut out,
-            );
-            for (region, a) in agents {
-                let at = Subject::new(id, Some(region), &a.arn);
-                let what = format!("Agent {} ({})", a.name, a.id);
-                if !a.detail_collected {
-                    out.push(unread_detail(
-                        cx,
-                        &at,
-                        &what,
-                        "bedrock-agent",
-                        "its encryption key",
-                    ));
-                    continue;
-                }
-                out.push(cmk_draft(cx, &at, &what, a.kms_key_arn.as_deref(),
+            for Item { at, it, what } in each::<Agent>(cx, acct, "its encryption key", &mut out) {
+                out.push(cmk_draft(cx, &at, &what, it.kms_key_arn.as_deref(),
                     "its instructions and session data are encrypted with an AWS-owned key you cannot control or audit",
-                    json!({"agent_id": a.id, "name": a.name})));
+                    json!({"agent_id": it.id, "name": it.name})));
             }
-            let prompts = listed(
-                cx,
-                acct,
-                |d| d.agents.as_ref()?.prompts.as_ref(),
-                "bedrock-agent",
-                "prompts",
-                &mut out,
-            );
-            for (region, p) in prompts {
-                let at = Subject::new(id, Some(region), &p.arn);
-                let what = format!("Prompt {} ({})", p.name, p.id);
-                if !p.detail_collected {
-                    out.push(unread_detail(
-                        cx,
-                        &at,
-                        &what,
-                        "bedrock-agent",
-                        "its encryption key",
-                    ));
-                    continue;
-                }
+            for Item { at, it, what } in each::<Prompt>(cx, acct, "its encryption key", &mut out) {
                 out.push(cmk_draft(
                     cx,
                     &at,
                     &what,
-                    p.kms_key_arn.as_deref(),
+                    it.kms_key_arn.as_deref(),
                     "its templates are encrypted with an AWS-owned key you cannot control or audit",
-                    json!({"prompt_id": p.id, "name": p.name}),
+                    json!({"prompt_id": it.id, "name": it.name}),
                 ));
             }
         }

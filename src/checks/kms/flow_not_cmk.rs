@@ -6,8 +6,9 @@
 use serde_json::json;
 
 use super::cmk_draft;
-use crate::checks::agents::{listed, unread_detail};
+use crate::checks::agents::{Item, each};
 use crate::checks::{Check, Draft, EvalContext};
+use crate::model::Flow;
 
 #[derive(Debug)]
 pub struct FlowNotCmk;
@@ -16,27 +17,7 @@ impl Check for FlowNotCmk {
     fn run(&self, cx: &EvalContext<'_>) -> Vec<Draft> {
         let mut out = Vec::new();
         for acct in &cx.accounts {
-            let flows = listed(
-                cx,
-                acct,
-                |d| d.agents.as_ref()?.flows.as_ref(),
-                "bedrock-agent",
-                "flows",
-                &mut out,
-            );
-            for (region, f) in flows {
-                let at = acct.at(Some(region), &f.arn);
-                let what = format!("Flow {} ({})", f.name, f.id);
-                if !f.detail_collected {
-                    out.push(unread_detail(
-                        cx,
-                        &at,
-                        &what,
-                        "bedrock-agent",
-                        "its encryption key",
-                    ));
-                    continue;
-                }
+            for Item { at, it: f, what } in each::<Flow>(cx, acct, "its encryption key", &mut out) {
                 out.push(cmk_draft(
                     cx,
                     &at,
