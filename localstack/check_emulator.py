@@ -36,6 +36,17 @@ def err_code(fn):
         return e.response["Error"]["Code"]
 
 
+def lookup_all(ct, **kw):
+    """Every page of LookupEvents (<= 50 events a page)."""
+    out, token = [], None
+    while True:
+        page = ct.lookup_events(**kw, **({"NextToken": token} if token else {}))
+        out += page["Events"]
+        token = page.get("NextToken")
+        if not token:
+            return out
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--endpoint", required=True)
@@ -156,7 +167,8 @@ def main():
     check("bedrock GetInferenceProfile destinations", sorted(m["modelArn"].split(":")[3] for m in p["models"]) == ["us-east-1", "us-east-2", "us-west-2"])
     check("bedrock GetInferenceProfile by ARN", br.get_inference_profile(inferenceProfileIdentifier=p["inferenceProfileArn"])["inferenceProfileId"] == p["inferenceProfileId"])
     app = br.list_inference_profiles(typeEquals="APPLICATION")["inferenceProfileSummaries"]
-    check("bedrock application inference profile", [a["inferenceProfileName"] for a in app] == ["chat-app-profile"])
+    check("bedrock application inference profiles", sorted(a["inferenceProfileName"] for a in app)
+          == (["chat-app-profile", "untagged-profile"] if "usage_outcomes" in man else ["chat-app-profile"]), app)
     pg = br.list_inference_profiles(maxResults=3)
     check("bedrock ListInferenceProfiles pagination", len(pg["inferenceProfileSummaries"]) == 3 and "nextToken" in pg)
     check("bedrock eu profiles in eu-west-1", all(x["inferenceProfileId"].split(".")[0] in ("eu", "global")
@@ -396,16 +408,20 @@ def main():
     es = ct.get_event_selectors(TrailName="org-trail")
     check("cloudtrail GetEventSelectors advanced", es["AdvancedEventSelectors"][0]["FieldSelectors"][0]["Equals"] == ["Management"])
     start = datetime.now(timezone.utc) - timedelta(days=90)
-    le = ct.lookup_events(LookupAttributes=[{"AttributeKey": "EventSource", "AttributeValue": "bedrock.amazonaws.com"}],
-                          StartTime=start, EndTime=datetime.now(timezone.utc))["Events"]
-    check("cloudtrail LookupEvents bedrock us-east-1", len(le) == res["cloudtrail_events"]["us-east-1"], len(le))
+    le = lookup_all(ct, LookupAttributes=[{"AttributeKey": "EventSource", "AttributeValue": "bedrock.amazonaws.com"}],
+                    StartTime=start, EndTime=datetime.now(timezone.utc))
+    check("cloudtrail LookupEvents bedrock us-east-1 (all pages)", len(le) == res["cloudtrail_events"]["us-east-1"], len(le))
+    times = [e["EventTime"] for e in le]
+    check("cloudtrail LookupEvents newest first", times == sorted(times, reverse=True))
     check("cloudtrail LookupEvents CloudTrailEvent JSON", json.loads(le[0]["CloudTrailEvent"])["eventSource"] == "bedrock.amazonaws.com")
     pg = ct.lookup_events(MaxResults=2)
     check("cloudtrail LookupEvents pagination", len(pg["Events"]) == 2 and "NextToken" in pg)
     check("cloudtrail LookupEvents us-west-2 empty", c("cloudtrail", "us-west-2").lookup_events(
         LookupAttributes=[{"AttributeKey": "EventSource", "AttributeValue": "bedrock.amazonaws.com"}])["Events"] == [])
-    check("cloudtrail LookupEvents ap-northeast-1", len(c("cloudtrail", "ap-northeast-1").lookup_events()["Events"]) == 2)
-    check("cloudtrail LookupEvents member eu-west-1", len(c("cloudtrail", "eu-west-1", member).lookup_events()["Events"]) == 3)
+    check("cloudtrail LookupEvents ap-northeast-1", len(lookup_all(c("cloudtrail", "ap-northeast-1")))
+          == res["cloudtrail_events"]["ap-northeast-1"])
+    check("cloudtrail LookupEvents member eu-west-1", len(lookup_all(c("cloudtrail", "eu-west-1", member)))
+          == man["resources"][pay]["cloudtrail_events"]["eu-west-1"])
     old = ct.lookup_events(EndTime=datetime.now(timezone.utc) - timedelta(days=60))["Events"]
     check("cloudtrail LookupEvents EndTime filter", old == [])
 
@@ -450,8 +466,133 @@ def main():
     check("cloudwatch GetMetricData rpc-v2-cbor malformed body -> 400 SerializationException",
           status == 400 and str(cbor_wire(data).get("__type", "")).endswith("#SerializationException"), (status, data[:200]))
 
+    if "usage_outcomes" in man:
+        check_usage(man, c, args.endpoint, member)
+
     print(f"\n{len(FAILS)} failed" if FAILS else "\nall checks passed")
     return 1 if FAILS else 0
+
+
+def check_usage(man, c, endpoint, pay_creds):
+    """COST, ABUSE AND RESIDENCY: each seeded thing read back over the protocol perimeter's Rust
+    SDK uses (botocore 1.44.5 lists one protocol for budgets, ce, service-quotas (awsJson 1.1),
+    guardduty (restJson1), cloudtrail (awsJson 1.1) -- boto3 speaks it too; CloudWatch:
+    rpc-v2-cbor, sent raw)."""
+    mgmt = man["management_account_id"]
+    u = man["resources"][mgmt]["usage"]
+    acct = {a["name"]: a["id"] for a in man["accounts"]}
+    # budgets
+    b = c("budgets")
+    names = {x["BudgetName"]: x for x in b.describe_budgets(AccountId=mgmt)["Budgets"]}
+    check("budgets DescribeBudgets bedrock-monthly (Service filter)",
+          names.get("bedrock-monthly", {}).get("CostFilters") == {"Service": ["Amazon Bedrock"]}, names.keys())
+    notes = b.describe_notifications_for_budget(AccountId=mgmt, BudgetName="bedrock-monthly")["Notifications"]
+    check("budgets DescribeNotificationsForBudget", len(notes) == 1, notes)
+    subs = b.describe_subscribers_for_notification(AccountId=mgmt, BudgetName="bedrock-monthly",
+                                                   Notification=notes[0])["Subscribers"]
+    check("budgets DescribeSubscribersForNotification (extension)",
+          subs == [{"SubscriptionType": "EMAIL", "Address": "finops@example.com"}], subs)
+    check("budgets DescribeBudgetActionsForBudget none (extension)",
+          b.describe_budget_actions_for_budget(AccountId=mgmt, BudgetName="bedrock-monthly")["Actions"] == [])
+    check("budgets DescribeSubscribersForNotification unknown budget -> NotFoundException",
+          err_code(lambda: b.describe_subscribers_for_notification(
+              AccountId=mgmt, BudgetName="nope", Notification=notes[0])) == "NotFoundException")
+    sts = c("sts")
+    cr = sts.assume_role(RoleArn=f"arn:aws:iam::{acct['ai-prod']}:role/{man['access_role_name']}",
+                         RoleSessionName="perimeter-check")["Credentials"]
+    prod = {"aws_access_key_id": cr["AccessKeyId"], "aws_secret_access_key": cr["SecretAccessKey"],
+            "aws_session_token": cr["SessionToken"]}
+    pb = c("budgets", creds=prod)
+    check("budgets ai-prod ai-prod-all without notification",
+          [x["BudgetName"] for x in pb.describe_budgets(AccountId=acct["ai-prod"])["Budgets"]] == ["ai-prod-all"]
+          and pb.describe_notifications_for_budget(AccountId=acct["ai-prod"], BudgetName="ai-prod-all")["Notifications"] == [])
+    # ce
+    ce = c("ce")
+    mons = ce.get_anomaly_monitors()["AnomalyMonitors"]
+    mon = u["anomaly_monitors"]["services"]
+    check("ce GetAnomalyMonitors DIMENSIONAL SERVICE", [(x["MonitorArn"], x["MonitorType"], x.get("MonitorDimension"))
+                                                       for x in mons] == [(mon["arn"], "DIMENSIONAL", "SERVICE")], mons)
+    subs = ce.get_anomaly_subscriptions()["AnomalySubscriptions"]
+    check("ce GetAnomalySubscriptions CONFIRMED on the monitor", len(subs) == 1 and subs[0]["MonitorArnList"] == [mon["arn"]]
+          and subs[0]["Subscribers"][0]["Status"] == "CONFIRMED", subs)
+    check("ce GetAnomalyMonitors unknown -> UnknownMonitorException", err_code(lambda: ce.get_anomaly_monitors(
+        MonitorArnList=[f"arn:aws:ce::{mgmt}:anomalymonitor/00000000-0000-0000-0000-000000000000"])) == "UnknownMonitorException")
+    tags = {t["TagKey"]: t["Status"] for t in ce.list_cost_allocation_tags()["CostAllocationTags"]}
+    check("ce ListCostAllocationTags workload Active, tenant Inactive", tags == u["cost_allocation_tags"], tags)
+    psubs = c("ce", creds=pay_creds).get_anomaly_subscriptions()["AnomalySubscriptions"]
+    check("ce payments-prod CUSTOM monitor, DECLINED subscriber",
+          [s_["Subscribers"][0]["Status"] for s_ in psubs] == ["DECLINED"], psubs)
+    # service quotas
+    sq = c("service-quotas")
+    defaults = {q["QuotaCode"]: q["Value"] for q in sq.list_aws_default_service_quotas(ServiceCode="bedrock")["Quotas"]}
+    applied = {q["QuotaCode"]: (q["Value"], q["QuotaArn"]) for q in sq.list_service_quotas(ServiceCode="bedrock")["Quotas"]}
+    for code, want in u["service_quotas"]["us-east-1"].items():
+        check(f"service-quotas {code} default {want['default']} applied {want['applied']}",
+              defaults.get(code) == want["default"] and applied.get(code) == (want["applied"], want["arn"]),
+              (defaults.get(code), applied.get(code)))
+    check("service-quotas eu-west-1 at defaults", {q["QuotaCode"]: q["Value"] for q in c("service-quotas", "eu-west-1")
+                                                   .list_service_quotas(ServiceCode="bedrock")["Quotas"]} == defaults)
+    check("service-quotas ListServiceQuotas unknown service -> NoSuchResourceException",
+          err_code(lambda: sq.list_service_quotas(ServiceCode="nope")) == "NoSuchResourceException")
+    # guardduty
+    for region, want in u["guardduty"].items():
+        gd = c("guardduty", region)
+        dets = gd.list_detectors()["DetectorIds"]
+        feats = {f["Name"]: f["Status"] for f in gd.get_detector(DetectorId=want["detector"]).get("Features", [])}
+        check(f"guardduty {region} detector AI_PROTECTION {want['ai_protection']}",
+              dets == [want["detector"]] and feats.get("AI_PROTECTION") == want["ai_protection"], (dets, feats))
+    # cloudwatch alarm over rpc-v2-cbor
+    status, _, data = rpcv2_request(endpoint, "us-east-1", "DescribeAlarms",
+                                    rust_cbor({"AlarmNames": ["bedrock-invocations-spike"]}))
+    alarms = cbor_wire(data).get("MetricAlarms", []) if status == 200 else []
+    check("cloudwatch DescribeAlarms rpc-v2-cbor bedrock-invocations-spike (AWS/Bedrock Invocations, actions on)",
+          len(alarms) == 1 and alarms[0].get("Namespace") == "AWS/Bedrock" and alarms[0].get("MetricName") == "Invocations"
+          and alarms[0].get("ActionsEnabled") is True and alarms[0].get("AlarmActions") == [u["alarms"]["topic"]],
+          (status, alarms))
+    # bedrock application profile tags
+    br = c("bedrock")
+    for name, want in u["application_inference_profiles"].items():
+        got = {t["key"]: t["value"] for t in br.list_tags_for_resource(resourceARN=want["arn"])["tags"]}
+        check(f"bedrock ListTagsForResource {name} {want['tags']}", got == want["tags"], got)
+    # event history
+    ct = c("cloudtrail")
+    ev = {e["EventName"]: json.loads(e["CloudTrailEvent"]) for e in lookup_all(ct)}
+    check("cloudtrail PutUseCaseForModelAccess by model-curator", ev.get("PutUseCaseForModelAccess", {}).get(
+        "userIdentity", {}).get("sessionContext", {}).get("sessionIssuer", {}).get("arn") == u["events"]["model_access_principal"])
+    mk = lookup_all(ct, LookupAttributes=[{"AttributeKey": "EventSource", "AttributeValue": "aws-marketplace.amazonaws.com"}])
+    check("cloudtrail EventSource aws-marketplace Subscribe", [e["EventName"] for e in mk] == ["Subscribe"], mk)
+    recon = lookup_all(ct, LookupAttributes=[{"AttributeKey": "EventName", "AttributeValue": "ListFoundationModels"}])
+    span = (max(e["EventTime"] for e in recon) - min(e["EventTime"] for e in recon)) if recon else None
+    ident = json.loads(recon[0]["CloudTrailEvent"])["userIdentity"] if recon else {}
+    check("cloudtrail 25 ListFoundationModels by dev-alice (IAMUser, AKIA) within 30 minutes",
+          len(recon) == 25 and span <= timedelta(minutes=30) and ident.get("type") == "IAMUser"
+          and ident.get("arn") == u["events"]["llmjacking_user"] and ident.get("accessKeyId", "").startswith("AKIA"),
+          (len(recon), span, ident))
+    page = ct.lookup_events(MaxResults=20)
+    rest = ct.lookup_events(MaxResults=50, NextToken=page["NextToken"]) if "NextToken" in page else {"Events": []}
+    check("cloudtrail LookupEvents pages (20, then the rest <= 50)", len(page["Events"]) == 20
+          and len(page["Events"]) + len(rest["Events"]) == len(lookup_all(ct)) and "NextToken" not in rest)
+    now = datetime.now(timezone.utc)
+    win = lookup_all(ct, StartTime=now - timedelta(hours=3), EndTime=now - timedelta(minutes=100))
+    check("cloudtrail LookupEvents StartTime/EndTime window", win and all(
+        now - timedelta(hours=3) <= e["EventTime"] <= now - timedelta(minutes=100) for e in win), len(win))
+    for region in u["events"]["recon_regions"]:
+        got = lookup_all(c("cloudtrail", region), LookupAttributes=[
+            {"AttributeKey": "EventName", "AttributeValue": "GetFoundationModelAvailability"}])
+        check(f"cloudtrail GetFoundationModelAvailability {region}", len(got) == 1)
+    ap = {e["EventName"]: json.loads(e["CloudTrailEvent"]) for e in lookup_all(c("cloudtrail", "ap-northeast-1"))}
+    d = ap.get("DeleteModelInvocationLoggingConfiguration", {})
+    check("cloudtrail DeleteModelInvocationLoggingConfiguration ap-northeast-1 by data-science",
+          d.get("awsRegion") == "ap-northeast-1" and d.get("userIdentity", {}).get("sessionContext", {})
+          .get("sessionIssuer", {}).get("arn") == u["events"]["defence_removed"]["principal"])
+    pres = man["resources"][acct["payments-prod"]]["usage"]["residency"]
+    pev = [json.loads(e["CloudTrailEvent"]) for e in lookup_all(c("cloudtrail", "eu-west-1", pay_creds))]
+    outside = [e for e in pev if (e.get("additionalEventData") or {}).get("inferenceRegion") == pres["outside_region"]]
+    check("cloudtrail payments-prod global profile served in us-east-2 (x2)", len(outside) == pres["outside_events"]
+          and all(e["requestParameters"]["modelId"] == pres["global_profile"] for e in outside), outside)
+    keys = [(o["check"], o["account"], o["region"], o["resource"]) for o in man["usage_outcomes"]]
+    check("manifest usage_outcomes without duplicates, apart from intended_outcomes", len(keys) == len(set(keys))
+          and not {o["check"] for o in man["intended_outcomes"]} & {k[0] for k in keys})
 
 
 if __name__ == "__main__":

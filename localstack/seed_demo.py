@@ -147,6 +147,53 @@ manifest: resources[MGMT]["estate"]; its intentions join intended_outcomes)
   CloudWatch AWS/Bedrock ModelInvocationLogsCloudWatchDeliveryFailure (no dimension): us-east-1 3
          an hour ago -> LOG-011 F; eu-west-1 0 -> LOG-011 P
 
+COST, ABUSE AND RESIDENCY (seed_usage, last of all so no id above moves; manifest:
+resources[<account>]["usage"]; intentions in the manifest's "usage_outcomes", NOT in
+intended_outcomes)
+  USE  budgets: management bedrock-monthly (COST, 1000 USD, CostFilters Service=[Amazon Bedrock],
+         ACTUAL > 80 % notification, EMAIL subscriber) -> USE-001 P (management); ai-prod's own
+         ai-prod-all (COST, no notification) -> USE-001 F (ai-prod)
+       Cost Anomaly Detection: management monitor services (DIMENSIONAL SERVICE) + subscription
+         bedrock-anomalies with a CONFIRMED EMAIL subscriber -> USE-002 P (management only asserted);
+         payments-prod CUSTOM monitor payments-ai (Tags workload=production-ai-payments) whose SNS
+         subscriber is DECLINED (no assertion: which monitors count for members is perimeter's call);
+         sandbox-2: nothing (no assertion)
+       CloudWatch us-east-1 alarm bedrock-invocations-spike (AWS/Bedrock Invocations Sum > 1000,
+         ActionsEnabled, AlarmActions SNS bedrock-alerts) -> USE-003 P (management); eu-west-1 and
+         ap-northeast-1 have none
+       application inference profiles (us-east-1): chat-app-profile tagged workload=chat (and
+         tenant=acme) -> USE-004 P; untagged-profile (copy of the us. Claude 3.5 Sonnet profile, no
+         tags) -> USE-004 F
+       cost allocation tags (payer = management): workload Active, tenant Inactive (tenant is in use
+         on principals) -> USE-005 F
+       service quotas us-east-1 (bedrock): L-A50569E5 tokens/min applied 2,000,000 over a 400,000
+         default -> USE-006 F (info) on arn:aws:servicequotas:us-east-1:123456789012:bedrock/L-A50569E5;
+         L-254CACF4 requests/min at default -> USE-006 P (codes from the emulator's catalogue)
+  THR  (LookupEvents; CloudTrailEvent carries userIdentity, eventSource, eventName, awsRegion,
+         requestParameters.modelId, additionalEventData.inferenceRegion, eventID, eventTime)
+       us-east-1 PutUseCaseForModelAccess (bedrock) and Subscribe (aws-marketplace.amazonaws.com) by
+         role model-curator (not an administrator) -> THR-001 F on arn:aws:iam::123456789012:role/model-curator
+       LLMjacking (Stratus Red Team shape), IAM user dev-alice with its AKIA key (userIdentity IAMUser):
+         25 ListFoundationModels within 25 minutes (us-east-1), GetFoundationModelAvailability in
+         us-east-1, eu-west-1 and ap-northeast-1, then InvokeModel x4 in us-east-1 and x2 in
+         ap-northeast-1 -> THR-002 F (medium), THR-004 F on arn:aws:iam::123456789012:user/dev-alice
+       ap-northeast-1 DeleteModelInvocationLoggingConfiguration by role data-science (not an
+         administrator) -> THR-003 F (management, ap-northeast-1)
+       THR-005: ap-northeast-1, NOT us-west-2 -- its only Bedrock evidence is event history (no
+         logging, guardrail, application profile, agent, KB or endpoint there) -> THR-005 F
+         (management, ap-northeast-1). us-west-2 stays unused: seeding Bedrock events there would
+         make it Bedrock-active and break "us-west-2 none (not active) -> no LOG-001 failure" and
+         the GRD-001 expectation (tests/it/e2e.rs)
+       GuardDuty: us-east-1 detector with Features AI_PROTECTION ENABLED -> THR-006 P; eu-west-1
+         detector with S3_DATA_EVENTS only -> THR-006 F (ap-northeast-1: no detector, not asserted)
+  RES  payments-prod (residency eu), eu-west-1 events by payments-chat: InvokeModel/Converse on the eu.
+         Claude 3.7 Sonnet profile ARN served in eu-central-1 (plus the earlier eu-west-3 ones), and
+         two on the global. Claude Sonnet 4.5 profile ARN served in us-east-2 -> RES-001 F
+         (payments-prod, eu-west-1), RES-002 F on
+         arn:aws:bedrock:eu-west-1:<payments-prod>:inference-profile/global.anthropic.claude-sonnet-4-5-20250929-v1:0
+       ai-prod (residency us), us-east-1 events on the us. profile served in us-west-2 only
+         -> RES-001 P (ai-prod, us-east-1)
+
 MEMBER ACCOUNTS (reached with OrganizationAccountAccessRole) -- lighter, findings differ:
   every member         no trail of its own, but the management account's org-trail (an
                         organization trail) logs it -> LOG-003 P; LOG-009 F (the org trail
@@ -1242,6 +1289,197 @@ def intended_outcomes(accounts):
     return [{"check": c, "expect": e, "account": a, "region": rg, "resource": res_} for c, e, a, rg, res_ in out]
 
 
+
+# ------------------------------------------------------------------------ cost, abuse and residency
+BEDROCK_TOKENS_QUOTA = "L-A50569E5"    # on-demand InvokeModel tokens/min, Claude 3.5 Sonnet (emulator catalogue)
+BEDROCK_REQUESTS_QUOTA = "L-254CACF4"  # on-demand InvokeModel requests/min, Claude 3.5 Sonnet
+
+
+def role_identity(account, name):
+    """userIdentity of a session of role `name` (ASIA... key), as CloudTrail writes it."""
+    arn = f"arn:aws:iam::{account}:role/{name}"
+    return {"type": "AssumedRole", "principalId": f"AROAEXAMPLE{name.upper().replace('-', '')[:9]}:session",
+            "arn": f"arn:aws:sts::{account}:assumed-role/{name}/session", "accountId": account,
+            "accessKeyId": "ASIAEXAMPLESESSION01",
+            "sessionContext": {"sessionIssuer": {"type": "Role", "principalId": "AROAEXAMPLE", "arn": arn,
+                                                 "accountId": account, "userName": name}}}
+
+
+def seed_usage(m, members, accounts):
+    """COST, ABUSE AND RESIDENCY (header block): budgets, anomaly detection, alarms, tags, quotas,
+    GuardDuty and the event-history scenarios. Last in main(), so no earlier id moves."""
+    a = m.id
+    u = res(m, "usage")
+    # USE-001 budgets (global API, us-east-1)
+    notification = {"NotificationType": "ACTUAL", "ComparisonOperator": "GREATER_THAN", "Threshold": 80.0,
+                    "ThresholdType": "PERCENTAGE"}
+    m.c("budgets").create_budget(AccountId=a, Budget={
+        "BudgetName": "bedrock-monthly", "BudgetLimit": {"Amount": "1000", "Unit": "USD"},
+        "CostFilters": {"Service": ["Amazon Bedrock"]}, "TimeUnit": "MONTHLY", "BudgetType": "COST"},
+        NotificationsWithSubscribers=[{"Notification": notification, "Subscribers": [
+            {"SubscriptionType": "EMAIL", "Address": "finops@example.com"}]}])
+    u["budgets"] = {"bedrock-monthly": {"notification": notification, "subscriber": "finops@example.com"}}
+    prod = members["ai-prod"]
+    prod.c("budgets").create_budget(AccountId=prod.id, Budget={
+        "BudgetName": "ai-prod-all", "BudgetLimit": {"Amount": "500", "Unit": "USD"}, "TimeUnit": "MONTHLY",
+        "BudgetType": "COST"})
+    res(prod, "usage")["budgets"] = {"ai-prod-all": {"notification": None}}
+
+    # USE-002 cost anomaly detection
+    ce = m.c("ce")
+    mon = ce.create_anomaly_monitor(AnomalyMonitor={"MonitorName": "services", "MonitorType": "DIMENSIONAL",
+                                                    "MonitorDimension": "SERVICE"})["MonitorArn"]
+    sub = ce.create_anomaly_subscription(AnomalySubscription={
+        "SubscriptionName": "bedrock-anomalies", "MonitorArnList": [mon], "Frequency": "DAILY",
+        "Subscribers": [{"Address": "finops@example.com", "Type": "EMAIL", "Status": "CONFIRMED"}],
+        "ThresholdExpression": {"Dimensions": {"Key": "ANOMALY_TOTAL_IMPACT_ABSOLUTE", "Values": ["100"],
+                                               "MatchOptions": ["GREATER_THAN_OR_EQUAL"]}}})["SubscriptionArn"]
+    u["anomaly_monitors"] = {"services": {"arn": mon, "subscription": sub, "subscriber_status": "CONFIRMED"}}
+    pay = members["payments-prod"]
+    pce = pay.c("ce")
+    pmon = pce.create_anomaly_monitor(AnomalyMonitor={
+        "MonitorName": "payments-ai", "MonitorType": "CUSTOM",
+        "MonitorSpecification": {"Tags": {"Key": "workload", "Values": ["production-ai-payments"]}}})["MonitorArn"]
+    psub = pce.create_anomaly_subscription(AnomalySubscription={
+        "SubscriptionName": "payments-ai-anomalies", "MonitorArnList": [pmon], "Frequency": "IMMEDIATE",
+        "Subscribers": [{"Address": f"arn:aws:sns:us-east-1:{pay.id}:cost-alerts", "Type": "SNS",
+                         "Status": "DECLINED"}],
+        "ThresholdExpression": {"Dimensions": {"Key": "ANOMALY_TOTAL_IMPACT_PERCENTAGE", "Values": ["20"],
+                                               "MatchOptions": ["GREATER_THAN_OR_EQUAL"]}}})["SubscriptionArn"]
+    res(pay, "usage")["anomaly_monitors"] = {"payments-ai": {"arn": pmon, "subscription": psub,
+                                                             "subscriber_status": "DECLINED"}}
+
+    # USE-003 a Bedrock usage alarm in us-east-1 (eu-west-1 and ap-northeast-1: none)
+    topic = m.c("sns").create_topic(Name="bedrock-alerts")["TopicArn"]
+    m.c("cloudwatch").put_metric_alarm(
+        AlarmName="bedrock-invocations-spike", Namespace="AWS/Bedrock", MetricName="Invocations",
+        Statistic="Sum", Period=300, EvaluationPeriods=1, Threshold=1000.0,
+        ComparisonOperator="GreaterThanThreshold", ActionsEnabled=True, AlarmActions=[topic],
+        TreatMissingData="notBreaching")
+    u["alarms"] = {"us-east-1": {"bedrock-invocations-spike": f"arn:aws:cloudwatch:us-east-1:{a}:alarm:"
+                                                              "bedrock-invocations-spike"}, "topic": topic}
+
+    # USE-004 application inference profiles: chat-app-profile tagged workload=chat; untagged-profile
+    br = m.c("bedrock")
+    chat = res(m, "application_inference_profiles")["us-east-1"]["chat-app-profile"]
+    br.tag_resource(resourceARN=chat, tags=[{"key": "workload", "value": "chat"}])
+    untagged = br.create_inference_profile(
+        inferenceProfileName="untagged-profile", description="no cost allocation tags",
+        modelSource={"copyFrom": f"arn:aws:bedrock:us-east-1:{a}:inference-profile/us.{SONNET35}"})["inferenceProfileArn"]
+    u["application_inference_profiles"] = {"chat-app-profile": {"arn": chat, "tags": {"tenant": "acme",
+                                                                                      "workload": "chat"}},
+                                           "untagged-profile": {"arn": untagged, "tags": {}}}
+
+    # USE-005 cost allocation tags in the payer (management) account
+    ce.update_cost_allocation_tags_status(CostAllocationTagsStatus=[{"TagKey": "workload", "Status": "Active"},
+                                                                    {"TagKey": "tenant", "Status": "Inactive"}])
+    u["cost_allocation_tags"] = {"workload": "Active", "tenant": "Inactive"}
+
+    # USE-006 service quotas (us-east-1): tokens/min raised tenfold-ish, requests/min at default
+    quotas = m.c("service-quotas")
+    defaults = {q["QuotaCode"]: q["Value"] for q in quotas.list_aws_default_service_quotas(ServiceCode="bedrock")["Quotas"]}
+    raised = defaults[BEDROCK_TOKENS_QUOTA] * 5
+    shim("/_shim/service-quotas/applied", {"accountId": a, "region": "us-east-1", "serviceCode": "bedrock",
+                                           "quotaCode": BEDROCK_TOKENS_QUOTA, "value": raised})
+    qarn = lambda code: f"arn:aws:servicequotas:us-east-1:{a}:bedrock/{code}"
+    u["service_quotas"] = {"us-east-1": {
+        BEDROCK_TOKENS_QUOTA: {"arn": qarn(BEDROCK_TOKENS_QUOTA), "default": defaults[BEDROCK_TOKENS_QUOTA],
+                               "applied": raised},
+        BEDROCK_REQUESTS_QUOTA: {"arn": qarn(BEDROCK_REQUESTS_QUOTA), "default": defaults[BEDROCK_REQUESTS_QUOTA],
+                                 "applied": defaults[BEDROCK_REQUESTS_QUOTA]}}}
+
+    # THR-006 GuardDuty: us-east-1 AI Protection on; eu-west-1 a detector without it
+    det_us = m.c("guardduty").create_detector(Enable=True, Features=[
+        {"Name": "AI_PROTECTION", "Status": "ENABLED"}])["DetectorId"]
+    det_eu = m.c("guardduty", "eu-west-1").create_detector(Enable=True, Features=[
+        {"Name": "S3_DATA_EVENTS", "Status": "ENABLED"}])["DetectorId"]
+    u["guardduty"] = {"us-east-1": {"detector": det_us, "ai_protection": "ENABLED"},
+                      "eu-west-1": {"detector": det_eu, "ai_protection": None}}
+
+    # Event history (LookupEvents); awsRegion = the Region seeded
+    curator = role_identity(a, "model-curator")
+    events(m, "us-east-1", [  # THR-001
+        {"eventName": "PutUseCaseForModelAccess", "daysAgo": 4, "userIdentity": curator,
+         "requestParameters": {"formData": "eyJjb21wYW55TmFtZSI6ICJFeGFtcGxlIn0="}},
+        {"eventName": "Subscribe", "eventSource": "aws-marketplace.amazonaws.com", "daysAgo": 4,
+         "userIdentity": curator, "requestParameters": {"productId": "prod-example-claude"}}])
+    alice_key = m.c("iam").list_access_keys(UserName="dev-alice")["AccessKeyMetadata"][0]["AccessKeyId"]
+    alice = {"type": "IAMUser", "principalId": "AIDAEXAMPLEDEVALICE", "arn": f"arn:aws:iam::{a}:user/dev-alice",
+             "accountId": a, "accessKeyId": alice_key, "userName": "dev-alice"}
+    # THR-002: 25 ListFoundationModels in 25 minutes, GetFoundationModelAvailability in 3 Regions,
+    # then THR-004: InvokeModel with the long-term key (IAMUser, AKIA...)
+    recon = [{"eventName": "ListFoundationModels", "minutesAgo": 150 - i, "userIdentity": alice, "readOnly": True}
+             for i in range(25)]
+    avail = lambda mins: {"eventName": "GetFoundationModelAvailability", "minutesAgo": mins, "userIdentity": alice,
+                          "readOnly": True, "requestParameters": {"modelId": SONNET35}}
+    invoke = lambda mins, region: {"eventName": "InvokeModel", "minutesAgo": mins, "userIdentity": alice,
+                                   "requestParameters": {"modelId": f"arn:aws:bedrock:{region}::foundation-model/"
+                                                                    f"{SONNET35}"}}
+    events(m, "us-east-1", recon + [avail(120)] + [invoke(110 - 5 * i, "us-east-1") for i in range(4)])
+    events(m, "eu-west-1", [avail(118)])
+    # THR-005: the attacker also invokes in ap-northeast-1, whose only Bedrock evidence is event history
+    events(m, "ap-northeast-1", [avail(116), invoke(100, "ap-northeast-1"), invoke(95, "ap-northeast-1")])
+    # THR-003: a non-administrator removes invocation logging in ap-northeast-1
+    events(m, "ap-northeast-1", [{"eventName": "DeleteModelInvocationLoggingConfiguration", "daysAgo": 2,
+                                  "userIdentity": role_identity(a, "data-science")}])
+    u["events"] = {"model_access_principal": f"arn:aws:iam::{a}:role/model-curator",
+                   "llmjacking_user": f"arn:aws:iam::{a}:user/dev-alice", "llmjacking_key": alice_key,
+                   "recon_regions": ["us-east-1", "eu-west-1", "ap-northeast-1"],
+                   "defence_removed": {"region": "ap-northeast-1", "principal": f"arn:aws:iam::{a}:role/data-science"},
+                   "unexpected_invocation_region": "ap-northeast-1"}
+
+    # RES-001/RES-002 payments-prod (eu): EU profile served in eu-central-1, global profile served in us-east-2
+    r = "eu-west-1"
+    eu_prof = f"arn:aws:bedrock:{r}:{pay.id}:inference-profile/eu.{SONNET37}"
+    glob = f"arn:aws:bedrock:{r}:{pay.id}:inference-profile/global.{SONNET45}"
+    pc = role_identity(pay.id, "payments-chat")
+    res_ev = lambda name, days, model, served: {"eventName": name, "daysAgo": days, "userIdentity": pc,
+                                                "requestParameters": {"modelId": model},
+                                                "additionalEventData": {"inferenceRegion": served}}
+    events(pay, r, [res_ev("InvokeModel", 2.5, eu_prof, "eu-central-1"), res_ev("Converse", 3.5, eu_prof, "eu-central-1"),
+                    res_ev("InvokeModel", 1.5, glob, "us-east-2"), res_ev("Converse", 6.5, glob, "us-east-2")])
+    res(pay, "usage")["residency"] = {"region": r, "eu_profile": eu_prof, "global_profile": glob,
+                                      "outside_events": 2, "outside_region": "us-east-2"}
+    # ai-prod (us): us. profile served in us-west-2 only
+    us_prof = f"arn:aws:bedrock:us-east-1:{prod.id}:inference-profile/us.{SONNET37}"
+    events(prod, "us-east-1", [{"eventName": "InvokeModel", "daysAgo": 2.5 + i, "username": "ai-prod-invoker",
+                                "requestParameters": {"modelId": us_prof},
+                                "additionalEventData": {"inferenceRegion": "us-west-2"}} for i in range(2)])
+    res(prod, "usage")["residency"] = {"region": "us-east-1", "us_profile": us_prof, "served_in": ["us-west-2"]}
+
+
+def usage_outcomes(accounts):
+    """The COST, ABUSE AND RESIDENCY block's intentions, in intended_outcomes' format
+    (manifest key usage_outcomes)."""
+    u = MANIFEST["resources"][MGMT]["usage"]
+    pay, prod = accounts["payments-prod"], accounts["ai-prod"]
+    prof = u["application_inference_profiles"]
+    q = u["service_quotas"]["us-east-1"]
+    alice = f"arn:aws:iam::{MGMT}:user/dev-alice"
+    out = [
+        ("USE-001", "pass", MGMT, None, None),
+        ("USE-001", "fail", prod, None, None),
+        ("USE-002", "pass", MGMT, None, None),
+        ("USE-003", "pass", MGMT, None, None),
+        ("USE-004", "pass", MGMT, "us-east-1", prof["chat-app-profile"]["arn"]),
+        ("USE-004", "fail", MGMT, "us-east-1", prof["untagged-profile"]["arn"]),
+        ("USE-005", "fail", MGMT, None, None),
+        ("USE-006", "fail", MGMT, "us-east-1", q[BEDROCK_TOKENS_QUOTA]["arn"]),
+        ("USE-006", "pass", MGMT, "us-east-1", q[BEDROCK_REQUESTS_QUOTA]["arn"]),
+        ("THR-001", "fail", MGMT, None, f"arn:aws:iam::{MGMT}:role/model-curator"),
+        ("THR-002", "fail", MGMT, None, alice),
+        ("THR-004", "fail", MGMT, None, alice),
+        ("THR-003", "fail", MGMT, "ap-northeast-1", None),
+        ("THR-005", "fail", MGMT, "ap-northeast-1", None),
+        ("THR-006", "pass", MGMT, "us-east-1", None),
+        ("THR-006", "fail", MGMT, "eu-west-1", None),
+        ("RES-001", "fail", pay, "eu-west-1", None),
+        ("RES-002", "fail", pay, "eu-west-1", MANIFEST["resources"][pay]["usage"]["residency"]["global_profile"]),
+        ("RES-001", "pass", prod, "us-east-1", None),
+    ]
+    return [{"check": c, "expect": e, "account": a, "region": rg, "resource": res_} for c, e, a, rg, res_ in out]
+
+
 def main():
     global ENDPOINT
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -1275,7 +1513,9 @@ def main():
         assert e.response["Error"]["Code"] == "AccessDenied", e
     seed_estate(mgmt)  # last: the ids of everything above stay what they were before the estate
     seed_estate_stores(mgmt)  # after the estate, for the same reason
+    seed_usage(mgmt, members, accounts)  # after the estate and its stores, for the same reason
     MANIFEST["intended_outcomes"] = intended_outcomes(accounts) + estate_outcomes(accounts)
+    MANIFEST["usage_outcomes"] = usage_outcomes(accounts)
     MANIFEST["seconds"] = round(time.time() - t0, 2)
     os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
     with open(args.out, "w") as f:

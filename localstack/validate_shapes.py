@@ -1308,13 +1308,22 @@ class Validator:
             {"eventName": "CreateGuardrail", "daysAgo": 5, "eventSource": "bedrock.amazonaws.com",
              "accessKeyId": "AKIAPROBE"},
             {"eventName": "GetCallerIdentity", "daysAgo": 7, "eventSource": "sts.amazonaws.com"},
+            {"eventName": "ListFoundationModels", "minutesAgo": 30, "userType": "IAMUser", "username": "probe-alice",
+             "accessKeyId": "AKIAPROBEALICE", "readOnly": True},
+            {"eventName": "Subscribe", "daysAgo": 2, "eventSource": "aws-marketplace.amazonaws.com",
+             "userIdentity": {"type": "AssumedRole", "arn": f"arn:aws:sts::{account}:assumed-role/probe-curator/s",
+                              "accessKeyId": "ASIAPROBE"}},
+            {"eventName": "InvokeModel", "daysAgo": 2, "userType": "IAMUser", "username": "probe-alice",
+             "requestParameters": {"modelId": "arn:aws:bedrock:us-east-1:123456789012:inference-profile/global.x"},
+             "additionalEventData": {"inferenceRegion": "us-east-2"}},
         ]})
         try:
             for e in self.call("all", ct, "LookupEvents").get("Events", []):
                 self._cloudtrail_event(f"cloudtrail:LookupEvents [{region}]", e)
             for k, v in (("EventSource", "bedrock.amazonaws.com"), ("EventName", "Converse"),
                          ("Username", "probe-user"), ("ReadOnly", "true"), ("AccessKeyId", "AKIAPROBE"),
-                         ("ResourceType", "AWS::Bedrock::Model"), ("ResourceName", "amazon.nova-pro-v1:0")):
+                         ("ResourceType", "AWS::Bedrock::Model"), ("ResourceName", "amazon.nova-pro-v1:0"),
+                         ("EventSource", "aws-marketplace.amazonaws.com"), ("Username", "probe-alice")):
                 self.call(k, ct, "LookupEvents", LookupAttributes=[{"AttributeKey": k, "AttributeValue": v}])
             self.call("time window", ct, "LookupEvents",
                       StartTime=now - timedelta(days=4), EndTime=now - timedelta(days=2))
@@ -1337,6 +1346,115 @@ class Validator:
                 ct.meta.events.unregister("before-sign.cloudtrail.LookupEvents", short_target)
         finally:
             self.shim("/_shim/cloudtrail/clear", {"accountId": account, "region": region})
+
+    def probe_usage(self, account: str) -> None:
+        """budgets, ce (global: called in the scratch Region, which keys their extension state
+        apart from the seeded us-east-1) and service-quotas (bedrock)."""
+        region = self.scratch
+        b = self.client("budgets", region)
+        name = f"{PROBE}-budget"
+        note = {"NotificationType": "ACTUAL", "ComparisonOperator": "GREATER_THAN", "Threshold": 80.0,
+                "ThresholdType": "PERCENTAGE"}
+        b.create_budget(AccountId=account, Budget={"BudgetName": name, "BudgetLimit": {"Amount": "10", "Unit": "USD"},
+                                                   "TimeUnit": "MONTHLY", "BudgetType": "COST"},
+                        NotificationsWithSubscribers=[{"Notification": note, "Subscribers": [
+                            {"SubscriptionType": "EMAIL", "Address": "probe@example.com"},
+                            {"SubscriptionType": "SNS", "Address": f"arn:aws:sns:us-east-1:{account}:probe"}]}])
+        try:
+            self.call("subscribers", b, "DescribeSubscribersForNotification", AccountId=account, BudgetName=name,
+                      Notification=note)
+            first = self.call("page 1", b, "DescribeSubscribersForNotification", AccountId=account, BudgetName=name,
+                              Notification=note, MaxResults=1)
+            self.call("page 2", b, "DescribeSubscribersForNotification", AccountId=account, BudgetName=name,
+                      Notification=note, MaxResults=1, NextToken=first.get("NextToken", "1"))
+            self.call("unknown notification", b, "DescribeSubscribersForNotification", expect="NotFoundException",
+                      AccountId=account, BudgetName=name, Notification={**note, "Threshold": 99.0})
+            self.call("unknown budget", b, "DescribeSubscribersForNotification", expect="NotFoundException",
+                      AccountId=account, BudgetName=f"{PROBE}-nope", Notification=note)
+            self.call("none", b, "DescribeBudgetActionsForBudget", AccountId=account, BudgetName=name)
+            act = self.call("scp action", b, "CreateBudgetAction", AccountId=account, BudgetName=name,
+                            NotificationType="ACTUAL", ActionType="APPLY_SCP_POLICY",
+                            ActionThreshold={"ActionThresholdValue": 100.0, "ActionThresholdType": "PERCENTAGE"},
+                            Definition={"ScpActionDefinition": {"PolicyId": "p-examplepol", "TargetIds": [account]}},
+                            ExecutionRoleArn=f"arn:aws:iam::{account}:role/{PROBE}-budgets",
+                            ApprovalModel="AUTOMATIC",
+                            Subscribers=[{"SubscriptionType": "EMAIL", "Address": "probe@example.com"}])
+            self.call("one", b, "DescribeBudgetActionsForBudget", AccountId=account, BudgetName=name)
+            self.call("unknown budget", b, "DescribeBudgetActionsForBudget", expect="NotFoundException",
+                      AccountId=account, BudgetName=f"{PROBE}-nope")
+            self.call("bad token", b, "DescribeBudgetActionsForBudget", expect="InvalidNextTokenException",
+                      AccountId=account, BudgetName=name, NextToken="not-a-token")
+            self.call("cleanup", b, "DeleteBudgetAction", AccountId=account, BudgetName=name,
+                      ActionId=act.get("ActionId", "x"))
+            self.call("unknown action", b, "DeleteBudgetAction", expect="NotFoundException", AccountId=account,
+                      BudgetName=name, ActionId="00000000-0000-0000-0000-000000000000")
+            self.call("unknown budget", b, "CreateBudgetAction", expect="NotFoundException", AccountId=account,
+                      BudgetName=f"{PROBE}-nope", NotificationType="ACTUAL", ActionType="APPLY_IAM_POLICY",
+                      ActionThreshold={"ActionThresholdValue": 1.0, "ActionThresholdType": "PERCENTAGE"},
+                      Definition={"IamActionDefinition": {"PolicyArn": "arn:aws:iam::aws:policy/AWSDenyAll",
+                                                          "Roles": ["r"]}},
+                      ExecutionRoleArn=f"arn:aws:iam::{account}:role/r", ApprovalModel="MANUAL",
+                      Subscribers=[{"SubscriptionType": "EMAIL", "Address": "probe@example.com"}])
+        finally:
+            b.delete_budget(AccountId=account, BudgetName=name)
+
+        ce = self.client("ce", region)
+        self.call("none", ce, "GetAnomalyMonitors")
+        mon = self.call("dimensional", ce, "CreateAnomalyMonitor", AnomalyMonitor={
+            "MonitorName": f"{PROBE}-services", "MonitorType": "DIMENSIONAL", "MonitorDimension": "SERVICE"},
+            ResourceTags=[{"Key": "a", "Value": "1"}]).get("MonitorArn", "")
+        custom = self.call("custom", ce, "CreateAnomalyMonitor", AnomalyMonitor={
+            "MonitorName": f"{PROBE}-custom", "MonitorType": "CUSTOM", "MonitorSpecification": {
+                "Dimensions": {"Key": "LINKED_ACCOUNT", "Values": [account]}}}).get("MonitorArn", "")
+        self.call("all", ce, "GetAnomalyMonitors")
+        first = self.call("page 1", ce, "GetAnomalyMonitors", MaxResults=1)
+        self.call("page 2", ce, "GetAnomalyMonitors", MaxResults=1, NextPageToken=first.get("NextPageToken", "1"))
+        self.call("by ARN", ce, "GetAnomalyMonitors", MonitorArnList=[custom])
+        self.call("unknown", ce, "GetAnomalyMonitors", expect="UnknownMonitorException",
+                  MonitorArnList=[f"arn:aws:ce::{account}:anomalymonitor/00000000-0000-0000-0000-000000000000"])
+        self.call("bad token", ce, "GetAnomalyMonitors", expect="InvalidNextTokenException", NextPageToken="x")
+        created = self.call("confirmed", ce, "CreateAnomalySubscription", AnomalySubscription={
+            "SubscriptionName": f"{PROBE}-sub", "MonitorArnList": [mon, custom], "Frequency": "DAILY",
+            "Subscribers": [{"Address": "probe@example.com", "Type": "EMAIL", "Status": "CONFIRMED"},
+                            {"Address": f"arn:aws:sns:us-east-1:{account}:probe", "Type": "SNS"}],
+            "ThresholdExpression": {"Dimensions": {"Key": "ANOMALY_TOTAL_IMPACT_ABSOLUTE", "Values": ["100"],
+                                                   "MatchOptions": ["GREATER_THAN_OR_EQUAL"]}}})
+        sub = str(created.get("SubscriptionArn", ""))
+        self.call("unknown monitor", ce, "CreateAnomalySubscription", expect="UnknownMonitorException",
+                  AnomalySubscription={"SubscriptionName": "x", "Frequency": "DAILY", "Subscribers": [],
+                                       "MonitorArnList": [f"arn:aws:ce::{account}:anomalymonitor/nope"]})
+        self.call("all", ce, "GetAnomalySubscriptions")
+        self.call("by monitor", ce, "GetAnomalySubscriptions", MonitorArn=custom)
+        self.call("by ARN", ce, "GetAnomalySubscriptions", SubscriptionArnList=[sub])
+        self.call("unknown", ce, "GetAnomalySubscriptions", expect="UnknownSubscriptionException",
+                  SubscriptionArnList=[f"arn:aws:ce::{account}:anomalysubscription/nope"])
+        self.call("none", ce, "ListCostAllocationTags")
+        self.call("activate", ce, "UpdateCostAllocationTagsStatus", CostAllocationTagsStatus=[
+            {"TagKey": f"{PROBE}-a", "Status": "Active"}, {"TagKey": f"{PROBE}-b", "Status": "Inactive"}])
+        self.call("all", ce, "ListCostAllocationTags")
+        self.call("Status", ce, "ListCostAllocationTags", Status="Inactive", Type="UserDefined")
+        first = self.call("page 1", ce, "ListCostAllocationTags", MaxResults=1, TagKeys=[f"{PROBE}-a", f"{PROBE}-b"])
+        self.call("page 2", ce, "ListCostAllocationTags", MaxResults=1, NextToken=first.get("NextToken", "1"))
+        self.call("bad token", ce, "ListCostAllocationTags", expect="InvalidNextTokenException", NextToken="x")
+
+        sq = self.client("service-quotas", region)
+        self.call("bedrock", sq, "ListAWSDefaultServiceQuotas", ServiceCode="bedrock")
+        self.call("vpc (moto)", sq, "ListAWSDefaultServiceQuotas", ServiceCode="vpc")
+        self.shim("/_shim/service-quotas/applied", {"accountId": account, "region": region, "serviceCode": "bedrock",
+                                                    "quotaCode": "L-A50569E5", "value": 1234567.0})
+        self.call("bedrock", sq, "ListServiceQuotas", ServiceCode="bedrock")
+        first = self.call("page 1", sq, "ListServiceQuotas", ServiceCode="bedrock", MaxResults=2)
+        self.call("page 2", sq, "ListServiceQuotas", ServiceCode="bedrock", MaxResults=2,
+                  NextToken=first.get("NextToken", "2"))
+        self.call("QuotaCode", sq, "ListServiceQuotas", ServiceCode="bedrock", QuotaCode="L-A50569E5")
+        self.call("RESOURCE level", sq, "ListServiceQuotas", ServiceCode="bedrock", QuotaAppliedAtLevel="RESOURCE")
+        self.call("unknown quota", sq, "ListServiceQuotas", expect="NoSuchResourceException", ServiceCode="bedrock",
+                  QuotaCode="L-00000000")
+        self.call("unknown service", sq, "ListServiceQuotas", expect="NoSuchResourceException", ServiceCode="nope")
+        self.call("bad token", sq, "ListServiceQuotas", expect="InvalidPaginationTokenException",
+                  ServiceCode="bedrock", NextToken="x")
+        self.call("bad token", sq, "ListAWSDefaultServiceQuotas", expect="InvalidPaginationTokenException",
+                  ServiceCode="bedrock", NextToken="x")
 
     def _cloudtrail_event(self, where: str, e: Doc) -> None:
         """CloudTrailEvent is a JSON string: a parse keeps it opaque, so check it here."""
@@ -1537,6 +1655,24 @@ class Validator:
             jobName=f"{PROBE}-reset", roleArn=role, modelId="amazon.nova-pro-v1:0",
             inputDataConfig={"s3InputDataConfig": {"s3Uri": f"s3://{PROBE}-{account}/in.jsonl"}},
             outputDataConfig={"s3OutputDataConfig": {"s3Uri": f"s3://{PROBE}-{account}/out/"}})
+        budgets, ce = self.client("budgets", region), self.client("ce", region)
+        with suppress(ClientError):
+            budgets.create_budget(AccountId=account, Budget={
+                "BudgetName": f"{PROBE}-reset", "BudgetLimit": {"Amount": "1", "Unit": "USD"}, "TimeUnit": "MONTHLY",
+                "BudgetType": "COST"})
+        budgets.create_budget_action(
+            AccountId=account, BudgetName=f"{PROBE}-reset", NotificationType="ACTUAL", ActionType="APPLY_IAM_POLICY",
+            ActionThreshold={"ActionThresholdValue": 1.0, "ActionThresholdType": "PERCENTAGE"},
+            Definition={"IamActionDefinition": {"PolicyArn": "arn:aws:iam::aws:policy/AWSDenyAll", "Roles": ["r"]}},
+            ExecutionRoleArn=f"arn:aws:iam::{account}:role/r", ApprovalModel="MANUAL",
+            Subscribers=[{"SubscriptionType": "EMAIL", "Address": "probe@example.com"}])
+        mon = ce.create_anomaly_monitor(AnomalyMonitor={"MonitorName": "m", "MonitorType": "DIMENSIONAL",
+                                                        "MonitorDimension": "SERVICE"})["MonitorArn"]
+        ce.create_anomaly_subscription(AnomalySubscription={"SubscriptionName": "s", "MonitorArnList": [mon],
+                                                            "Frequency": "DAILY", "Subscribers": []})
+        ce.update_cost_allocation_tags_status(CostAllocationTagsStatus=[{"TagKey": "k", "Status": "Active"}])
+        self.shim("/_shim/service-quotas/applied", {"accountId": account, "region": region,
+                                                    "quotaCode": "L-A50569E5", "value": 1.0})
         org = self.client("organizations")
         with suppress(ClientError):
             org.create_organization(FeatureSet="ALL")
@@ -1727,7 +1863,7 @@ def main() -> int:
         ("cloudtrail", lambda: v.probe_cloudtrail(account)),
         ("organizations", lambda: v.probe_organizations(account)),
         ("opensearchserverless", lambda: v.probe_aoss(account)),
-        ("cloudwatch", v.probe_cloudwatch),
+        ("cloudwatch", v.probe_cloudwatch), ("budgets, ce, service-quotas", lambda: v.probe_usage(account)),
         ("iam", v.probe_iam), ("sts", lambda: v.probe_sts(account))]
     for name, probe in probes:
         with _section(v, name):

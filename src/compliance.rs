@@ -36,6 +36,14 @@ const SOURCES: &[(&str, &str)] = &[
         "iso-42001-2023.toml",
         include_str!("../checks/compliance/iso-42001-2023.toml"),
     ),
+    (
+        "owasp-llm-2025.toml",
+        include_str!("../checks/compliance/owasp-llm-2025.toml"),
+    ),
+    (
+        "nist-ai-rmf-1.0.toml",
+        include_str!("../checks/compliance/nist-ai-rmf-1.0.toml"),
+    ),
 ];
 
 /// Short names accepted by [`find`] besides a framework's id and name. Matching ignores case
@@ -55,6 +63,26 @@ const ALIASES: &[(&str, &[&str])] = &[
     (
         "iso-42001-2023",
         &["iso42001", "iso-42001", "42001", "iso42001:2023"],
+    ),
+    (
+        "owasp-llm-2025",
+        &[
+            "owasp-llm",
+            "owasp",
+            "llm-top-10",
+            "owasp-llm-top-10",
+            "owasp-top-10-llm",
+        ],
+    ),
+    (
+        "nist-ai-rmf-1.0",
+        &[
+            "nist-ai-rmf",
+            "ai-rmf",
+            "nist-ai-600-1",
+            "nist-600-1",
+            "ai-600-1",
+        ],
     ),
 ];
 
@@ -126,8 +154,8 @@ fn normalise(s: &str) -> String {
 }
 
 /// The framework named `name`: its id, its name (`"PCI DSS"`), its name with version, or a
-/// short alias (`pci`, `ndpa`, `gdpr`, `cbn`, `csat`, `iso27001`, `iso-42001`…), ignoring case
-/// and punctuation.
+/// short alias (`pci`, `ndpa`, `gdpr`, `cbn`, `csat`, `iso27001`, `iso-42001`, `owasp-llm`,
+/// `ai-rmf`…), ignoring case and punctuation.
 pub fn find(name: &str) -> Option<&'static Framework> {
     let all = frameworks();
     if let Some(f) = all.iter().find(|f| f.id == name) {
@@ -478,6 +506,17 @@ mod tests {
             ("ISO/IEC 27001", "iso-27001-2022"),
             ("iso42001", "iso-42001-2023"),
             ("iso-42001-2023", "iso-42001-2023"),
+            ("owasp-llm-2025", "owasp-llm-2025"),
+            ("owasp", "owasp-llm-2025"),
+            ("OWASP LLM", "owasp-llm-2025"),
+            ("llm-top-10", "owasp-llm-2025"),
+            ("OWASP Top 10 for LLM Applications", "owasp-llm-2025"),
+            ("nist-ai-rmf-1.0", "nist-ai-rmf-1.0"),
+            ("NIST AI RMF", "nist-ai-rmf-1.0"),
+            ("NIST AI RMF 1.0", "nist-ai-rmf-1.0"),
+            ("ai-rmf", "nist-ai-rmf-1.0"),
+            ("nist-600-1", "nist-ai-rmf-1.0"),
+            ("NIST AI 600-1", "nist-ai-rmf-1.0"),
         ];
         for (name, id) in cases {
             assert_eq!(

@@ -39,6 +39,12 @@ reset replaces.
   cloudwatch.py  GetMetricData, DescribeAlarms over Smithy RPC v2 CBOR (the Rust SDK's
                  protocol; moto: 404), translated to moto's awsJson CloudWatch and back;
                  cbor.py is the codec.
+  budgets.py     DescribeSubscribersForNotification (from moto's stored notification),
+                 Create/DeleteBudgetAction, DescribeBudgetActionsForBudget (moto: HTTP 500).
+  ce.py          Cost Anomaly Detection monitors and subscriptions, cost allocation tags
+                 (Create/Get, UpdateCostAllocationTagsStatus/List; moto has none).
+  servicequotas.py  ListServiceQuotas / ListAWSDefaultServiceQuotas for ServiceCode bedrock
+                 (moto knows only vpc); applied values set through the shim.
   sts.py         AssumeRole: AccessDenied (403) when the target role does not exist in the
                  target account, as AWS answers; moto would hand out credentials.
   iam.py         Create/List/DeleteServiceSpecificCredential (moto: not implemented).

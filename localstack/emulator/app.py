@@ -10,14 +10,29 @@ from collections.abc import Callable, Iterable
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 from werkzeug.serving import run_simple
 
-from . import agentcore, aoss, bedrock, bedrock_agent, cloudtrail, cloudwatch, iam, organizations, shim, sts
+from . import (
+    agentcore,
+    aoss,
+    bedrock,
+    bedrock_agent,
+    budgets,
+    ce,
+    cloudtrail,
+    cloudwatch,
+    iam,
+    organizations,
+    servicequotas,
+    shim,
+    sts,
+)
 from .motopatch import install_fixes, install_speedups, reset_moto
 from .router import Call, Forwarded, Route, Router
 from .state import State
 from .wsgi import ApiError, Environ, Request, StartResponse, WsgiApp, reply
 
 ROUTES: tuple[Route, ...] = (*bedrock.ROUTES, *bedrock_agent.ROUTES, *agentcore.ROUTES, *cloudtrail.ROUTES,
-                             *sts.ROUTES, *iam.ROUTES, *organizations.ROUTES, *aoss.ROUTES, *cloudwatch.ROUTES)
+                             *sts.ROUTES, *iam.ROUTES, *organizations.ROUTES, *aoss.ROUTES, *cloudwatch.ROUTES,
+                             *budgets.ROUTES, *ce.ROUTES, *servicequotas.ROUTES)
 
 
 class Emulator:

@@ -5,6 +5,8 @@ an unsigned request to S3). Not AWS APIs: nothing here has a botocore shape.
   POST /_shim/cloudtrail/events     {"accountId","region","events":[...]}: seed LookupEvents
   POST /_shim/cloudtrail/clear      {"accountId","region"}: drop that Region's seeded events
   POST /_shim/kms/set-key-manager   {"accountId","region","keyId","keyManager"}
+  POST /_shim/service-quotas/applied  {"accountId","region","serviceCode":"bedrock","quotaCode","value"}:
+                                    a quota's applied value (ListServiceQuotas; default otherwise)
   GET  /_shim/state                 entries per state field (debugging aid; POST also works)
   GET  /_shim/routes                the AWS operations the extension answers
 """
@@ -13,7 +15,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from . import cloudtrail, kms
+from . import cloudtrail, kms, servicequotas
 from .wsgi import Request, Response, reply
 
 if TYPE_CHECKING:
@@ -42,6 +44,13 @@ def handle(app: Emulator, req: Request) -> Response:
                                               body.get("region", "us-east-1"),
                                               body["keyId"], body.get("keyManager", "AWS"))
         return reply(200, {"status": "ok", "keyId": key_id, "keyManager": manager})
+    if seg == ["service-quotas", "applied"]:
+        try:
+            with app.lock:
+                value = servicequotas.set_applied(app.state, body)
+        except (KeyError, ValueError) as e:
+            return reply(400, {"message": f"bad quota: {e}"})
+        return reply(200, {"status": "ok", "value": value})
     if seg == ["state"]:
         with app.lock:
             return reply(200, app.state.summary())

@@ -58,6 +58,12 @@ class State:
     # organizations BEDROCK_POLICY (moto has no such type), by management account
     bedrock_policy_roots: dict[str, dict[str, float]] = field(default_factory=dict)  # root id -> enabled at
     bedrock_policies: dict[str, dict[str, Doc]] = field(default_factory=dict)  # policy id -> policy + targets
+    # cost and usage (budgets and ce are global: their Key's Region is the signing Region, us-east-1)
+    budget_actions: dict[Key, dict[str, Doc]] = field(default_factory=dict)  # ActionId -> Action (+AccountId)
+    anomaly_monitors: dict[Key, dict[str, Doc]] = field(default_factory=dict)  # MonitorArn -> AnomalyMonitor
+    anomaly_subscriptions: dict[Key, dict[str, Doc]] = field(default_factory=dict)  # arn -> AnomalySubscription
+    cost_allocation_tags: dict[Key, dict[str, Doc]] = field(default_factory=dict)  # TagKey -> CostAllocationTag
+    quota_values: dict[Key, dict[str, float]] = field(default_factory=dict)  # "svc/QuotaCode" -> applied value
 
     def summary(self) -> dict[str, dict[str, int]]:
         """How many entries each field holds, by key (the /_shim/state debugging aid)."""

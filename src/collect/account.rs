@@ -28,6 +28,7 @@ impl AccountPlan {
     /// The account entry with no collected data (used when it cannot be entered).
     pub fn empty(&self) -> Account {
         Account {
+            billing: None,
             id: self.id.clone(),
             name: self.name.clone(),
             ou_path: self.ou_path.clone(),
@@ -113,7 +114,9 @@ pub async fn collect_account(
         let bedrock_then_metrics = async {
             let b = bedrock::collect_bedrock(&bedrock_c, &rcx, activity_days).await;
             let failures = match &b.logging {
-                Probe::Found(_) => cloudwatch::delivery_failures(&clients.cloudwatch(r), &rcx).await,
+                Probe::Found(_) => {
+                    cloudwatch::delivery_failures(&clients.cloudwatch(r), &rcx).await
+                }
                 Probe::Absent => Probe::Absent,
                 Probe::Unknown => Probe::Unknown,
             };
@@ -139,6 +142,11 @@ pub async fn collect_account(
                 agents: Some(agents),
                 agentcore: Some(agentcore),
                 delivery_failures,
+                // Read by the usage checks (issue #12) once they exist: until then no
+                // call is made for them, and the snapshot says "not read".
+                alarms: None,
+                detectors: None,
+                quotas: None,
             },
         )
     }));

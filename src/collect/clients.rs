@@ -274,6 +274,10 @@ impl Clients {
     regional!(aoss, aws_sdk_opensearchserverless);
     regional!(s3vectors, aws_sdk_s3vectors);
     regional!(cloudwatch, aws_sdk_cloudwatch);
+    regional!(guardduty, aws_sdk_guardduty);
+    regional!(servicequotas, aws_sdk_servicequotas);
+    regional!(budgets, aws_sdk_budgets);
+    regional!(costexplorer, aws_sdk_costexplorer);
     regional!(ec2, aws_sdk_ec2);
     regional!(cloudtrail, aws_sdk_cloudtrail);
     regional!(logs, aws_sdk_cloudwatchlogs);

@@ -12,12 +12,14 @@ use super::context::CallContext;
 use super::decode::time;
 use crate::model::{
     AdvancedSelector, BasicSelector, BedrockActivity, CloudTrail, DataResource, EventSelectors,
-    FieldSelector, Probe, Trail,
+    EventWindow, FieldSelector, Probe, Trail, TrailEvent,
 };
 
 const SVC: &str = "cloudtrail";
 /// Pages of event history read per Region (the API allows 2 calls a second).
-const ACTIVITY_PAGES: usize = 3;
+/// Most pages of Bedrock events read per Region (50 events a page): the window is cut
+/// there, and the snapshot says so (`EventWindow::capped`).
+const ACTIVITY_PAGES: usize = 10;
 const ACTIVITY_PAGE_SIZE: i32 = 50;
 
 /// Read the trails and Bedrock activity of one Region. `None` when trails could not be
@@ -28,13 +30,14 @@ pub async fn collect_cloudtrail(
     activity_days: u32,
 ) -> Option<CloudTrail> {
     let region = cx.region.clone().unwrap_or_default();
-    let (trails, activity) = futures::join!(
+    let (trails, (activity, events)) = futures::join!(
         trails(client, cx, &region),
         bedrock_activity(client, cx, activity_days)
     );
     Some(CloudTrail {
         trails: trails?,
         bedrock_activity: activity,
+        bedrock_events: events,
     })
 }
 
@@ -143,12 +146,39 @@ async fn trail(client: &Client, cx: &CallContext, t: &aws_sdk_cloudtrail::types:
     }
 }
 
-/// Bedrock events in the event history of the last `days` days (a few pages at most).
+/// One event of the history, trimmed to what the threat and residency checks read. The
+/// access key itself is not kept: only whether it is long-term (`AKIA`) or temporary.
+fn trail_event(ev: &aws_sdk_cloudtrail::types::Event) -> TrailEvent {
+    let detail: serde_json::Value = ev
+        .cloud_trail_event()
+        .and_then(|t| serde_json::from_str(t).ok())
+        .unwrap_or_default();
+    let text = |v: &serde_json::Value| v.as_str().map(str::to_string);
+    let identity = &detail["userIdentity"];
+    TrailEvent {
+        id: ev.event_id().unwrap_or_default().to_string(),
+        time: ev.event_time().and_then(time).unwrap_or_default(),
+        name: ev.event_name().unwrap_or_default().to_string(),
+        source: ev.event_source().unwrap_or_default().to_string(),
+        region: text(&detail["awsRegion"]).unwrap_or_default(),
+        inference_region: text(&detail["additionalEventData"]["inferenceRegion"]),
+        principal: text(&identity["arn"]),
+        identity_type: text(&identity["type"]),
+        key_kind: identity["accessKeyId"]
+            .as_str()
+            .filter(|k| k.len() >= 4)
+            .map(|k| k[..4].to_string()),
+        model_id: text(&detail["requestParameters"]["modelId"]),
+    }
+}
+
+/// Bedrock events in the event history of the last `days` days (up to a page cap): the
+/// activity summary, and the events themselves.
 pub async fn bedrock_activity(
     client: &Client,
     cx: &CallContext,
     days: u32,
-) -> Probe<BedrockActivity> {
+) -> (Probe<BedrockActivity>, Option<EventWindow>) {
     let attribute = match LookupAttribute::builder()
         .attribute_key(LookupAttributeKey::EventSource)
         .attribute_value("bedrock.amazonaws.com")
@@ -157,7 +187,7 @@ pub async fn bedrock_activity(
         Ok(a) => a,
         Err(e) => {
             cx.gap(SVC, "LookupEvents", e, None);
-            return Probe::Unknown;
+            return (Probe::Unknown, None);
         }
     };
     let start = SystemTime::now()
@@ -167,7 +197,13 @@ pub async fn bedrock_activity(
     let mut by_event: BTreeMap<String, u64> = BTreeMap::new();
     let mut last: Option<DateTime> = None;
     let mut token: Option<String> = None;
-    for _ in 0..ACTIVITY_PAGES {
+    let mut window = EventWindow {
+        days,
+        capped: false,
+        events: Vec::new(),
+    };
+    let mut complete = true;
+    for page_no in 0..ACTIVITY_PAGES {
         let page = match cx
             .call(SVC, "LookupEvents", || {
                 client
@@ -184,14 +220,16 @@ pub async fn bedrock_activity(
             Err(e) => {
                 cx.gap(SVC, "LookupEvents", &e, None);
                 // Events already read are positive evidence of activity; none read is
-                // no evidence either way.
+                // no evidence either way. The event list is then incomplete: not read.
                 if activity.events == 0 {
-                    return Probe::Unknown;
+                    return (Probe::Unknown, None);
                 }
+                complete = false;
                 break;
             }
         };
         for ev in page.events() {
+            window.events.push(trail_event(ev));
             activity.events += 1;
             *by_event
                 .entry(ev.event_name().unwrap_or("(unnamed)").to_string())
@@ -203,11 +241,14 @@ pub async fn bedrock_activity(
             }
         }
         match page.next_token() {
-            Some(t) if !t.is_empty() => token = Some(t.to_string()),
+            Some(t) if !t.is_empty() => {
+                token = Some(t.to_string());
+                window.capped = page_no + 1 == ACTIVITY_PAGES;
+            }
             _ => break,
         }
     }
     activity.by_event = by_event;
     activity.last_event = last.as_ref().and_then(time);
-    Probe::Found(activity)
+    (Probe::Found(activity), complete.then_some(window))
 }

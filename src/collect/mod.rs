@@ -28,6 +28,7 @@ pub mod org;
 pub mod permissions;
 mod progress;
 pub mod s3;
+pub mod usage;
 
 use std::collections::BTreeSet;
 use std::sync::atomic::Ordering;

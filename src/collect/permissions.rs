@@ -67,6 +67,18 @@ pub const READ_ACTIONS: &[&str] = &[
     "aoss:ListCollections",
     "s3vectors:GetVectorBucket",
     "cloudwatch:GetMetricData",
+    // Cost and abuse controls (src/collect/usage.rs). Billing APIs are global and called
+    // once per account; Cost Explorer is billed per request.
+    "cloudwatch:DescribeAlarms",
+    "guardduty:ListDetectors",
+    "guardduty:GetDetector",
+    "servicequotas:ListServiceQuotas",
+    "servicequotas:ListAWSDefaultServiceQuotas",
+    "budgets:ViewBudget",
+    "budgets:DescribeBudgetActionsForBudget",
+    "ce:GetAnomalyMonitors",
+    "ce:GetAnomalySubscriptions",
+    "ce:ListCostAllocationTags",
     "ec2:DescribeRegions",
     "ec2:DescribeVpcs",
     "ec2:DescribeVpcEndpoints",

@@ -13,6 +13,7 @@
 
 pub mod arn;
 pub mod estate;
+pub mod usage;
 
 use std::collections::BTreeMap;
 
@@ -23,6 +24,10 @@ pub use arn::Arn;
 pub use estate::{
     Agent, AgentCore, AgentVersion, Agents, DataSource, Flow, FlowNode, FlowVersion, Gateway,
     GuardrailRef, KnowledgeBase, Memory, Prompt, Runtime, VectorStore,
+};
+pub use usage::{
+    Alarm, AnomalyMonitor, AnomalySubscription, Billing, Budget, BudgetNotification, CostTag,
+    Detector, EventWindow, Quota, TrailEvent,
 };
 
 /// The snapshot schema version this build writes and reads.
@@ -224,6 +229,9 @@ pub struct Account {
     pub iam: Option<Iam>,
     #[serde(default)]
     pub regions: BTreeMap<String, RegionData>,
+    /// Budgets, cost-anomaly monitors and cost-allocation tags; `None`: not read.
+    #[serde(default)]
+    pub billing: Option<Billing>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -384,6 +392,15 @@ pub struct RegionData {
     /// invocation logging is configured: `Absent` elsewhere).
     #[serde(default)]
     pub delivery_failures: Probe<DeliveryFailures>,
+    /// CloudWatch metric alarms.
+    #[serde(default)]
+    pub alarms: Option<Vec<Alarm>>,
+    /// GuardDuty detectors.
+    #[serde(default)]
+    pub detectors: Option<Vec<Detector>>,
+    /// Bedrock service quotas.
+    #[serde(default)]
+    pub quotas: Option<Vec<Quota>>,
 }
 
 /// Sums of Bedrock's invocation-log delivery-failure metrics over a window.
@@ -412,6 +429,9 @@ impl RegionData {
             agents: Some(Agents::all_read()),
             agentcore: Some(AgentCore::all_read()),
             delivery_failures: Probe::Absent,
+            alarms: Some(Vec::new()),
+            detectors: Some(Vec::new()),
+            quotas: Some(Vec::new()),
         }
     }
 }
@@ -791,6 +811,9 @@ pub struct CloudTrail {
     /// Bedrock API activity in this Region from the event history (last 90 days).
     #[serde(default)]
     pub bedrock_activity: Probe<BedrockActivity>,
+    /// The Bedrock events themselves, trimmed; `None`: not read.
+    #[serde(default)]
+    pub bedrock_events: Option<EventWindow>,
 }
 
 impl CloudTrail {
@@ -799,6 +822,7 @@ impl CloudTrail {
         CloudTrail {
             trails: Vec::new(),
             bedrock_activity: Probe::Found(BedrockActivity::default()),
+            bedrock_events: Some(EventWindow::default()),
         }
     }
 }

@@ -125,9 +125,18 @@ fn permissions_policy_is_read_only_json() {
     for a in actions {
         let name = a.as_str().unwrap().split(':').nth(1).unwrap();
         assert!(
-            ["List", "Get", "Describe", "LookupEvents", "AssumeRole"]
-                .iter()
-                .any(|p| name.starts_with(p)),
+            // budgets:ViewBudget is the read action AWS Budgets authorises its Describe*
+            // calls with.
+            [
+                "List",
+                "Get",
+                "Describe",
+                "LookupEvents",
+                "AssumeRole",
+                "ViewBudget"
+            ]
+            .iter()
+            .any(|p| name.starts_with(p)),
             "{name} is not read-only"
         );
     }

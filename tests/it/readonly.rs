@@ -179,5 +179,9 @@ fn special(op: &str, action: &str) -> bool {
                 "get_object_lock_configuration",
                 "getbucketobjectlockconfiguration"
             )
+            // AWS Budgets authorises its reads with one action.
+            | ("describe_budgets", "viewbudget")
+            | ("describe_notifications_for_budget", "viewbudget")
+            | ("describe_subscribers_for_notification", "viewbudget")
     )
 }

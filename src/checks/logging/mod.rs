@@ -373,6 +373,7 @@ pub(crate) mod fixtures {
         region(a, r).cloudtrail = Some(CloudTrail {
             trails,
             bedrock_activity: Probe::Absent,
+            bedrock_events: None,
         });
     }
 }
