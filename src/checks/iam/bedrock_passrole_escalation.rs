@@ -11,7 +11,7 @@
 
 use serde_json::json;
 
-use super::grants::{Ask, allowed, home_region, non_admin_findings};
+use super::grants::{Ask, allowed, first_allowed, home_region, non_admin_findings};
 use super::principal_json;
 use crate::checks::{Check, Draft, EvalContext};
 
@@ -69,12 +69,15 @@ impl Check for BedrockPassroleEscalation {
                 ),
             ];
             out.extend(non_admin_findings(cx, acct, |p| {
-                let passes = allowed(cx, acct, p, &region, &pass_asks);
-                if passes.is_empty() {
-                    return None;
-                }
+                // The create leg first: it is six questions, where the pass leg is two per
+                // administrator role. Without it there is nothing to escalate through.
                 let creates = allowed(cx, acct, p, &region, &create_asks);
                 if creates.is_empty() {
+                    return None;
+                }
+                // One role the principal may pass is enough to show the leg.
+                let passes = first_allowed(cx, acct, p, &region, &pass_asks);
+                if passes.is_empty() {
                     return None;
                 }
                 let ev = json!({"principal": principal_json(p), "pass_role": passes, "create": creates});

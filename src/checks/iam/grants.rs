@@ -70,6 +70,20 @@ pub(crate) fn allowed(
         .collect()
 }
 
+/// The first of `asks` the engine may allow (as [`allowed`], stopping there).
+pub(crate) fn first_allowed(
+    cx: &EvalContext<'_>,
+    acct: &AccountView<'_>,
+    p: &PrincipalView,
+    region: &str,
+    asks: &[Ask<'_>],
+) -> Vec<Value> {
+    asks.iter()
+        .find_map(|a| allowed(cx, acct, p, region, std::slice::from_ref(a)).pop())
+        .into_iter()
+        .collect()
+}
+
 /// The Region a principal's estate questions are asked in: the first Region in scope.
 pub(crate) fn home_region(cx: &EvalContext<'_>, acct: &AccountView<'_>) -> String {
     super::scope_regions(cx, acct)
