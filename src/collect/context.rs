@@ -143,9 +143,15 @@ impl CallError {
     }
 
     /// The endpoint does not offer this operation (in this Region): the answer will be
-    /// the same for every resource, so it is asked once.
+    /// the same for every resource, so it is asked once. A service with no endpoint in a
+    /// Region (AgentCore is not in every Region) answers with a name that does not resolve.
     pub fn is_unavailable(&self) -> bool {
-        self.status == Some(501)
+        let no_endpoint = self.kind == CallErrorKind::Dispatch && {
+            let m = self.message.to_ascii_lowercase();
+            m.contains("dns error") || m.contains("failed to lookup address")
+        };
+        no_endpoint
+            || self.status == Some(501)
             || self.is(&[
                 "UnknownOperationException",
                 "UnknownOperation",
@@ -606,4 +612,29 @@ fn jitter() -> f64 {
 /// Lock a std mutex, recovering the data if another thread panicked while holding it.
 pub(crate) fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{CallError, CallErrorKind};
+
+    fn dispatch(message: &str) -> CallError {
+        CallError {
+            code: None,
+            message: message.into(),
+            status: None,
+            kind: CallErrorKind::Dispatch,
+        }
+    }
+
+    #[test]
+    fn an_endpoint_that_does_not_resolve_is_unavailable_a_dropped_connection_is_retried() {
+        let dns = dispatch(
+            "dispatch failure: io error: client error (Connect): dns error: failed to lookup address information: Name or service not known",
+        );
+        assert!(dns.is_unavailable());
+        let reset = dispatch("dispatch failure: io error: connection reset by peer");
+        assert!(!reset.is_unavailable());
+        assert!(reset.is_retryable());
+    }
 }
