@@ -161,18 +161,6 @@ pub async fn collect_account(
     account
 }
 
-/// The bucket an S3 ARN names (`arn:aws:s3:::bucket[/key]`).
-pub fn bucket_of_arn(arn: &str) -> Option<&str> {
-    let rest = arn.split_once(":::")?.1;
-    Some(rest.split('/').next().unwrap_or(rest)).filter(|b| !b.is_empty())
-}
-
-/// The bucket an S3 URI names (`s3://bucket/prefix`).
-pub fn bucket_of_uri(uri: &str) -> Option<&str> {
-    let rest = uri.strip_prefix("s3://")?;
-    Some(rest.split('/').next().unwrap_or(rest)).filter(|b| !b.is_empty())
-}
-
 /// A bucket or log group referenced by Region data: who references it and why.
 #[derive(Debug, Default)]
 struct Refs {
@@ -223,7 +211,11 @@ async fn attach_storage(
         if let Some(a) = rd.agents.as_ref() {
             for kb in a.knowledge_bases.iter().flatten() {
                 for ds in kb.data_sources.iter().flatten() {
-                    if let Some(name) = ds.bucket_arn.as_deref().and_then(bucket_of_arn) {
+                    if let Some(name) = ds
+                        .bucket_arn
+                        .as_deref()
+                        .and_then(crate::model::arn::s3_bucket_of_arn)
+                    {
                         add_ref(&mut buckets, name, region, "knowledge-base-source");
                     }
                 }
@@ -238,7 +230,11 @@ async fn attach_storage(
                 {
                     continue;
                 }
-                if let Some(name) = j.output_s3_uri.as_deref().and_then(bucket_of_uri) {
+                if let Some(name) = j
+                    .output_s3_uri
+                    .as_deref()
+                    .and_then(crate::model::arn::s3_bucket_of_uri)
+                {
                     add_ref(&mut buckets, name, region, "batch-output");
                 }
             }

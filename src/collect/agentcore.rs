@@ -7,9 +7,8 @@ use aws_sdk_bedrockagentcorecontrol::Client;
 use futures::stream::{self, StreamExt};
 use serde_json::Value;
 
-use super::agents::paginate;
-use super::context::CallContext;
-use super::decode::policy_document;
+use super::context::{CallContext, paginate};
+use super::decode::policy_probe;
 use crate::model::{AgentCore, Gateway, Memory, Probe, Runtime};
 
 const SVC: &str = "bedrock-agentcore-control";
@@ -32,28 +31,20 @@ pub async fn collect_agentcore(client: &Client, cx: &CallContext) -> AgentCore {
 /// empty policy), `Unknown` (with a gap) when it could not be read.
 async fn resource_policy(client: &Client, cx: &CallContext, arn: &str) -> Probe<Value> {
     let op = "GetResourcePolicy";
-    match cx
+    let answer = cx
         .call(SVC, op, || {
             client.get_resource_policy().resource_arn(arn).send()
         })
-        .await
-    {
-        Ok(out) => match out.policy().map(str::trim).filter(|p| !p.is_empty()) {
-            None => Probe::Absent,
-            Some(text) => match policy_document(text) {
-                Ok(v) => Probe::Found(v),
-                Err(e) => {
-                    cx.gap(SVC, op, format!("resource policy: {e}"), Some(arn));
-                    Probe::Unknown
-                }
-            },
-        },
-        Err(e) if e.code.as_deref() == Some("ResourceNotFoundException") => Probe::Absent,
-        Err(e) => {
-            cx.gap(SVC, op, &e, Some(arn));
-            Probe::Unknown
-        }
-    }
+        .await;
+    policy_probe(
+        cx,
+        (SVC, op, arn),
+        "resource policy",
+        "ResourceNotFoundException",
+        answer
+            .as_ref()
+            .map(|o| o.policy().map(str::trim).filter(|p| !p.is_empty())),
+    )
 }
 
 async fn runtimes(client: &Client, cx: &CallContext) -> Option<Vec<Runtime>> {

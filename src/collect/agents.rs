@@ -3,13 +3,11 @@
 //! prompts. List first, then get only what exists; every failed call is a recorded gap and
 //! leaves its part `None`, never an empty list.
 
-use std::future::Future;
-
 use aws_sdk_bedrockagent::Client;
 use aws_sdk_bedrockagent::types::{FlowDefinition, GuardrailConfiguration};
 use futures::stream::{self, StreamExt};
 
-use super::context::CallContext;
+use super::context::{CallContext, paginate};
 use crate::model::{
     Agent, AgentVersion, Agents, DataSource, Flow, FlowNode, FlowVersion, GuardrailRef,
     KnowledgeBase, Prompt, VectorStore,
@@ -17,8 +15,6 @@ use crate::model::{
 
 const SVC: &str = "bedrock-agent";
 const FAN_OUT: usize = 4;
-/// Most pages read from any one list.
-const MAX_PAGES: usize = 50;
 
 /// Read one Region's agents, knowledge bases, flows and prompts.
 pub async fn collect_agents(client: &Client, cx: &CallContext) -> Agents {
@@ -111,26 +107,6 @@ pub async fn vector_stores(
         .await;
     out.extend(read);
     out
-}
-
-/// Every item of a paginated list; `None` when a page could not be read. `fetch` asks for
-/// the page after a token and answers its items and the next token.
-pub(super) async fn paginate<T, F, Fut>(mut fetch: F) -> Option<Vec<T>>
-where
-    F: FnMut(Option<String>) -> Fut,
-    Fut: Future<Output = Option<(Vec<T>, Option<String>)>>,
-{
-    let mut all = Vec::new();
-    let mut token: Option<String> = None;
-    for _ in 0..MAX_PAGES {
-        let (mut items, next) = fetch(token.take()).await?;
-        all.append(&mut items);
-        match next {
-            Some(t) if !t.is_empty() => token = Some(t),
-            _ => break,
-        }
-    }
-    Some(all)
 }
 
 fn guardrail_ref(g: Option<&GuardrailConfiguration>) -> Option<GuardrailRef> {

@@ -93,37 +93,20 @@ async fn guardrail_policy(
     arn: &str,
 ) -> Probe<serde_json::Value> {
     let op = "GetResourcePolicy";
-    match cx
+    let answer = cx
         .call(SVC, op, || {
             client.get_resource_policy().resource_arn(arn).send()
         })
-        .await
-    {
-        Ok(out) => match out
-            .resource_policy()
-            .map(str::trim)
-            .filter(|p| !p.is_empty())
-        {
-            None => Probe::Absent,
-            Some(text) => match super::decode::policy_document(text) {
-                Ok(v) => Probe::Found(v),
-                Err(e) => {
-                    cx.gap(
-                        SVC,
-                        op,
-                        format!("guardrail resource policy: {e}"),
-                        Some(arn),
-                    );
-                    Probe::Unknown
-                }
-            },
-        },
-        Err(e) if e.code.as_deref() == Some("ResourceNotFoundException") => Probe::Absent,
-        Err(e) => {
-            cx.gap(SVC, op, &e, Some(arn));
-            Probe::Unknown
-        }
-    }
+        .await;
+    super::decode::policy_probe(
+        cx,
+        (SVC, op, arn),
+        "guardrail resource policy",
+        "ResourceNotFoundException",
+        answer
+            .as_ref()
+            .map(|o| o.resource_policy().map(str::trim).filter(|p| !p.is_empty())),
+    )
 }
 
 async fn logging(client: &Client, cx: &CallContext) -> Probe<InvocationLogging> {

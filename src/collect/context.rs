@@ -600,6 +600,29 @@ impl CallContext {
     }
 }
 
+/// Most pages [`paginate`] reads from any one list.
+const PAGINATE_MAX_PAGES: usize = 50;
+
+/// Every item of a paginated list; `None` when a page could not be read. `fetch` asks for
+/// the page after a token and answers its items and the next token.
+pub async fn paginate<T, F, Fut>(mut fetch: F) -> Option<Vec<T>>
+where
+    F: FnMut(Option<String>) -> Fut,
+    Fut: Future<Output = Option<(Vec<T>, Option<String>)>>,
+{
+    let mut all = Vec::new();
+    let mut token: Option<String> = None;
+    for _ in 0..PAGINATE_MAX_PAGES {
+        let (mut items, next) = fetch(token.take()).await?;
+        all.append(&mut items);
+        match next {
+            Some(t) if !t.is_empty() => token = Some(t),
+            _ => break,
+        }
+    }
+    Some(all)
+}
+
 /// A uniform draw in [0, 1) for backoff jitter (not security relevant).
 fn jitter() -> f64 {
     let mut b = [0u8; 8];

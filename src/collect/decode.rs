@@ -35,6 +35,34 @@ pub fn log_group_from_arn(arn: &str) -> Option<(String, String)> {
     Some((parsed.region, name.to_string()))
 }
 
+/// A resource's policy from a Get/Describe answer reduced to its text: `Found` when there is
+/// one, `Absent` when there is none (no text, or the service's `not_found` error code),
+/// `Unknown` with a gap when it could not be read or parsed. `what` names it in the gap.
+pub fn policy_probe(
+    cx: &super::context::CallContext,
+    (service, operation, resource): (&str, &str, &str),
+    what: &str,
+    not_found: &str,
+    answer: Result<Option<&str>, &super::context::CallError>,
+) -> crate::model::Probe<Value> {
+    use crate::model::Probe;
+    match answer {
+        Ok(None) => Probe::Absent,
+        Ok(Some(text)) => match policy_document(text) {
+            Ok(v) => Probe::Found(v),
+            Err(e) => {
+                cx.gap(service, operation, format!("{what}: {e}"), Some(resource));
+                Probe::Unknown
+            }
+        },
+        Err(e) if e.code.as_deref() == Some(not_found) => Probe::Absent,
+        Err(e) => {
+            cx.gap(service, operation, e, Some(resource));
+            Probe::Unknown
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

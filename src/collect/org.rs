@@ -315,7 +315,7 @@ async fn effective_bedrock_policy(
     account: &str,
 ) -> Probe<Value> {
     let op = "DescribeEffectivePolicy";
-    match cx
+    let answer = cx
         .call(SVC, op, || {
             client
                 .describe_effective_policy()
@@ -323,29 +323,16 @@ async fn effective_bedrock_policy(
                 .target_id(account)
                 .send()
         })
-        .await
-    {
-        Ok(out) => match out.effective_policy().and_then(|e| e.policy_content()) {
-            None => Probe::Absent,
-            Some(text) => match super::decode::policy_document(text) {
-                Ok(v) => Probe::Found(v),
-                Err(e) => {
-                    cx.gap(
-                        SVC,
-                        op,
-                        format!("effective Bedrock policy: {e}"),
-                        Some(account),
-                    );
-                    Probe::Unknown
-                }
-            },
-        },
-        Err(e) if e.code.as_deref() == Some("EffectivePolicyNotFoundException") => Probe::Absent,
-        Err(e) => {
-            cx.gap(SVC, op, &e, Some(account));
-            Probe::Unknown
-        }
-    }
+        .await;
+    super::decode::policy_probe(
+        cx,
+        (SVC, op, account),
+        "effective Bedrock policy",
+        "EffectivePolicyNotFoundException",
+        answer
+            .as_ref()
+            .map(|o| o.effective_policy().and_then(|e| e.policy_content())),
+    )
 }
 
 async fn list_policies(

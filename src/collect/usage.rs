@@ -5,8 +5,7 @@
 
 use futures::stream::{self, StreamExt};
 
-use super::agents::paginate;
-use super::context::CallContext;
+use super::context::{CallContext, paginate};
 use crate::model::{
     Alarm, AnomalyMonitor, AnomalySubscription, Billing, Budget, BudgetNotification, CostTag,
     Detector, Quota,

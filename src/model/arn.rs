@@ -114,8 +114,30 @@ impl<'de> Deserialize<'de> for Arn {
     }
 }
 
+/// The bucket an S3 ARN names (`arn:aws:s3:::bucket[/key]`).
+pub fn s3_bucket_of_arn(arn: &str) -> Option<&str> {
+    let rest = arn.split_once(":::")?.1;
+    Some(rest.split('/').next().unwrap_or(rest)).filter(|b| !b.is_empty())
+}
+
+/// The bucket an S3 URI names (`s3://bucket/prefix`).
+pub fn s3_bucket_of_uri(uri: &str) -> Option<&str> {
+    let rest = uri.strip_prefix("s3://")?;
+    Some(rest.split('/').next().unwrap_or(rest)).filter(|b| !b.is_empty())
+}
+
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn s3_bucket_names_from_arns_and_uris() {
+        use super::{s3_bucket_of_arn, s3_bucket_of_uri};
+        assert_eq!(s3_bucket_of_arn("arn:aws:s3:::docs/prefix/x"), Some("docs"));
+        assert_eq!(s3_bucket_of_arn("arn:aws:s3:::"), None);
+        assert_eq!(s3_bucket_of_uri("s3://out/batch/"), Some("out"));
+        assert_eq!(s3_bucket_of_uri("https://out"), None);
+    }
+
     use super::*;
 
     #[test]

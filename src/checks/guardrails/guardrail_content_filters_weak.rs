@@ -9,7 +9,7 @@
 
 use serde_json::json;
 
-use super::in_use;
+use super::{by_guardrail, in_use};
 use crate::checks::{Check, Draft, EvalContext};
 
 #[derive(Debug)]
@@ -33,18 +33,12 @@ impl Check for GuardrailContentFiltersWeak {
         for acct in &cx.accounts {
             for (region, data) in &acct.account.regions {
                 let uses = in_use(data);
-                let mut guardrails: Vec<&crate::model::Guardrail> = Vec::new();
-                for u in &uses {
-                    if !guardrails.iter().any(|g| std::ptr::eq(*g, u.guardrail)) {
-                        guardrails.push(u.guardrail);
-                    }
-                }
-                for g in guardrails {
+                for (g, versions_in_use) in by_guardrail(&uses) {
                     let at = acct.at(Some(region), &g.arn);
                     let mut gaps = Vec::new();
                     let mut unread = Vec::new();
                     let mut versions = Vec::new();
-                    for u in uses.iter().filter(|u| std::ptr::eq(u.guardrail, g)) {
+                    for u in versions_in_use {
                         let Some(c) = u.config else {
                             unread.push(u.version.clone());
                             continue;

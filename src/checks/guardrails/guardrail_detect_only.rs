@@ -8,7 +8,7 @@
 
 use serde_json::json;
 
-use super::in_use;
+use super::{by_guardrail, in_use};
 use crate::checks::{Check, Draft, EvalContext};
 
 #[derive(Debug)]
@@ -21,18 +21,12 @@ impl Check for GuardrailDetectOnly {
         for acct in &cx.accounts {
             for (region, data) in &acct.account.regions {
                 let uses = in_use(data);
-                let mut guardrails: Vec<&crate::model::Guardrail> = Vec::new();
-                for u in &uses {
-                    if !guardrails.iter().any(|g| std::ptr::eq(*g, u.guardrail)) {
-                        guardrails.push(u.guardrail);
-                    }
-                }
-                for g in guardrails {
+                for (g, versions_in_use) in by_guardrail(&uses) {
                     let at = acct.at(Some(region), &g.arn);
                     let what = format!("Guardrail {} ({})", g.name, g.id);
                     let mut detect_only = Vec::new();
                     let mut unread = Vec::new();
-                    for u in uses.iter().filter(|u| std::ptr::eq(u.guardrail, g)) {
+                    for u in versions_in_use {
                         let Some(c) = u.config else {
                             unread.push(u.version.clone());
                             continue;

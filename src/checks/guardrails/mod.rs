@@ -145,6 +145,20 @@ pub(crate) fn in_use<'a>(data: &'a RegionData) -> Vec<InUse<'a>> {
     out
 }
 
+/// The guardrails of `uses`, each with its versions in use, in the order first used.
+pub(crate) fn by_guardrail<'a, 'u>(
+    uses: &'u [InUse<'a>],
+) -> Vec<(&'a Guardrail, Vec<&'u InUse<'a>>)> {
+    let mut out: Vec<(&'a Guardrail, Vec<&'u InUse<'a>>)> = Vec::new();
+    for u in uses {
+        match out.iter_mut().find(|(g, _)| std::ptr::eq(*g, u.guardrail)) {
+            Some((_, vs)) => vs.push(u),
+            None => out.push((u.guardrail, vec![u])),
+        }
+    }
+    out
+}
+
 /// Whether an account-level enforced guardrail configuration covers `region`.
 pub(crate) fn enforced_in(acct: &AccountView<'_>, region: &str) -> bool {
     acct.account

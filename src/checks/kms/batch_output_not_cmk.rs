@@ -58,7 +58,7 @@ impl Check for BatchOutputNotCmk {
                     let bucket = j
                         .output_s3_uri
                         .as_deref()
-                        .and_then(crate::collect::account::bucket_of_uri)
+                        .and_then(crate::model::arn::s3_bucket_of_uri)
                         .and_then(|name| find_bucket(acct.account, name));
                     match bucket {
                         Some((_, b)) => {
