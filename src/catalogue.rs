@@ -201,10 +201,13 @@ pub enum Control {
     Tenant,
     Cris,
     Agents,
+    Usage,
+    Threat,
+    Residency,
 }
 
 impl Control {
-    pub const ALL: [Control; 8] = [
+    pub const ALL: [Control; 11] = [
         Control::Iam,
         Control::Network,
         Control::Kms,
@@ -213,6 +216,9 @@ impl Control {
         Control::Tenant,
         Control::Cris,
         Control::Agents,
+        Control::Usage,
+        Control::Threat,
+        Control::Residency,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -225,6 +231,9 @@ impl Control {
             Control::Tenant => "tenant",
             Control::Cris => "cris",
             Control::Agents => "agents",
+            Control::Usage => "usage",
+            Control::Threat => "threat",
+            Control::Residency => "residency",
         }
     }
 
@@ -238,6 +247,9 @@ impl Control {
             Control::Tenant => "TEN Multi-tenant isolation",
             Control::Cris => "CRI Cross-Region inference and residency",
             Control::Agents => "AGT Agents and AgentCore: runtime exposure",
+            Control::Usage => "USE Cost and abuse: budgets, alarms, quotas",
+            Control::Threat => "THR Threat signals in event history",
+            Control::Residency => "RES Residency evidence: where inference ran",
         }
     }
 }
@@ -262,10 +274,13 @@ impl FromStr for Control {
                     || (l == "log" && *c == Control::Logging)
                     || (l == "grd" && *c == Control::Guardrails)
                     || (l == "agt" && *c == Control::Agents)
+                    || (l == "use" && *c == Control::Usage)
+                    || (l == "thr" && *c == Control::Threat)
+                    || (l == "res" && *c == Control::Residency)
             })
             .ok_or_else(|| {
                 format!(
-                    "{s:?} is not a control (iam, network, kms, logging, guardrails, tenant, cris, agents)"
+                    "{s:?} is not a control (iam, network, kms, logging, guardrails, tenant, cris, agents, usage, threat, residency)"
                 )
             })
     }

@@ -233,6 +233,13 @@ pub struct SourceArgs {
     /// Timeout per account, in seconds (the account becomes a gap; the others go on).
     #[arg(long, default_value_t = options::DEFAULT_ACCOUNT_TIMEOUT_SECS)]
     pub account_timeout: u64,
+    /// Days of CloudTrail event history to read (1-90: event history keeps 90 days).
+    #[arg(long, default_value_t = options::DEFAULT_ACTIVITY_DAYS)]
+    pub event_days: u32,
+    /// Most pages (50 events each) of event history read per account, Region and event
+    /// source; a window cut short is reported, and what it would decide is unknown.
+    #[arg(long, default_value_t = options::DEFAULT_EVENT_PAGES)]
+    pub event_pages: usize,
     /// Most attempts per AWS call, retries included. Default: AWS_MAX_ATTEMPTS or the
     /// profile's max_attempts, else 5.
     #[arg(long)]

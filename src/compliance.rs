@@ -333,7 +333,7 @@ mod tests {
 
     /// The catalogue of DESIGN.md ("The baseline and the check catalogue"), 46 codes, and
     /// the codes of CATALOGUE-2.md implemented so far.
-    const CATALOGUE: [&str; 73] = [
+    const CATALOGUE: [&str; 87] = [
         "IAM-001", "IAM-002", "IAM-003", "IAM-004", "IAM-005", "IAM-006", "IAM-007", "IAM-008",
         "NET-001", "NET-002", "NET-003", "NET-004", "NET-005", "NET-006", //
         "KMS-001", "KMS-002", "KMS-003", "KMS-004", "KMS-005", "KMS-006", "KMS-007", //
@@ -346,7 +346,10 @@ mod tests {
         "KMS-008", "KMS-009", "KMS-010", "KMS-011", "KMS-012", "KMS-013", //
         "GRD-008", "GRD-009", "GRD-010", "GRD-011", "GRD-012", "GRD-013", "GRD-014", "GRD-015",
         "LOG-011", //
-        "AGT-001", "AGT-002", "AGT-003", "AGT-004", "AGT-005", "AGT-006",
+        "AGT-001", "AGT-002", "AGT-003", "AGT-004", "AGT-005", "AGT-006", //
+        "USE-001", "USE-002", "USE-003", "USE-004", "USE-005", "USE-006", //
+        "THR-001", "THR-002", "THR-003", "THR-004", "THR-005", "THR-006", //
+        "RES-001", "RES-002",
     ];
 
     fn registered_codes() -> BTreeSet<&'static str> {

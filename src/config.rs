@@ -44,6 +44,58 @@ pub struct Config {
     pub audit_role_names: Vec<String>,
     /// Agents and AgentCore settings (`[agents]`).
     pub agents: AgentSettings,
+    /// Cost and abuse settings (`[usage]`).
+    pub usage: UsageSettings,
+    /// Threat-signal settings (`[threat]`).
+    pub threat: ThreatSettings,
+}
+
+/// `[usage]`: what the USE checks hold budgets, alarms and quotas to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UsageSettings {
+    /// A budget must also carry an action that applies an IAM policy or SCP (USE-001).
+    pub require_budget_action: bool,
+    /// Bedrock metrics a usage alarm may watch (USE-003).
+    pub alarm_metrics: Vec<String>,
+    /// Quota code → highest acceptable applied value (USE-006 is `low` above it).
+    pub quota_ceilings: BTreeMap<String, f64>,
+}
+
+impl Default for UsageSettings {
+    fn default() -> Self {
+        UsageSettings {
+            require_budget_action: false,
+            alarm_metrics: [
+                "InputTokenCount",
+                "OutputTokenCount",
+                "Invocations",
+                "InvocationThrottles",
+                "InvocationClientErrors",
+            ]
+            .map(String::from)
+            .to_vec(),
+            quota_ceilings: BTreeMap::new(),
+        }
+    }
+}
+
+/// `[threat]`: what the THR checks read in event history.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ThreatSettings {
+    /// Principals (ARNs, `*` wildcards allowed) that may enable model access (THR-001),
+    /// besides administrators.
+    pub model_access_admins: Vec<String>,
+    /// Model-discovery calls by one principal within an hour that make a burst (THR-002).
+    pub recon_per_hour: usize,
+}
+
+impl Default for ThreatSettings {
+    fn default() -> Self {
+        ThreatSettings {
+            model_access_admins: Vec::new(),
+            recon_per_hour: 20,
+        }
+    }
 }
 
 /// `[agents]` in the config: what the AGT checks hold agents and AgentCore to.
@@ -108,6 +160,8 @@ impl Default for Config {
             cris_geographies: BTreeMap::new(),
             audit_role_names: vec!["OrganizationAccountAccessRole".into()],
             agents: AgentSettings::default(),
+            usage: UsageSettings::default(),
+            threat: ThreatSettings::default(),
         }
     }
 }
@@ -124,6 +178,23 @@ struct RawConfig {
     severity: Option<BTreeMap<String, String>>,
     cris: Option<RawCris>,
     agents: Option<RawAgents>,
+    usage: Option<RawUsage>,
+    threat: Option<RawThreat>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawUsage {
+    require_budget_action: Option<bool>,
+    alarm_metrics: Option<Vec<String>>,
+    quota_ceilings: Option<BTreeMap<String, f64>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawThreat {
+    model_access_admins: Option<Vec<String>>,
+    recon_per_hour: Option<usize>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -232,6 +303,16 @@ pub const KNOWN_REGIONS: &[&str] = &[
     "us-west-1",
     "us-west-2",
 ];
+
+/// The Region where CloudTrail records a partition's global services (IAM,
+/// Organizations, Marketplace) and where their billing APIs answer.
+pub fn global_region(partition: &str) -> &'static str {
+    match partition {
+        "aws-cn" => "cn-northwest-1",
+        "aws-us-gov" => "us-gov-west-1",
+        _ => "us-east-1",
+    }
+}
 
 /// The partition a Region name belongs to.
 pub fn region_partition(region: &str) -> Option<&'static str> {
@@ -390,6 +471,45 @@ impl Config {
             }
             if let Some(b) = a.require_gateway_policy_engine {
                 c.agents.require_gateway_policy_engine = b;
+            }
+        }
+        if let Some(u) = raw.usage {
+            if let Some(b) = u.require_budget_action {
+                c.usage.require_budget_action = b;
+            }
+            if let Some(m) = u.alarm_metrics {
+                if m.is_empty() {
+                    return Err(invalid(
+                        String::new(),
+                        "usage.alarm_metrics: an empty list would accept no alarm; leave it out for the default".into(),
+                    ));
+                }
+                c.usage.alarm_metrics = m;
+            }
+            if let Some(q) = u.quota_ceilings {
+                if let Some((k, v)) = q.iter().find(|(_, v)| !v.is_finite() || **v < 0.0) {
+                    return Err(invalid(
+                        String::new(),
+                        format!("usage.quota_ceilings.{k}: {v} is not a quota value"),
+                    ));
+                }
+                c.usage.quota_ceilings = q;
+            }
+        }
+        if let Some(t) = raw.threat {
+            if let Some(a) = t.model_access_admins {
+                c.threat.model_access_admins = a;
+            }
+            if let Some(n) = t.recon_per_hour {
+                if n < 2 {
+                    return Err(invalid(
+                        String::new(),
+                        format!(
+                            "threat.recon_per_hour: {n} would call every model listing a burst; give at least 2"
+                        ),
+                    ));
+                }
+                c.threat.recon_per_hour = n;
             }
         }
         if let Some(regions) = raw.bedrock_regions {

@@ -51,6 +51,9 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Merge { snapshots, output } => merge_cmd(&snapshots, &output),
         Command::Permissions => {
             emit(&collect::permissions::permissions_policy())?;
+            if !quiet {
+                eprintln!("perimeter: note: {}", collect::permissions::BILLING_NOTE);
+            }
             Ok(ExitCode::SUCCESS)
         }
     }
@@ -211,6 +214,15 @@ fn collect_options(src: &SourceArgs, quiet: bool) -> Result<CollectOptions> {
     if src.max_attempts == Some(0) {
         bail!("--max-attempts must be at least 1");
     }
+    if !(1..=90).contains(&src.event_days) {
+        bail!(
+            "--event-days: {} is out of range (CloudTrail event history keeps 1 to 90 days)",
+            src.event_days
+        );
+    }
+    if src.event_pages == 0 {
+        bail!("--event-pages: 0 pages would read no event history; give at least 1");
+    }
     if src.call_timeout == 0 || src.account_timeout == 0 {
         bail!("--call-timeout and --account-timeout must be at least 1 second");
     }
@@ -229,10 +241,11 @@ fn collect_options(src: &SourceArgs, quiet: bool) -> Result<CollectOptions> {
         account_concurrency: src.account_concurrency,
         call_timeout: Duration::from_secs(src.call_timeout),
         account_timeout: Duration::from_secs(src.account_timeout),
+        activity_days: src.event_days,
+        event_pages: src.event_pages,
         max_attempts: src.max_attempts,
         retry_mode: src.retry_mode.clone(),
         progress: !quiet,
-        ..CollectOptions::default()
     })
 }
 

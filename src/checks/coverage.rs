@@ -62,13 +62,36 @@ pub enum Data {
     Gateways,
     /// Per Region: AgentCore memories.
     Memories,
+    /// The account's budgets (a member's may also be covered from the management account).
+    Budgets,
+    /// The account's Cost Anomaly Detection monitors and subscriptions.
+    AnomalyMonitors,
+    /// The payer's cost-allocation tags (only the payer reads them).
+    CostTags,
+    /// Per Region: CloudWatch metric alarms.
+    Alarms,
+    /// Per Region: GuardDuty detectors.
+    Detectors,
+    /// Per Region: Bedrock service quotas.
+    Quotas,
+    /// Per Region: Bedrock's event history, read whole over the window (not cut short).
+    Events,
+    /// Marketplace and Organizations events, in the partition's first Region.
+    GlobalEvents,
 }
 
 impl Data {
     fn regional(self) -> bool {
         !matches!(
             self,
-            Data::Iam | Data::Scps | Data::AccountTags | Data::BedrockPolicies
+            Data::Iam
+                | Data::Scps
+                | Data::AccountTags
+                | Data::BedrockPolicies
+                | Data::Budgets
+                | Data::AnomalyMonitors
+                | Data::CostTags
+                | Data::GlobalEvents
         )
     }
 
@@ -91,6 +114,14 @@ impl Data {
             Data::Runtimes => "AgentCore runtimes",
             Data::Gateways => "AgentCore gateways",
             Data::Memories => "AgentCore memories",
+            Data::Budgets => "budgets",
+            Data::AnomalyMonitors => "cost anomaly monitors",
+            Data::CostTags => "the payer's cost-allocation tags",
+            Data::Alarms => "CloudWatch alarms",
+            Data::Detectors => "GuardDuty detectors",
+            Data::Quotas => "Bedrock service quotas",
+            Data::Events => "the whole event-history window",
+            Data::GlobalEvents => "Marketplace and Organizations events",
         }
     }
 
@@ -109,6 +140,12 @@ impl Data {
                 &["bedrock-agent"]
             }
             Data::Runtimes | Data::Gateways | Data::Memories => &["bedrock-agentcore-control"],
+            Data::Budgets => &["budgets"],
+            Data::AnomalyMonitors | Data::CostTags => &["ce"],
+            Data::Alarms => &["cloudwatch"],
+            Data::Detectors => &["guardduty"],
+            Data::Quotas => &["service-quotas"],
+            Data::Events | Data::GlobalEvents => &["cloudtrail"],
         }
     }
 }
@@ -194,6 +231,33 @@ impl Coverage {
         if org_unread {
             missing.insert(Data::BedrockPolicies);
         }
+        let billing = a.billing.as_ref();
+        if billing.is_none_or(|b| b.budgets.is_none()) {
+            missing.insert(Data::Budgets);
+        }
+        if billing.is_none_or(|b| b.anomaly_monitors.is_none() || b.anomaly_subscriptions.is_none())
+        {
+            missing.insert(Data::AnomalyMonitors);
+        }
+        // Only the payer (the management account, or an account in no organisation that
+        // was read) holds cost-allocation tags; a member has nothing to read.
+        let payer = match &cx.snapshot.organization {
+            Some(o) => o.management_account_id == a.id,
+            None => true,
+        };
+        if payer && billing.is_none_or(|b| b.cost_allocation_tags.is_none()) {
+            missing.insert(Data::CostTags);
+        }
+        let global = crate::config::global_region(&acct.partition);
+        let global_read = a
+            .regions
+            .get(global)
+            .and_then(|r| r.cloudtrail.as_ref())
+            .and_then(|c| c.global_events.as_ref())
+            .is_some_and(|w| !w.capped);
+        if !global_read {
+            missing.insert(Data::GlobalEvents);
+        }
         // The Regions the account was read in; for an account not entered at all, the
         // Regions the run meant to read. (With `--regions all` each account reads the
         // Regions enabled for it, so another account's opt-in Region is not a gap here.)
@@ -274,6 +338,7 @@ fn regional_missing(acct: &AccountView<'_>, a: &Account, region: &str) -> BTreeS
             Data::Storage,
         ]);
         m.extend(ESTATE);
+        m.extend([Data::Alarms, Data::Detectors, Data::Quotas, Data::Events]);
         if !acct.is_active(region) {
             m.insert(Data::Activity);
         }
@@ -293,6 +358,22 @@ fn regional_missing(acct: &AccountView<'_>, a: &Account, region: &str) -> BTreeS
     }
     if rd.s3.is_none() || rd.logs.is_none() {
         m.insert(Data::Storage);
+    }
+    for (d, read) in [
+        (Data::Alarms, rd.alarms.is_some()),
+        (Data::Detectors, rd.detectors.is_some()),
+        (Data::Quotas, rd.quotas.is_some()),
+        (
+            Data::Events,
+            rd.cloudtrail
+                .as_ref()
+                .and_then(|c| c.bedrock_events.as_ref())
+                .is_some_and(|w| !w.capped),
+        ),
+    ] {
+        if !read {
+            m.insert(d);
+        }
     }
     let agents = rd.agents.as_ref();
     let core = rd.agentcore.as_ref();

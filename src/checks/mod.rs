@@ -19,9 +19,12 @@ pub mod iam;
 pub mod kms;
 pub mod logging;
 pub mod network;
+pub mod residency;
 pub mod tenant;
 #[cfg(test)]
 pub mod testutil;
+pub mod threat;
+pub mod usage;
 
 use serde_json::Value;
 

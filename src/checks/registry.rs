@@ -11,7 +11,9 @@ use std::sync::OnceLock;
 
 use super::coverage::{Data, Needs, Per};
 use super::{Check, Draft, EvalContext, Metadata};
-use super::{agents, cris, guardrails, iam, kms, logging, network, tenant};
+use super::{
+    agents, cris, guardrails, iam, kms, logging, network, residency, tenant, threat, usage,
+};
 
 /// One row of the catalogue.
 #[derive(Clone, Copy)]
@@ -590,6 +592,129 @@ pub static CHECKS: &[Entry] = &[
         agents::resource_policy_public::ResourcePolicyPublic,
         Needs::both(&[Data::Runtimes, Data::Gateways], Per::Region)
     ),
+    // USE cost and abuse
+    row!(
+        "USE-001",
+        "usage",
+        usage::bedrock_budget_missing::BedrockBudgetMissing,
+        Needs {
+            pass: &[],
+            fail: &[Data::Budgets],
+            per: Per::Account
+        }
+    ),
+    row!(
+        "USE-002",
+        "usage",
+        usage::cost_anomaly_monitor_missing::CostAnomalyMonitorMissing,
+        Needs {
+            pass: &[],
+            fail: &[Data::AnomalyMonitors],
+            per: Per::Account
+        }
+    ),
+    row!(
+        "USE-003",
+        "usage",
+        usage::bedrock_usage_alarm_missing::BedrockUsageAlarmMissing,
+        Needs::both(&[Data::Alarms, Data::Activity], Per::Region)
+    ),
+    row!(
+        "USE-004",
+        "usage",
+        usage::inference_profile_untagged::InferenceProfileUntagged,
+        Needs::both(&[Data::Bedrock], Per::Region)
+    ),
+    row!(
+        "USE-005",
+        "usage",
+        usage::cost_allocation_tag_inactive::CostAllocationTagInactive,
+        Needs::both(&[Data::CostTags], Per::Account)
+    ),
+    row!(
+        "USE-006",
+        "usage",
+        usage::token_quota_raised::TokenQuotaRaised,
+        Needs::both(&[Data::Quotas], Per::Region)
+    ),
+    // THR threat signals (a failure is an event seen: it needs nothing more; "no such
+    // event" needs the whole window, which each check also states)
+    row!(
+        "THR-001",
+        "threat",
+        threat::model_access_enabled_by_non_admin::ModelAccessEnabledByNonAdmin,
+        Needs {
+            pass: &[Data::Events, Data::GlobalEvents, Data::Iam],
+            fail: &[Data::Iam],
+            per: Per::Account
+        }
+    ),
+    row!(
+        "THR-002",
+        "threat",
+        threat::model_recon_burst::ModelReconBurst,
+        Needs {
+            pass: &[Data::Events],
+            fail: &[],
+            per: Per::Account
+        }
+    ),
+    row!(
+        "THR-003",
+        "threat",
+        threat::bedrock_defence_removed::BedrockDefenceRemoved,
+        Needs {
+            pass: &[Data::Events],
+            fail: &[],
+            per: Per::Region
+        }
+    ),
+    row!(
+        "THR-004",
+        "threat",
+        threat::invoked_with_long_term_key::InvokedWithLongTermKey,
+        Needs {
+            pass: &[Data::Events],
+            fail: &[],
+            per: Per::Account
+        }
+    ),
+    row!(
+        "THR-005",
+        "threat",
+        threat::invocation_in_unexpected_region::InvocationInUnexpectedRegion,
+        // "Unexpected" rests on every other sign of Bedrock in the Region being read.
+        Needs {
+            pass: &[Data::Events],
+            fail: &[
+                Data::Bedrock,
+                Data::Ec2,
+                Data::AgentList,
+                Data::KnowledgeBases
+            ],
+            per: Per::Region
+        }
+    ),
+    row!(
+        "THR-006",
+        "threat",
+        threat::guardduty_ai_protection_off::GuarddutyAiProtectionOff,
+        Needs::both(&[Data::Detectors, Data::Activity], Per::Region)
+    ),
+    // RES residency evidence (only accounts with a requirement; each check states its own
+    // unread Regions, so no account without one gets an unknown)
+    row!(
+        "RES-001",
+        "residency",
+        residency::inference_served_outside_geography::InferenceServedOutsideGeography,
+        Needs::both(&[], Per::Account)
+    ),
+    row!(
+        "RES-002",
+        "residency",
+        residency::residency_profile_invoked::ResidencyProfileInvoked,
+        Needs::both(&[], Per::Account)
+    ),
 ];
 
 fn table() -> &'static HashMap<&'static str, Metadata> {
@@ -766,6 +891,9 @@ mod tests {
             (crate::checks::Control::Tenant, &["tenant"]),
             (crate::checks::Control::Cris, &["cris"]),
             (crate::checks::Control::Agents, &["estate"]),
+            (crate::checks::Control::Usage, &["usage", "usage-solo"]),
+            (crate::checks::Control::Threat, &["usage"]),
+            (crate::checks::Control::Residency, &["usage"]),
         ] {
             let mut found = Vec::new();
             for file in files {

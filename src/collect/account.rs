@@ -5,9 +5,10 @@ use std::collections::BTreeMap;
 
 use super::clients::Clients;
 use super::context::CallContext;
+use super::options::CollectOptions;
 use super::options::RegionSpec;
 use super::s3::Location;
-use super::{agentcore, agents, bedrock, cloudtrail, cloudwatch, ec2, iam, kms, logs, s3};
+use super::{agentcore, agents, bedrock, cloudtrail, cloudwatch, ec2, iam, kms, logs, s3, usage};
 use crate::model::{Account, LogGroup, Logs, Probe, RegionData, S3};
 
 /// Everything known about an account before its data is read.
@@ -22,6 +23,9 @@ pub struct AccountPlan {
     /// Why the SCP chain is not known (operation, reason), recorded as the account's gap.
     pub scps_unknown: Option<(&'static str, String)>,
     pub access: String,
+    /// The account pays the bill (management account, or no organisation): only the
+    /// payer's Cost Explorer holds the cost-allocation tags.
+    pub payer: bool,
 }
 
 impl AccountPlan {
@@ -85,10 +89,25 @@ pub async fn collect_account(
     clients: &Clients,
     cx: &CallContext,
     regions: &[String],
-    activity_days: u32,
+    opts: &CollectOptions,
 ) -> Account {
+    let activity_days = opts.activity_days;
+    let partition = crate::config::region_partition(&clients.default_region).unwrap_or("aws");
+    let global = crate::config::global_region(partition);
     let iam_client = clients.iam();
     let iam_fut = iam::collect_iam(&iam_client, cx);
+    // Budgets and Cost Explorer are global (and Cost Explorer is billed per request):
+    // asked once per account, from the partition's first Region, never per Region.
+    let billing_fut = async {
+        let bcx = cx.in_region(global);
+        usage::billing(
+            &clients.budgets(global),
+            &clients.costexplorer(global),
+            &bcx,
+            plan.payer,
+        )
+        .await
+    };
     let regions_fut = futures::future::join_all(regions.iter().map(|r| async move {
         let rcx = cx.in_region(r);
         let (kms_c, bedrock_c, ec2_c, ct_c, agent_c, core_c) = (
@@ -122,13 +141,40 @@ pub async fn collect_account(
             };
             (b, failures)
         };
-        let (kms, (bedrock, delivery_failures), ec2, cloudtrail, agents, agentcore) = futures::join!(
+        let events = cloudtrail::EventOptions {
+            days: activity_days,
+            pages: opts.event_pages,
+            global_region: r == global,
+            payer: plan.payer,
+        };
+        let (cw_c, gd_c, sq_c) = (
+            clients.cloudwatch(r),
+            clients.guardduty(r),
+            clients.servicequotas(r),
+        );
+        let usage_fut = async {
+            futures::join!(
+                usage::alarms(&cw_c, &rcx),
+                usage::detectors(&gd_c, &rcx),
+                usage::quotas(&sq_c, &rcx),
+            )
+        };
+        let (
+            kms,
+            (bedrock, delivery_failures),
+            ec2,
+            cloudtrail,
+            agents,
+            agentcore,
+            (alarms, detectors, quotas),
+        ) = futures::join!(
             kms::collect_kms(&kms_c, &rcx),
             bedrock_then_metrics,
             ec2::collect_ec2(&ec2_c, &rcx),
-            cloudtrail::collect_cloudtrail(&ct_c, &rcx, activity_days),
+            cloudtrail::collect_cloudtrail(&ct_c, &rcx, &events),
             agents_then_stores,
             agentcore::collect_agentcore(&core_c, &rcx),
+            usage_fut,
         );
         (
             r.clone(),
@@ -142,21 +188,20 @@ pub async fn collect_account(
                 agents: Some(agents),
                 agentcore: Some(agentcore),
                 delivery_failures,
-                // Read by the usage checks (issue #12) once they exist: until then no
-                // call is made for them, and the snapshot says "not read".
-                alarms: None,
-                detectors: None,
-                quotas: None,
+                alarms,
+                detectors,
+                quotas,
             },
         )
     }));
-    let (iam, region_data) = futures::join!(iam_fut, regions_fut);
+    let (iam, region_data, billing) = futures::join!(iam_fut, regions_fut, billing_fut);
     let mut data: BTreeMap<String, RegionData> = region_data.into_iter().collect();
 
     attach_storage(clients, cx, &mut data).await;
 
     let mut account = plan.empty();
     account.iam = iam;
+    account.billing = Some(billing);
     account.regions = data;
     account
 }

@@ -508,6 +508,7 @@ async fn inference_profiles(client: &Client, cx: &CallContext) -> Option<Vec<Inf
                         .iter()
                         .filter_map(|m| m.model_arn().map(str::to_string))
                         .collect(),
+                    tags: None,
                 });
             }
             match page.next_token() {
@@ -515,6 +516,29 @@ async fn inference_profiles(client: &Client, cx: &CallContext) -> Option<Vec<Inf
                 _ => break,
             }
         }
+    }
+    // Application profiles carry the cost-allocation tags (USE-004); an unread tag list
+    // stays `None`, never "untagged".
+    let tagged = stream::iter(out.iter().map(|p| async move {
+        if p.kind != "APPLICATION" {
+            return None;
+        }
+        cx.call_or_gap(SVC, "ListTagsForResource", Some(&p.arn), || {
+            client.list_tags_for_resource().resource_arn(&p.arn).send()
+        })
+        .await
+        .map(|o| {
+            o.tags()
+                .iter()
+                .map(|t| (t.key().to_string(), t.value().to_string()))
+                .collect::<Tags>()
+        })
+    }))
+    .buffered(4)
+    .collect::<Vec<_>>()
+    .await;
+    for (p, t) in out.iter_mut().zip(tagged) {
+        p.tags = t;
     }
     Some(out)
 }

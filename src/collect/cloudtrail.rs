@@ -16,10 +16,9 @@ use crate::model::{
 };
 
 const SVC: &str = "cloudtrail";
-/// Pages of event history read per Region (the API allows 2 calls a second).
-/// Most pages of Bedrock events read per Region (50 events a page): the window is cut
+/// Events per page of event history (the API's largest page; it allows 2 calls a second).
+/// The number of pages read per Region and source is `--event-pages`: the window is cut
 /// there, and the snapshot says so (`EventWindow::capped`).
-const ACTIVITY_PAGES: usize = 10;
 const ACTIVITY_PAGE_SIZE: i32 = 50;
 
 /// Read the trails and Bedrock activity of one Region. `None` when trails could not be
@@ -27,18 +26,38 @@ const ACTIVITY_PAGE_SIZE: i32 = 50;
 pub async fn collect_cloudtrail(
     client: &Client,
     cx: &CallContext,
-    activity_days: u32,
+    events: &EventOptions,
 ) -> Option<CloudTrail> {
     let region = cx.region.clone().unwrap_or_default();
-    let (trails, (activity, events)) = futures::join!(
+    let global = async {
+        if events.global_region {
+            global_events(client, cx, events.days, events.pages, events.payer).await
+        } else {
+            None
+        }
+    };
+    let (trails, (activity, bedrock_events), global_events) = futures::join!(
         trails(client, cx, &region),
-        bedrock_activity(client, cx, activity_days)
+        bedrock_activity(client, cx, events.days, events.pages),
+        global,
     );
     Some(CloudTrail {
         trails: trails?,
         bedrock_activity: activity,
-        bedrock_events: events,
+        bedrock_events,
+        global_events,
     })
+}
+
+/// How much event history to read in a Region, and whether it is the Region that holds
+/// the global services' events.
+#[derive(Debug, Clone, Copy)]
+pub struct EventOptions {
+    pub days: u32,
+    pub pages: usize,
+    pub global_region: bool,
+    /// Read the Organizations events too (the payer holds them).
+    pub payer: bool,
 }
 
 async fn trails(client: &Client, cx: &CallContext, region: &str) -> Option<Vec<Trail>> {
@@ -146,6 +165,16 @@ async fn trail(client: &Client, cx: &CallContext, t: &aws_sdk_cloudtrail::types:
     }
 }
 
+/// Request parameters kept from an event (the rest is dropped): what the threat checks
+/// ask of defence removals and model-access changes. Values are cut at 256 characters.
+const KEPT_PARAMS: &[&str] = &[
+    "policyId",
+    "policyType",
+    "guardrailIdentifier",
+    "resourceArn",
+    "productId",
+];
+
 /// One event of the history, trimmed to what the threat and residency checks read. The
 /// access key itself is not kept: only whether it is long-term (`AKIA`) or temporary.
 fn trail_event(ev: &aws_sdk_cloudtrail::types::Event) -> TrailEvent {
@@ -153,8 +182,19 @@ fn trail_event(ev: &aws_sdk_cloudtrail::types::Event) -> TrailEvent {
         .cloud_trail_event()
         .and_then(|t| serde_json::from_str(t).ok())
         .unwrap_or_default();
-    let text = |v: &serde_json::Value| v.as_str().map(str::to_string);
+    let text = |v: &serde_json::Value| v.as_str().map(|s| s.chars().take(256).collect::<String>());
     let identity = &detail["userIdentity"];
+    let request = &detail["requestParameters"];
+    let mut params: BTreeMap<String, String> = KEPT_PARAMS
+        .iter()
+        .filter_map(|k| text(&request[*k]).map(|v| (k.to_string(), v)))
+        .collect();
+    if let Some(b) = request["loggingConfig"]["textDataDeliveryEnabled"].as_bool() {
+        params.insert("textDataDeliveryEnabled".into(), b.to_string());
+    }
+    // An assumed role's session: the role's ARN is in the session issuer.
+    let role = text(&identity["sessionContext"]["sessionIssuer"]["arn"])
+        .filter(|_| identity["type"].as_str() == Some("AssumedRole"));
     TrailEvent {
         id: ev.event_id().unwrap_or_default().to_string(),
         time: ev.event_time().and_then(time).unwrap_or_default(),
@@ -163,47 +203,49 @@ fn trail_event(ev: &aws_sdk_cloudtrail::types::Event) -> TrailEvent {
         region: text(&detail["awsRegion"]).unwrap_or_default(),
         inference_region: text(&detail["additionalEventData"]["inferenceRegion"]),
         principal: text(&identity["arn"]),
+        role,
         identity_type: text(&identity["type"]),
         key_kind: identity["accessKeyId"]
             .as_str()
-            .filter(|k| k.len() >= 4)
+            .filter(|k| k.len() >= 4 && k.is_char_boundary(4))
             .map(|k| k[..4].to_string()),
-        model_id: text(&detail["requestParameters"]["modelId"]),
+        model_id: text(&request["modelId"]),
+        params,
     }
 }
 
-/// Bedrock events in the event history of the last `days` days (up to a page cap): the
-/// activity summary, and the events themselves.
-pub async fn bedrock_activity(
+/// Events of one event source in the last `days` days, at most `pages` pages of 50.
+/// `Err` when nothing could be read; `Ok` with `complete = false` when a later page
+/// failed (the events read are kept, the window is not whole).
+async fn lookup(
     client: &Client,
     cx: &CallContext,
+    source: &str,
     days: u32,
-) -> (Probe<BedrockActivity>, Option<EventWindow>) {
+    pages: usize,
+) -> Result<(EventWindow, bool), ()> {
     let attribute = match LookupAttribute::builder()
         .attribute_key(LookupAttributeKey::EventSource)
-        .attribute_value("bedrock.amazonaws.com")
+        .attribute_value(source)
         .build()
     {
         Ok(a) => a,
         Err(e) => {
-            cx.gap(SVC, "LookupEvents", e, None);
-            return (Probe::Unknown, None);
+            cx.gap(SVC, "LookupEvents", e, Some(source));
+            return Err(());
         }
     };
     let start = SystemTime::now()
         .checked_sub(Duration::from_secs(u64::from(days) * 86_400))
         .unwrap_or(SystemTime::UNIX_EPOCH);
-    let mut activity = BedrockActivity::default();
-    let mut by_event: BTreeMap<String, u64> = BTreeMap::new();
-    let mut last: Option<DateTime> = None;
     let mut token: Option<String> = None;
     let mut window = EventWindow {
         days,
         capped: false,
         events: Vec::new(),
     };
-    let mut complete = true;
-    for page_no in 0..ACTIVITY_PAGES {
+    for page_no in 0..pages.max(1) {
+        // One page at a time: it is trimmed into the window and dropped before the next.
         let page = match cx
             .call(SVC, "LookupEvents", || {
                 client
@@ -218,37 +260,88 @@ pub async fn bedrock_activity(
         {
             Ok(p) => p,
             Err(e) => {
-                cx.gap(SVC, "LookupEvents", &e, None);
-                // Events already read are positive evidence of activity; none read is
-                // no evidence either way. The event list is then incomplete: not read.
-                if activity.events == 0 {
-                    return (Probe::Unknown, None);
+                cx.gap(SVC, "LookupEvents", &e, Some(source));
+                if page_no == 0 {
+                    return Err(());
                 }
-                complete = false;
-                break;
+                return Ok((window, false));
             }
         };
-        for ev in page.events() {
-            window.events.push(trail_event(ev));
-            activity.events += 1;
-            *by_event
-                .entry(ev.event_name().unwrap_or("(unnamed)").to_string())
-                .or_insert(0) += 1;
-            if let Some(t) = ev.event_time()
-                && last.is_none_or(|l| t.secs() > l.secs())
-            {
-                last = Some(*t);
-            }
-        }
+        window.events.extend(page.events().iter().map(trail_event));
         match page.next_token() {
             Some(t) if !t.is_empty() => {
                 token = Some(t.to_string());
-                window.capped = page_no + 1 == ACTIVITY_PAGES;
+                window.capped = page_no + 1 == pages.max(1);
             }
             _ => break,
         }
     }
+    Ok((window, true))
+}
+
+/// Bedrock events in the event history of the last `days` days (up to a page cap): the
+/// activity summary, and the events themselves.
+pub async fn bedrock_activity(
+    client: &Client,
+    cx: &CallContext,
+    days: u32,
+    pages: usize,
+) -> (Probe<BedrockActivity>, Option<EventWindow>) {
+    let (window, complete) = match lookup(client, cx, "bedrock.amazonaws.com", days, pages).await {
+        Ok(w) => w,
+        Err(()) => return (Probe::Unknown, None),
+    };
+    // Events already read are positive evidence of activity; none read (and the read
+    // cut short) is no evidence either way.
+    if !complete && window.events.is_empty() {
+        return (Probe::Unknown, None);
+    }
+    let mut activity = BedrockActivity::default();
+    let mut by_event: BTreeMap<String, u64> = BTreeMap::new();
+    for ev in &window.events {
+        activity.events += 1;
+        let name = if ev.name.is_empty() {
+            "(unnamed)"
+        } else {
+            ev.name.as_str()
+        };
+        *by_event.entry(name.to_string()).or_insert(0) += 1;
+        if activity.last_event.as_ref().is_none_or(|l| ev.time > *l) && !ev.time.is_empty() {
+            activity.last_event = Some(ev.time.clone());
+        }
+    }
     activity.by_event = by_event;
-    activity.last_event = last.as_ref().and_then(time);
     (Probe::Found(activity), complete.then_some(window))
+}
+
+/// Events of the global services perimeter reads for threat signals (Marketplace
+/// subscriptions; Organizations, for the payer), which CloudTrail records in the
+/// partition's first Region. `None`: not read, or cut short by a failed page.
+pub async fn global_events(
+    client: &Client,
+    cx: &CallContext,
+    days: u32,
+    pages: usize,
+    organizations: bool,
+) -> Option<EventWindow> {
+    let mut sources = vec!["aws-marketplace.amazonaws.com"];
+    if organizations {
+        sources.push("organizations.amazonaws.com");
+    }
+    let reads =
+        futures::future::join_all(sources.iter().map(|s| lookup(client, cx, s, days, pages))).await;
+    let mut out = EventWindow {
+        days,
+        capped: false,
+        events: Vec::new(),
+    };
+    for r in reads {
+        let (w, complete) = r.ok()?;
+        if !complete {
+            return None;
+        }
+        out.capped |= w.capped;
+        out.events.extend(w.events);
+    }
+    Some(out)
 }

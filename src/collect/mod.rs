@@ -251,9 +251,17 @@ pub async fn collect(opts: &CollectOptions, out: Arc<Mutex<Snapshot>>) -> Result
 
     // The accounts to audit.
     let mut plans: Vec<AccountPlan> = Vec::new();
+    // The payer (whose Cost Explorer holds the organisation's cost-allocation tags): the
+    // management account, or an account in no organisation.
+    let payer_id: Option<String> = match &membership {
+        Ok(Membership::Member { management, .. }) => Some(management.clone()),
+        Ok(Membership::None) => Some(caller.account.clone()),
+        Err(_) => None,
+    };
     let plan_for = |id: &str, r: Option<&OrgRead>| -> AccountPlan {
         let acct = r.and_then(|r| r.org.accounts.iter().find(|a| a.id == id));
         AccountPlan {
+            payer: payer_id.as_deref() == Some(id),
             id: id.to_string(),
             name: acct.map(|a| a.name.clone()),
             ou_path: r.map(|r| r.ou_path(id)).unwrap_or_default(),
@@ -478,7 +486,7 @@ async fn audit(
 ) -> Account {
     let work = async {
         let regions = account::resolve_regions(&opts.regions, clients, cx).await;
-        account::collect_account(plan, clients, cx, &regions, opts.activity_days).await
+        account::collect_account(plan, clients, cx, &regions, opts).await
     };
     match tokio::time::timeout(opts.account_timeout, work).await {
         Ok(a) => a,

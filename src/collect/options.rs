@@ -57,6 +57,8 @@ pub struct CollectOptions {
     pub retry_mode: Option<String>,
     /// Days of CloudTrail event history to search for Bedrock activity.
     pub activity_days: u32,
+    /// Most pages of event history read per account, Region and event source.
+    pub event_pages: usize,
     /// Show a progress display on stderr (only if stderr is a terminal).
     pub progress: bool,
 }
@@ -68,6 +70,7 @@ pub const DEFAULT_ACCOUNT_CONCURRENCY: usize = 8;
 pub const DEFAULT_CALL_TIMEOUT_SECS: u64 = 30;
 pub const DEFAULT_ACCOUNT_TIMEOUT_SECS: u64 = 900;
 pub const DEFAULT_ACTIVITY_DAYS: u32 = 90;
+pub const DEFAULT_EVENT_PAGES: usize = 10;
 
 impl Default for CollectOptions {
     fn default() -> Self {
@@ -89,6 +92,7 @@ impl Default for CollectOptions {
             max_attempts: None,
             retry_mode: None,
             activity_days: DEFAULT_ACTIVITY_DAYS,
+            event_pages: DEFAULT_EVENT_PAGES,
             progress: true,
         }
     }

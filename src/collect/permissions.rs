@@ -96,14 +96,31 @@ pub const READ_ACTIONS: &[&str] = &[
     "logs:DescribeLogGroups",
 ];
 
+/// Billing APIs: global, asked once per account (never per Region). Cost Explorer is
+/// billed per request, and its cost-allocation tags are read in the payer only.
+fn is_billing(action: &str) -> bool {
+    action.starts_with("budgets:") || action.starts_with("ce:")
+}
+
+/// What `perimeter permissions` says beside the policy (on stderr, so the policy on
+/// stdout stays a document to paste).
+pub const BILLING_NOTE: &str = "the PerimeterBillingOncePerAccount statement (AWS Budgets and Cost Explorer) is used once per account from the partition's first Region, never per Region; Cost Explorer charges for each request (USD 0.01 at the time of writing), so an audit of N accounts makes 2 or 3 billed requests per account, ListCostAllocationTags only in the payer. Without it, USE-001/002/005 are unknown (a gap), never failed.";
+
 /// The policy document, as pretty JSON.
 pub fn permissions_policy() -> String {
+    let (billing, rest): (Vec<&str>, Vec<&str>) =
+        READ_ACTIONS.iter().copied().partition(|a| is_billing(a));
     let v = json!({
         "Version": "2012-10-17",
         "Statement": [{
             "Sid": "PerimeterReadOnly",
             "Effect": "Allow",
-            "Action": READ_ACTIONS,
+            "Action": rest,
+            "Resource": "*"
+        }, {
+            "Sid": "PerimeterBillingOncePerAccount",
+            "Effect": "Allow",
+            "Action": billing,
             "Resource": "*"
         }]
     });

@@ -172,12 +172,22 @@ pub async fn billing(
     budgets_c: &aws_sdk_budgets::Client,
     ce: &aws_sdk_costexplorer::Client,
     cx: &CallContext,
+    payer: bool,
 ) -> Billing {
+    // Cost-allocation tags are the payer's: a member's call would only repeat (or be
+    // refused) what the management account answers.
+    let tags = async {
+        if payer {
+            cost_allocation_tags(ce, cx).await
+        } else {
+            None
+        }
+    };
     let (budgets, monitors, subscriptions, tags) = futures::join!(
         budgets(budgets_c, cx),
         anomaly_monitors(ce, cx),
         anomaly_subscriptions(ce, cx),
-        cost_allocation_tags(ce, cx),
+        tags,
     );
     Billing {
         budgets,

@@ -701,6 +701,9 @@ pub struct InferenceProfile {
     /// `models[].modelArn` as the API returns them (a capped list).
     #[serde(default)]
     pub models: Vec<String>,
+    /// Tags of an application profile; `None`: not read (system profiles are not read).
+    #[serde(default)]
+    pub tags: Option<Tags>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -814,6 +817,10 @@ pub struct CloudTrail {
     /// The Bedrock events themselves, trimmed; `None`: not read.
     #[serde(default)]
     pub bedrock_events: Option<EventWindow>,
+    /// In the partition's first Region only (us-east-1 in `aws`): Marketplace and, for
+    /// the payer, Organizations events. `None` there: not read.
+    #[serde(default)]
+    pub global_events: Option<EventWindow>,
 }
 
 impl CloudTrail {
@@ -823,6 +830,7 @@ impl CloudTrail {
             trails: Vec::new(),
             bedrock_activity: Probe::Found(BedrockActivity::default()),
             bedrock_events: Some(EventWindow::default()),
+            global_events: Some(EventWindow::default()),
         }
     }
 }

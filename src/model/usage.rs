@@ -14,7 +14,8 @@ pub struct Billing {
     pub anomaly_monitors: Option<Vec<AnomalyMonitor>>,
     #[serde(default)]
     pub anomaly_subscriptions: Option<Vec<AnomalySubscription>>,
-    /// Cost-allocation tag keys and their status (the payer's view).
+    /// Cost-allocation tag keys and their status; read in the payer only (`None` in
+    /// members, and where the read failed).
     #[serde(default)]
     pub cost_allocation_tags: Option<Vec<CostTag>>,
 }
@@ -138,6 +139,9 @@ pub struct TrailEvent {
     /// `userIdentity.arn` (for an assumed role, the session's ARN).
     #[serde(default)]
     pub principal: Option<String>,
+    /// For an assumed-role session, the role's ARN (`sessionContext.sessionIssuer.arn`).
+    #[serde(default)]
+    pub role: Option<String>,
     /// `userIdentity.type`: `IAMUser`, `AssumedRole`, ...
     #[serde(default)]
     pub identity_type: Option<String>,
@@ -147,4 +151,8 @@ pub struct TrailEvent {
     /// `requestParameters.modelId`.
     #[serde(default)]
     pub model_id: Option<String>,
+    /// A few other request parameters (policy id and type, guardrail, resource ARN,
+    /// Marketplace product, whether text logging stays on), each cut at 256 characters.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub params: std::collections::BTreeMap<String, String>,
 }

@@ -519,6 +519,9 @@ fn accounts_table(out: &mut String, report: &Report, width: usize) {
                     Control::Tenant => "ten",
                     Control::Cris => "cri",
                     Control::Agents => "agt",
+                    Control::Usage => "use",
+                    Control::Threat => "thr",
+                    Control::Residency => "res",
                     c => c.as_str(),
                 }
             } else {

@@ -121,7 +121,23 @@ fn permissions_policy_is_read_only_json() {
     let o = perimeter(&["permissions"]);
     assert!(o.status.success());
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    let actions = v["Statement"][0]["Action"].as_array().unwrap();
+    let statements = v["Statement"].as_array().unwrap();
+    assert_eq!(
+        statements.len(),
+        2,
+        "read-only, and billing once per account"
+    );
+    let actions: Vec<&serde_json::Value> = statements
+        .iter()
+        .flat_map(|s| s["Action"].as_array().unwrap())
+        .collect();
+    assert!(
+        statements[1]["Action"].as_array().unwrap().iter().all(|a| a
+            .as_str()
+            .unwrap()
+            .starts_with("budgets:")
+            || a.as_str().unwrap().starts_with("ce:"))
+    );
     for a in actions {
         let name = a.as_str().unwrap().split(':').nth(1).unwrap();
         assert!(

@@ -583,6 +583,7 @@ pub(crate) mod testkit {
                 .iter()
                 .map(|r| format!("arn:aws:bedrock:{r}::foundation-model/{HAIKU}"))
                 .collect(),
+            tags: None,
         }
     }
 
@@ -597,6 +598,7 @@ pub(crate) mod testkit {
             kind: "SYSTEM_DEFINED".into(),
             status: "ACTIVE".into(),
             models: vec![format!("arn:aws:bedrock:::foundation-model/{HAIKU}")],
+            tags: None,
         }
     }
 

@@ -374,6 +374,7 @@ pub(crate) mod fixtures {
             trails,
             bedrock_activity: Probe::Absent,
             bedrock_events: None,
+            global_events: None,
         });
     }
 }
