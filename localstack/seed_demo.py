@@ -148,11 +148,11 @@ manifest: resources[MGMT]["estate"]; its intentions join intended_outcomes)
          an hour ago -> LOG-011 F; eu-west-1 0 -> LOG-011 P
 
 COST, ABUSE AND RESIDENCY (seed_usage, last of all so no id above moves; manifest:
-resources[<account>]["usage"]; intentions in the manifest's "usage_outcomes", NOT in
-intended_outcomes)
-  USE  budgets: management bedrock-monthly (COST, 1000 USD, CostFilters Service=[Amazon Bedrock],
-         ACTUAL > 80 % notification, EMAIL subscriber) -> USE-001 P (management); ai-prod's own
-         ai-prod-all (COST, no notification) -> USE-001 F (ai-prod)
+resources[<account>]["usage"]; intentions in intended_outcomes, from usage_outcomes())
+  USE  budgets: management bedrock-monthly (COST, 1000 USD, CostFilters Service=[Amazon Bedrock] and
+         LinkedAccount=[management], ACTUAL > 80 % notification, EMAIL subscriber) -> USE-001 P
+         (management); ai-prod's own ai-prod-all (COST, no notification), and the management budget
+         filtered to the management account only -> USE-001 F (ai-prod)
        Cost Anomaly Detection: management monitor services (DIMENSIONAL SERVICE) + subscription
          bedrock-anomalies with a CONFIRMED EMAIL subscriber -> USE-002 P (management only asserted);
          payments-prod CUSTOM monitor payments-ai (Tags workload=production-ai-payments) whose SNS
@@ -168,7 +168,8 @@ intended_outcomes)
          on principals) -> USE-005 F
        service quotas us-east-1 (bedrock): L-A50569E5 tokens/min applied 2,000,000 over a 400,000
          default -> USE-006 F (info) on arn:aws:servicequotas:us-east-1:123456789012:bedrock/L-A50569E5;
-         L-254CACF4 requests/min at default -> USE-006 P (codes from the emulator's catalogue)
+         L-254CACF4 requests/min at default (no finding of its own); eu-west-1, every quota at
+         default -> USE-006 P for the Region (codes from the emulator's catalogue)
   THR  (LookupEvents; CloudTrailEvent carries userIdentity, eventSource, eventName, awsRegion,
          requestParameters.modelId, additionalEventData.inferenceRegion, eventID, eventTime)
        us-east-1 PutUseCaseForModelAccess (bedrock) and Subscribe (aws-marketplace.amazonaws.com) by
@@ -1315,10 +1316,12 @@ def seed_usage(m, members, accounts):
                     "ThresholdType": "PERCENTAGE"}
     m.c("budgets").create_budget(AccountId=a, Budget={
         "BudgetName": "bedrock-monthly", "BudgetLimit": {"Amount": "1000", "Unit": "USD"},
-        "CostFilters": {"Service": ["Amazon Bedrock"]}, "TimeUnit": "MONTHLY", "BudgetType": "COST"},
+        "CostFilters": {"Service": ["Amazon Bedrock"], "LinkedAccount": [a]}, "TimeUnit": "MONTHLY",
+        "BudgetType": "COST"},
         NotificationsWithSubscribers=[{"Notification": notification, "Subscribers": [
             {"SubscriptionType": "EMAIL", "Address": "finops@example.com"}]}])
-    u["budgets"] = {"bedrock-monthly": {"notification": notification, "subscriber": "finops@example.com"}}
+    u["budgets"] = {"bedrock-monthly": {"notification": notification, "subscriber": "finops@example.com",
+                                        "linked_accounts": [a]}}
     prod = members["ai-prod"]
     prod.c("budgets").create_budget(AccountId=prod.id, Budget={
         "BudgetName": "ai-prod-all", "BudgetLimit": {"Amount": "500", "Unit": "USD"}, "TimeUnit": "MONTHLY",
@@ -1450,7 +1453,7 @@ def seed_usage(m, members, accounts):
 
 def usage_outcomes(accounts):
     """The COST, ABUSE AND RESIDENCY block's intentions, in intended_outcomes' format
-    (manifest key usage_outcomes)."""
+    (they join intended_outcomes in the manifest)."""
     u = MANIFEST["resources"][MGMT]["usage"]
     pay, prod = accounts["payments-prod"], accounts["ai-prod"]
     prof = u["application_inference_profiles"]
@@ -1465,7 +1468,9 @@ def usage_outcomes(accounts):
         ("USE-004", "fail", MGMT, "us-east-1", prof["untagged-profile"]["arn"]),
         ("USE-005", "fail", MGMT, None, None),
         ("USE-006", "fail", MGMT, "us-east-1", q[BEDROCK_TOKENS_QUOTA]["arn"]),
-        ("USE-006", "pass", MGMT, "us-east-1", q[BEDROCK_REQUESTS_QUOTA]["arn"]),
+        # a Region whose quotas are all at AWS's default passes as a whole (us-east-1 has the
+        # raised one); one finding per quota at default would bury the raised ones
+        ("USE-006", "pass", MGMT, "eu-west-1", None),
         ("THR-001", "fail", MGMT, None, f"arn:aws:iam::{MGMT}:role/model-curator"),
         ("THR-002", "fail", MGMT, None, alice),
         ("THR-004", "fail", MGMT, None, alice),
@@ -1514,8 +1519,8 @@ def main():
     seed_estate(mgmt)  # last: the ids of everything above stay what they were before the estate
     seed_estate_stores(mgmt)  # after the estate, for the same reason
     seed_usage(mgmt, members, accounts)  # after the estate and its stores, for the same reason
-    MANIFEST["intended_outcomes"] = intended_outcomes(accounts) + estate_outcomes(accounts)
-    MANIFEST["usage_outcomes"] = usage_outcomes(accounts)
+    MANIFEST["intended_outcomes"] = (intended_outcomes(accounts) + estate_outcomes(accounts)
+                                     + usage_outcomes(accounts))
     MANIFEST["seconds"] = round(time.time() - t0, 2)
     os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
     with open(args.out, "w") as f:

@@ -110,7 +110,9 @@ impl Check for ResidencyProfileInvoked {
                 let mut by_profile: BTreeMap<&str, Vec<&TrailEvent>> = BTreeMap::new();
                 for ev in window.events.iter().filter(|e| is_invoke(e)) {
                     if let Some(m) = ev.model_id.as_deref() {
-                        by_profile.entry(m).or_default().push(ev);
+                        // `eu.x` and `arn:...:inference-profile/eu.x` are one profile.
+                        let key = m.rsplit_once(":inference-profile/").map_or(m, |(_, id)| id);
+                        by_profile.entry(key).or_default().push(ev);
                     }
                 }
                 let mut any = false;
@@ -119,7 +121,16 @@ impl Check for ResidencyProfileInvoked {
                         continue;
                     };
                     any = true;
-                    let at = view.at(Some(&r.region), model.to_string());
+                    // A profile named by its id is the same profile as by its ARN.
+                    let resource = if model.starts_with("arn:") {
+                        model.to_string()
+                    } else {
+                        format!(
+                            "arn:{}:bedrock:{}:{}:inference-profile/{model}",
+                            view.partition, r.region, view.account.id
+                        )
+                    };
+                    let at = view.at(Some(&r.region), resource);
                     let ev = json!({
                         "profile": model, "residency": {"geography": geo, "source": acct.requirement_source},
                         "calls": evs.len(),
