@@ -54,6 +54,9 @@ pub enum Command {
         #[command(subcommand)]
         command: CrisCommand,
     },
+    /// Where the Bedrock calls of accounts with a residency requirement were actually
+    /// served, from CloudTrail event history (exit 1 when a call was served outside).
+    Residency(ResidencyArgs),
     /// New, resolved and changed findings between two runs (snapshots, JSON reports, or
     /// run ids from --history).
     Diff(DiffArgs),
@@ -423,6 +426,25 @@ Example:
     "arn:aws:iam::111122223333:role/app","action":"bedrock:InvokeModel","resource":
     "arn:aws:bedrock:us-east-1::foundation-model/x","context":{"aws:RequestedRegion":
     "us-east-1"}}}' | perimeter policy simulate - --format text"#;
+
+#[derive(Debug, Args)]
+pub struct ResidencyArgs {
+    /// Only this account (a 12-digit id).
+    #[arg(long)]
+    pub account: Option<String>,
+    /// Use this snapshot instead of collecting from AWS.
+    #[arg(long)]
+    pub snapshot: Option<PathBuf>,
+    /// How to reach AWS for live collection: the same flags as `audit`.
+    #[command(flatten)]
+    pub source: SourceArgs,
+    /// The configuration holding `[residency]` (and geography overrides).
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// text or json.
+    #[arg(long, value_enum, ignore_case = true, default_value = "text")]
+    pub format: TextOrJson,
+}
 
 #[derive(Debug, Subcommand)]
 pub enum CrisCommand {

@@ -27,6 +27,7 @@ mod cris;
 mod evidence;
 mod history;
 mod policy;
+mod residency;
 
 use audit::{audit, collect_cmd, evaluate_cmd, merge_cmd};
 use catalogue::{checks_cmd, frameworks_cmd};
@@ -34,6 +35,7 @@ use cris::cris_cmd;
 use evidence::evidence_cmd;
 use history::{diff_cmd, history_cmd};
 use policy::policy_cmd;
+use residency::residency_cmd;
 
 pub fn run(cli: Cli) -> Result<ExitCode> {
     let quiet = cli.quiet;
@@ -45,6 +47,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Frameworks { command } => frameworks_cmd(command),
         Command::Policy { command } => policy_cmd(command),
         Command::Cris { command } => cris_cmd(command, quiet),
+        Command::Residency(a) => residency_cmd(a, quiet),
         Command::Diff(a) => diff_cmd(a),
         Command::Evidence { command } => evidence_cmd(command),
         Command::History { command } => history_cmd(command),

@@ -81,6 +81,7 @@ struct Page<'a> {
     not_passing: usize,
     gaps: Vec<GapRow<'a>>,
     gaps_scroll: bool,
+    residency: Option<ResidencyView>,
     /// The findings as JSON, safe inside `<script type="application/json">`.
     data: String,
 }
@@ -147,6 +148,130 @@ struct Row<'a> {
     mute: Option<String>,
     fix: Option<&'a str>,
     cli: Option<&'a str>,
+}
+
+/// The residency section, every value a plain string (escaped by the template).
+#[derive(Debug)]
+struct ResidencyView {
+    shows: String,
+    hides: String,
+    never: String,
+    window: String,
+    s3_note: String,
+    accounts: Vec<ResidencyAccountView>,
+}
+
+#[derive(Debug)]
+struct ResidencyAccountView {
+    account: String,
+    name: String,
+    geography: String,
+    source: String,
+    verdict: String,
+    regions: Vec<ResidencyRegionView>,
+    profiles: Vec<String>,
+    trails: Vec<String>,
+}
+
+#[derive(Debug)]
+struct ResidencyRegionView {
+    region: String,
+    window: String,
+    calls: u64,
+    served: String,
+    verdict: String,
+    invisible: String,
+    outside: Vec<[String; 6]>,
+    more: usize,
+}
+
+fn residency_view(s: &super::residency::ResidencySection) -> ResidencyView {
+    use serde_json::Value;
+    let v = |x: &Value| x.as_str().unwrap_or("-").to_string();
+    let list = |x: &Value| {
+        x.as_array()
+            .into_iter()
+            .flatten()
+            .map(v)
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    ResidencyView {
+        shows: v(&s.limits["visible"]),
+        hides: format!(
+            "{} ({})",
+            list(&s.limits["not_visible"]),
+            v(&s.limits["not_visible_why"])
+        ),
+        never: v(&s.limits["never_logged"]),
+        window: v(&s.limits["window"]),
+        s3_note: s.s3_note.clone(),
+        accounts: s
+            .accounts
+            .iter()
+            .map(|a| ResidencyAccountView {
+                account: a.account.clone(),
+                name: a.name.clone().unwrap_or_default(),
+                geography: a.geography.clone(),
+                source: a.requirement_source.clone(),
+                verdict: a.verdict.clone(),
+                regions: a
+                    .regions
+                    .iter()
+                    .map(|r| {
+                        let shown = r["outside_events"].as_array().map_or(0, Vec::len);
+                        ResidencyRegionView {
+                            region: v(&r["region"]),
+                            window: if r["read"] == false {
+                                "not read".into()
+                            } else if r["capped"] == true {
+                                format!("{} days, cut short", r["days"])
+                            } else {
+                                format!("{} days", r["days"])
+                            },
+                            calls: r["invocations"].as_u64().unwrap_or(0),
+                            served: r["served_in"]
+                                .as_object()
+                                .into_iter()
+                                .flatten()
+                                .map(|(k, n)| format!("{k} ×{n}"))
+                                .collect::<Vec<_>>()
+                                .join(", "),
+                            verdict: v(&r["verdict"]),
+                            invisible: list(&r["invisible_callers"]),
+                            outside: r["outside_events"]
+                                .as_array()
+                                .into_iter()
+                                .flatten()
+                                .map(|e| {
+                                    [
+                                        v(&e["event_time"]),
+                                        v(&e["event_id"]),
+                                        v(&e["event_name"]),
+                                        v(&e["principal"]),
+                                        v(&e["model_id"]),
+                                        format!(
+                                            "{} → {}",
+                                            v(&e["aws_region"]),
+                                            v(&e["inference_region"])
+                                        ),
+                                    ]
+                                })
+                                .collect(),
+                            more: (r["outside_count"].as_u64().unwrap_or(0) as usize)
+                                .saturating_sub(shown),
+                        }
+                    })
+                    .collect(),
+                profiles: a.profiles_outside.clone(),
+                trails: a
+                    .trail_buckets
+                    .iter()
+                    .map(|t| format!("{} → s3://{}", v(&t["trail"]), v(&t["bucket"])))
+                    .collect(),
+            })
+            .collect(),
+    }
 }
 
 #[derive(Debug)]
@@ -454,6 +579,7 @@ impl<'a> Page<'a> {
                     error: &g.error,
                 })
                 .collect(),
+            residency: report.residency.as_ref().map(residency_view),
             data: script_json(&data(report, &ordered)),
         }
     }

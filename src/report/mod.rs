@@ -6,6 +6,7 @@ pub mod html;
 pub mod json;
 pub mod junit;
 pub mod ocsf;
+pub mod residency;
 pub mod sarif;
 pub mod table;
 
@@ -42,6 +43,10 @@ pub struct Report {
     /// Framework id → its title, for the frameworks in `compliance`.
     #[serde(default)]
     pub framework_titles: BTreeMap<String, String>,
+    /// Where the Bedrock calls of accounts with a residency requirement were served
+    /// (only when some account has one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub residency: Option<residency::ResidencySection>,
 }
 
 /// A check as the catalogue describes it, carried in the report for its writers.
@@ -407,6 +412,7 @@ impl Report {
                 .iter()
                 .map(|f| (f.id.clone(), f.title.clone()))
                 .collect(),
+            residency: residency::section(&findings),
             findings,
         }
     }

@@ -722,6 +722,11 @@ pub fn render(report: &Report, opts: &TableOptions) -> String {
         }
     }
 
+    if let Some(res) = &report.residency {
+        out.push('\n');
+        out.push_str(&super::residency::text(res));
+    }
+
     if report.summary.pass > 0 {
         if opts.show_pass {
             let _ = writeln!(out, "\nPassing findings ({})", report.summary.pass);

@@ -103,8 +103,10 @@ fn checks_list_names_every_catalogue_code() {
         .iter()
         .map(|c| c["code"].as_str().unwrap())
         .collect();
-    assert_eq!(codes.len(), 73, "{codes:?}");
-    for code in ["AGT-001", "AGT-006", "IAM-012", "GRD-013", "KMS-012"] {
+    assert_eq!(codes.len(), 87, "{codes:?}");
+    for code in [
+        "AGT-001", "AGT-006", "IAM-012", "GRD-013", "KMS-012", "USE-001", "THR-006", "RES-002",
+    ] {
         assert!(codes.contains(&code), "{code} missing from {codes:?}");
     }
     for c in v.as_array().unwrap() {

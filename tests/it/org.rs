@@ -353,3 +353,102 @@ fn a_scope_that_matches_nothing_is_an_error() {
         assert!(err.contains("matched no"), "{err}");
     }
 }
+
+/// `perimeter residency` on the demo's snapshot: payments-prod (eu) had calls on the
+/// global profile served in us-east-2, shown with their events; ai-prod (us) stayed
+/// inside; the limits of event history are stated in the output, and the exit code says
+/// a call left.
+#[test]
+fn residency_shows_the_demo_breach_with_its_events() {
+    let (report, snapshot, _) = org_run();
+    let dir = tempfile::tempdir().unwrap();
+    let snap = dir.path().join("snapshot.json");
+    std::fs::write(&snap, serde_json::to_string(snapshot).unwrap()).unwrap();
+    let config = concat!(env!("CARGO_MANIFEST_DIR"), "/localstack/demo.toml");
+    let pay = account_id("payments-prod");
+    let prod = account_id("ai-prod");
+    let usage = &emu().demo["resources"][pay.as_str()]["usage"]["residency"];
+
+    let mut c = perimeter();
+    c.args(["residency", "--snapshot"])
+        .arg(&snap)
+        .args(["--config", config, "--format", "json"]);
+    let o = run(c);
+    assert_eq!(o.status.code(), Some(1), "a call served outside exits 1");
+    let v = stdout_json(&o);
+    let accounts = v["residency"]["accounts"].as_array().unwrap();
+    let by = |id: &str| accounts.iter().find(|a| a["account"] == id).unwrap();
+    assert_eq!(by(&pay)["verdict"], "outside");
+    assert_eq!(by(&pay)["geography"], "eu");
+    assert_eq!(by(&prod)["verdict"], "inside");
+    let region = by(&pay)["regions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["region"] == usage["region"])
+        .unwrap();
+    assert_eq!(region["outside_count"], usage["outside_events"]);
+    let events = region["outside_events"].as_array().unwrap();
+    assert_eq!(
+        events.len() as u64,
+        usage["outside_events"].as_u64().unwrap()
+    );
+    for e in events {
+        assert_eq!(e["inference_region"], usage["outside_region"]);
+        assert_eq!(e["model_id"], usage["global_profile"]);
+        assert!(e["event_id"].as_str().is_some_and(|id| !id.is_empty()));
+    }
+    assert!(
+        by(&pay)["profiles_outside"]
+            .as_array()
+            .unwrap()
+            .contains(&usage["global_profile"])
+    );
+    // What event history cannot show is part of the answer.
+    let hidden = v["residency"]["limits"]["not_visible"].as_array().unwrap();
+    assert!(hidden.iter().any(|x| x == "InvokeAgent"));
+
+    // The text form names the breach, its events and the limits.
+    let mut c = perimeter();
+    c.args(["residency", "--snapshot"]).arg(&snap).args([
+        "--config",
+        config,
+        "--account",
+        pay.as_str(),
+    ]);
+    let o = run(c);
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text.contains("CALLS SERVED OUTSIDE"), "{text}");
+    assert!(
+        text.contains(usage["outside_region"].as_str().unwrap()),
+        "{text}"
+    );
+    assert!(
+        text.contains("InvokeAgent") && text.contains("90 days"),
+        "{text}"
+    );
+    assert!(
+        !text.contains(prod.as_str()),
+        "--account keeps one account: {text}"
+    );
+
+    // The audit's report carries the same section.
+    let section = &report["residency"]["accounts"];
+    assert!(
+        section
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a["account"] == pay.as_str() && a["verdict"] == "outside")
+    );
+
+    // A bad account id is a usage error.
+    let mut c = perimeter();
+    c.args(["residency", "--snapshot"])
+        .arg(&snap)
+        .args(["--account", "12x"]);
+    let o = run(c);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--account"));
+}

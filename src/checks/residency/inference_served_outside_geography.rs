@@ -27,6 +27,8 @@ impl Check for InferenceServedOutsideGeography {
                 ev["residency"] =
                     json!({"geography": acct.geography, "source": acct.requirement_source});
                 ev["limits"] = limits();
+                ev["account_name"] = json!(acct.name);
+                ev["trail_buckets"] = json!(acct.trail_buckets);
                 let region = &r.region;
                 let geo = &acct.geography;
                 let d = match r.inside() {
