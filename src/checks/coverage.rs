@@ -64,7 +64,8 @@ pub enum Data {
     Memories,
     /// The account's budgets (a member's may also be covered from the management account).
     Budgets,
-    /// The account's Cost Anomaly Detection monitors and subscriptions.
+    /// The payer's Cost Anomaly Detection monitors and subscriptions (only the payer reads
+    /// them).
     AnomalyMonitors,
     /// The payer's cost-allocation tags (only the payer reads them).
     CostTags,
@@ -235,16 +236,18 @@ impl Coverage {
         if billing.is_none_or(|b| b.budgets.is_none()) {
             missing.insert(Data::Budgets);
         }
-        if billing.is_none_or(|b| b.anomaly_monitors.is_none() || b.anomaly_subscriptions.is_none())
-        {
-            missing.insert(Data::AnomalyMonitors);
-        }
-        // Only the payer (the management account, or an account in no organisation that
-        // was read) holds cost-allocation tags; a member has nothing to read.
+        // Cost Explorer is read in the payer only (the management account, or an account
+        // in no organisation): a member has nothing of its own to read there.
         let payer = match &cx.snapshot.organization {
             Some(o) => o.management_account_id == a.id,
             None => true,
         };
+        if payer
+            && billing
+                .is_none_or(|b| b.anomaly_monitors.is_none() || b.anomaly_subscriptions.is_none())
+        {
+            missing.insert(Data::AnomalyMonitors);
+        }
         if payer && billing.is_none_or(|b| b.cost_allocation_tags.is_none()) {
             missing.insert(Data::CostTags);
         }

@@ -104,7 +104,7 @@ fn is_billing(action: &str) -> bool {
 
 /// What `perimeter permissions` says beside the policy (on stderr, so the policy on
 /// stdout stays a document to paste).
-pub const BILLING_NOTE: &str = "the PerimeterBillingOncePerAccount statement (AWS Budgets and Cost Explorer) is used once per account from the partition's first Region, never per Region; Cost Explorer charges for each request (USD 0.01 at the time of writing), so an audit of N accounts makes 2 or 3 billed requests per account, ListCostAllocationTags only in the payer. Without it, USE-001/002/005 are unknown (a gap), never failed.";
+pub const BILLING_NOTE: &str = "the PerimeterBillingOncePerAccount statement covers AWS Budgets (read once per account) and Cost Explorer (read once per payer: the management account, or an account in no organisation), both from the partition's first Region and never per Region. Cost Explorer charges for each request (USD 0.01 at the time of writing): an audit makes 3 billed requests per payer, whatever the number of accounts and Regions. Without these permissions USE-001/002/005 are unknown (a gap), never failed.";
 
 /// The policy document, as pretty JSON.
 pub fn permissions_policy() -> String {

@@ -166,29 +166,30 @@ pub async fn quotas(
     )
 }
 
-/// The account's budgets (with notifications, subscribers and stopping actions),
-/// Cost Explorer anomaly monitors and subscriptions, and cost-allocation tags.
+/// The account's budgets (with notifications, subscribers and stopping actions); for the
+/// payer, also Cost Explorer's anomaly monitors, subscriptions and cost-allocation tags.
 pub async fn billing(
     budgets_c: &aws_sdk_budgets::Client,
     ce: &aws_sdk_costexplorer::Client,
     cx: &CallContext,
     payer: bool,
 ) -> Billing {
-    // Cost-allocation tags are the payer's: a member's call would only repeat (or be
-    // refused) what the management account answers.
-    let tags = async {
+    // Cost Explorer is billed per request and its data is the payer's (the organisation's
+    // anomaly monitors and cost-allocation tags live there): it is asked in the payer
+    // only, once. Budgets are read in every account (a member may budget itself).
+    let ce_reads = async {
         if payer {
-            cost_allocation_tags(ce, cx).await
+            futures::join!(
+                anomaly_monitors(ce, cx),
+                anomaly_subscriptions(ce, cx),
+                cost_allocation_tags(ce, cx),
+            )
         } else {
-            None
+            (None, None, None)
         }
     };
-    let (budgets, monitors, subscriptions, tags) = futures::join!(
-        budgets(budgets_c, cx),
-        anomaly_monitors(ce, cx),
-        anomaly_subscriptions(ce, cx),
-        tags,
-    );
+    let (budgets, (monitors, subscriptions, tags)) =
+        futures::join!(budgets(budgets_c, cx), ce_reads);
     Billing {
         budgets,
         anomaly_monitors: monitors,

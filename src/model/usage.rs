@@ -10,6 +10,8 @@ use serde::{Deserialize, Serialize};
 pub struct Billing {
     #[serde(default)]
     pub budgets: Option<Vec<Budget>>,
+    /// Cost Explorer anomaly monitors and subscriptions: read in the payer only (`None`
+    /// in members, and where the read failed).
     #[serde(default)]
     pub anomaly_monitors: Option<Vec<AnomalyMonitor>>,
     #[serde(default)]

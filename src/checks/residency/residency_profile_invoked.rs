@@ -14,14 +14,17 @@ use crate::checks::threat::{event_json, is_invoke};
 use crate::checks::{Check, Draft, EvalContext};
 use crate::model::TrailEvent;
 
-/// The verdict for a profile a call named: `Some(Ok(geo))` inside, `Some(Err(why))`
-/// outside, `None` not a profile (a foundation model runs where it is called).
-fn judge(
-    geos: &Geographies,
-    acct: &AccountView<'_>,
-    model_id: &str,
-    geo: &str,
-) -> Option<Result<String, String>> {
+/// Where a profile a call named routes, against the geography.
+enum Route {
+    Inside(String),
+    Outside(String),
+    /// An application profile that was not among those read.
+    Unread,
+}
+
+/// The route of the profile a call named; `None` when it names no profile (a foundation
+/// model runs where it is called).
+fn judge(geos: &Geographies, acct: &AccountView<'_>, model_id: &str, geo: &str) -> Option<Route> {
     if model_id.contains(":application-inference-profile/") {
         let p = acct
             .account
@@ -31,7 +34,7 @@ fn judge(
             .flatten()
             .find(|p| p.arn == model_id);
         let Some(p) = p else {
-            return Some(Err("an application profile perimeter could not read".into()));
+            return Some(Route::Unread);
         };
         let regions: Vec<&str> = p
             .models
@@ -44,12 +47,12 @@ fn judge(
             .filter(|r| r.is_empty() || !geos.contains(geo, r))
             .collect();
         return Some(if outside.is_empty() {
-            Ok(format!(
+            Route::Inside(format!(
                 "application profile routing to {}",
                 regions.join(", ")
             ))
         } else {
-            Err(format!(
+            Route::Outside(format!(
                 "application profile {} routes to {}",
                 p.name,
                 outside
@@ -75,16 +78,16 @@ fn judge(
     let (prefix, _) = id.split_once('.')?;
     if prefix == GLOBAL {
         return Some(if geo == GLOBAL {
-            Ok("global profile".into())
+            Route::Inside("global profile".into())
         } else {
-            Err("a global profile routes to any commercial Region".into())
+            Route::Outside("a global profile routes to any commercial Region".into())
         });
     }
     let p = geos.of_profile_id(id)?;
     Some(if p == geo {
-        Ok(format!("{p} profile"))
+        Route::Inside(format!("{p} profile"))
     } else {
-        Err(format!("a {p} profile routes outside {geo}"))
+        Route::Outside(format!("a {p} profile routes outside {geo}"))
     })
 }
 
@@ -137,8 +140,9 @@ impl Check for ResidencyProfileInvoked {
                         "events": evs.iter().take(crate::checks::threat::EVIDENCE_EVENTS).map(|e| event_json(e)).collect::<Vec<_>>(),
                     });
                     out.push(match verdict {
-                        Ok(what) => at.pass(format!("{} call(s) in {} named {model} ({what}), which stays in {geo}.", evs.len(), r.region)),
-                        Err(why) => at.fail(format!("{} call(s) in {} named {model}: {why}, against the account's {geo} residency requirement.", evs.len(), r.region)),
+                        Route::Unread => at.unknown(format!("{} call(s) in {} named application profile {model}, which was not among the profiles read, so where it routes is not known.", evs.len(), r.region)),
+                        Route::Inside(what) => at.pass(format!("{} call(s) in {} named {model} ({what}), which stays in {geo}.", evs.len(), r.region)),
+                        Route::Outside(why) => at.fail(format!("{} call(s) in {} named {model}: {why}, against the account's {geo} residency requirement.", evs.len(), r.region)),
                     }.evidence(ev));
                 }
                 if !any && !window.capped {

@@ -300,8 +300,8 @@ fn member() -> Account {
     });
     p.billing = Some(Billing {
         budgets: Some(Vec::new()),
-        anomaly_monitors: Some(Vec::new()),
-        anomaly_subscriptions: Some(Vec::new()),
+        anomaly_monitors: None,
+        anomaly_subscriptions: None,
         cost_allocation_tags: None,
     });
     let eu_prof = format!("arn:aws:bedrock:eu-west-1:{a}:inference-profile/eu.anthropic.claude");
