@@ -153,19 +153,21 @@ resources[<account>]["usage"]; intentions in intended_outcomes, from usage_outco
          LinkedAccount=[management], ACTUAL > 80 % notification, EMAIL subscriber) -> USE-001 P
          (management); ai-prod's own ai-prod-all (COST, no notification), and the management budget
          filtered to the management account only -> USE-001 F (ai-prod)
-       Cost Anomaly Detection: management monitor services (DIMENSIONAL SERVICE) + subscription
-         bedrock-anomalies with a CONFIRMED EMAIL subscriber -> USE-002 P (management only asserted);
-         payments-prod CUSTOM monitor payments-ai (Tags workload=production-ai-payments) whose SNS
-         subscriber is DECLINED (no assertion: which monitors count for members is perimeter's call);
-         sandbox-2: nothing (no assertion)
+       Cost Anomaly Detection (read in the payer only: Cost Explorer is billed per request):
+         management monitor production-accounts (CUSTOM, LINKED_ACCOUNT = payments-prod, ai-prod) +
+         subscription bedrock-anomalies with a CONFIRMED EMAIL subscriber -> USE-002 P (payments-prod,
+         ai-prod), USE-002 F (management: its own spend is not watched); payments-prod's own CUSTOM
+         monitor payments-ai (Tags workload=production-ai-payments, SNS subscriber DECLINED) is never
+         read; other members: unknown (not asserted)
        CloudWatch us-east-1 alarm bedrock-invocations-spike (AWS/Bedrock Invocations Sum > 1000,
          ActionsEnabled, AlarmActions SNS bedrock-alerts) -> USE-003 P (management); eu-west-1 and
          ap-northeast-1 have none
        application inference profiles (us-east-1): chat-app-profile tagged workload=chat (and
          tenant=acme) -> USE-004 P; untagged-profile (copy of the us. Claude 3.5 Sonnet profile, no
          tags) -> USE-004 F
-       cost allocation tags (payer = management): workload Active, tenant Inactive (tenant is in use
-         on principals) -> USE-005 F
+       cost allocation tags (payer = management): workload Active (in use on chat-app-profile) ->
+         USE-005 P on <org ARN>/costallocationtag/workload; tenant Inactive (in use on principals)
+         -> USE-005 F on <org ARN>/costallocationtag/tenant
        service quotas us-east-1 (bedrock): L-A50569E5 tokens/min applied 2,000,000 over a 400,000
          default -> USE-006 F (info) on arn:aws:servicequotas:us-east-1:123456789012:bedrock/L-A50569E5;
          L-254CACF4 requests/min at default (no finding of its own); eu-west-1, every quota at
@@ -1330,14 +1332,19 @@ def seed_usage(m, members, accounts):
 
     # USE-002 cost anomaly detection
     ce = m.c("ce")
-    mon = ce.create_anomaly_monitor(AnomalyMonitor={"MonitorName": "services", "MonitorType": "DIMENSIONAL",
-                                                    "MonitorDimension": "SERVICE"})["MonitorArn"]
+    # CUSTOM, over the two production members by linked account: the management account
+    # watches them, not itself
+    watched = [accounts["payments-prod"], accounts["ai-prod"]]
+    mon = ce.create_anomaly_monitor(AnomalyMonitor={
+        "MonitorName": "production-accounts", "MonitorType": "CUSTOM",
+        "MonitorSpecification": {"Dimensions": {"Key": "LINKED_ACCOUNT", "Values": watched}}})["MonitorArn"]
     sub = ce.create_anomaly_subscription(AnomalySubscription={
         "SubscriptionName": "bedrock-anomalies", "MonitorArnList": [mon], "Frequency": "DAILY",
         "Subscribers": [{"Address": "finops@example.com", "Type": "EMAIL", "Status": "CONFIRMED"}],
         "ThresholdExpression": {"Dimensions": {"Key": "ANOMALY_TOTAL_IMPACT_ABSOLUTE", "Values": ["100"],
                                                "MatchOptions": ["GREATER_THAN_OR_EQUAL"]}}})["SubscriptionArn"]
-    u["anomaly_monitors"] = {"services": {"arn": mon, "subscription": sub, "subscriber_status": "CONFIRMED"}}
+    u["anomaly_monitors"] = {"production-accounts": {"arn": mon, "subscription": sub, "subscriber_status": "CONFIRMED",
+                                                     "linked_accounts": watched}}
     pay = members["payments-prod"]
     pce = pay.c("ce")
     pmon = pce.create_anomaly_monitor(AnomalyMonitor={
@@ -1459,15 +1466,19 @@ def usage_outcomes(accounts):
     prof = u["application_inference_profiles"]
     q = u["service_quotas"]["us-east-1"]
     alice = f"arn:aws:iam::{MGMT}:user/dev-alice"
+    org_arn = MANIFEST["organization"]["arn"]
     out = [
         ("USE-001", "pass", MGMT, None, None),
         ("USE-001", "fail", prod, None, None),
-        ("USE-002", "pass", MGMT, None, None),
+        ("USE-002", "fail", MGMT, None, None),
+        ("USE-002", "pass", pay, None, None),
+        ("USE-002", "pass", prod, None, None),
         ("USE-003", "pass", MGMT, "us-east-1", None),
         ("USE-003", "fail", MGMT, "eu-west-1", None),
         ("USE-004", "pass", MGMT, "us-east-1", prof["chat-app-profile"]["arn"]),
         ("USE-004", "fail", MGMT, "us-east-1", prof["untagged-profile"]["arn"]),
-        ("USE-005", "fail", MGMT, None, None),
+        ("USE-005", "fail", MGMT, None, f"{org_arn}/costallocationtag/tenant"),
+        ("USE-005", "pass", MGMT, None, f"{org_arn}/costallocationtag/workload"),
         ("USE-006", "fail", MGMT, "us-east-1", q[BEDROCK_TOKENS_QUOTA]["arn"]),
         # a Region whose quotas are all at AWS's default passes as a whole (us-east-1 has the
         # raised one); one finding per quota at default would bury the raised ones
@@ -1482,6 +1493,15 @@ def usage_outcomes(accounts):
         ("RES-001", "fail", pay, "eu-west-1", None),
         ("RES-002", "fail", pay, "eu-west-1", MANIFEST["resources"][pay]["usage"]["residency"]["global_profile"]),
         ("RES-001", "pass", prod, "us-east-1", None),
+        ("RES-002", "pass", pay, "eu-west-1", MANIFEST["resources"][pay]["usage"]["residency"]["eu_profile"]),
+        # the clean side of each threat signal: payments-prod's whole history shows none
+        # of them, nor does the management account's us-east-1 remove a defence or invoke
+        # where nothing else shows Bedrock
+        ("THR-001", "pass", pay, None, f"arn:aws:iam::{pay}:root"),
+        ("THR-002", "pass", pay, None, f"arn:aws:iam::{pay}:root"),
+        ("THR-004", "pass", pay, None, f"arn:aws:iam::{pay}:root"),
+        ("THR-003", "pass", MGMT, "us-east-1", None),
+        ("THR-005", "pass", MGMT, "us-east-1", None),
     ]
     return [{"check": c, "expect": e, "account": a, "region": rg, "resource": res_} for c, e, a, rg, res_ in out]
 

@@ -452,3 +452,28 @@ fn residency_shows_the_demo_breach_with_its_events() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("--account"));
 }
+
+/// Every cost, abuse and residency check passes somewhere in the demo and fails somewhere
+/// else: each is exercised both ways on live (emulated) data, not only in fixtures.
+#[test]
+fn every_usage_threat_and_residency_check_passes_and_fails_in_the_demo() {
+    let (report, _, _) = org_run();
+    let findings = report["findings"].as_array().unwrap();
+    let codes: Vec<String> = ["USE", "THR"]
+        .iter()
+        .flat_map(|p| (1..=6).map(move |n| format!("{p}-00{n}")))
+        .chain(["RES-001".to_string(), "RES-002".to_string()])
+        .collect();
+    let mut missing = Vec::new();
+    for code in &codes {
+        for status in ["pass", "fail"] {
+            if !findings
+                .iter()
+                .any(|f| f["check"] == code.as_str() && f["status"] == status)
+            {
+                missing.push(format!("{code} {status}"));
+            }
+        }
+    }
+    assert!(missing.is_empty(), "not exercised by the demo: {missing:?}");
+}

@@ -1,7 +1,8 @@
 //! USE-005: the workload or tenant tag key is in use on Bedrock resources or principals,
 //! but the payer has not activated it as a cost-allocation tag, so Bedrock spend cannot be
-//! split by it. One finding for the payer (the management account, or a standalone
-//! account), naming each key.
+//! split by it. One finding per key in use, for the payer (the management account, or a
+//! standalone account); the resource is the organisation (or account) followed by
+//! `/costallocationtag/<key>`, since a cost-allocation tag has no ARN of its own.
 
 use std::collections::BTreeMap;
 
@@ -81,43 +82,55 @@ impl Check for CostAllocationTagInactive {
                     in_use.insert(k, where_);
                 }
             }
-            let at = payer.at(None, resource);
             let Some(tags) = payer
                 .account
                 .billing
                 .as_ref()
                 .and_then(|b| b.cost_allocation_tags.as_ref())
             else {
-                out.push(at.unknown("The payer's cost-allocation tags could not be read, so whether Bedrock spend can be split by workload or tenant is not known.".to_string())
-                    .evidence(cx.with_gaps(json!({"keys_in_use": in_use}), &payer.account.id, None, "ce")));
+                out.push(
+                    payer
+                        .at(None, resource)
+                        .unknown("The payer's cost-allocation tags could not be read, so whether Bedrock spend can be split by workload or tenant is not known.".to_string())
+                        .evidence(cx.with_gaps(
+                            json!({"keys_in_use": in_use}),
+                            &payer.account.id,
+                            None,
+                            "ce",
+                        )),
+                );
                 continue;
             };
             let status = |k: &str| tags.iter().find(|t| t.key == k).map(|t| t.status.as_str());
-            let per_key: Vec<_> = keys
-                .iter()
-                .map(|k| json!({"key": k, "status": status(k), "used_on": in_use.get(k)}))
-                .collect();
-            let ev = json!({"keys": per_key});
-            let inactive: Vec<&str> = in_use
-                .keys()
-                .copied()
-                .filter(|k| status(k) != Some("Active"))
-                .collect();
             if in_use.is_empty() {
-                out.push(at.pass(format!("Neither tag key ({}) is in use on Bedrock resources or principals; nothing to activate.", keys.join(", "))).evidence(ev));
-            } else if inactive.is_empty() {
                 out.push(
-                    at.pass(format!(
-                        "The tag key(s) in use ({}) are active cost-allocation tags.",
-                        in_use.keys().copied().collect::<Vec<_>>().join(", ")
-                    ))
-                    .evidence(ev),
+                    payer
+                        .at(None, resource)
+                        .pass(format!(
+                            "Neither tag key ({}) is in use on Bedrock resources or principals; nothing to activate.",
+                            keys.join(", ")
+                        ))
+                        .evidence(json!({"keys": keys})),
                 );
-            } else {
-                out.push(at.fail(format!(
-                    "Tag key(s) {} are in use but not active cost-allocation tags at the payer: Bedrock spend cannot be split by them.",
-                    inactive.join(", ")
-                )).evidence(ev));
+                continue;
+            }
+            // One finding per key in use: each is activated (or not) on its own.
+            for (k, used_on) in &in_use {
+                let at = payer.at(None, format!("{resource}/costallocationtag/{k}"));
+                let ev = json!({"key": k, "status": status(k), "used_on": used_on, "payer": payer.account.id});
+                match status(k) {
+                    Some("Active") => out.push(
+                        at.pass(format!("Tag key {k} is in use and an active cost-allocation tag: Bedrock spend can be split by it."))
+                            .evidence(ev),
+                    ),
+                    st => out.push(
+                        at.fail(format!(
+                            "Tag key {k} is in use on Bedrock resources or principals but {} at the payer: Bedrock spend cannot be split by it.",
+                            if st.is_some() { "inactive as a cost-allocation tag" } else { "not a cost-allocation tag" }
+                        ))
+                        .evidence(ev),
+                    ),
+                }
             }
         }
         out
