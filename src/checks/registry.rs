@@ -623,7 +623,12 @@ pub static CHECKS: &[Entry] = &[
         "USE-004",
         "usage",
         usage::inference_profile_untagged::InferenceProfileUntagged,
-        Needs::both(&[Data::Bedrock], Per::Region)
+        // A pass also rests on knowing whether tenants are tagged (principals and keys).
+        Needs {
+            pass: &[Data::Bedrock, Data::Iam, Data::Kms],
+            fail: &[Data::Bedrock],
+            per: Per::Region
+        }
     ),
     row!(
         "USE-005",
@@ -690,7 +695,8 @@ pub static CHECKS: &[Entry] = &[
                 Data::Bedrock,
                 Data::Ec2,
                 Data::AgentList,
-                Data::KnowledgeBases
+                Data::KnowledgeBases,
+                Data::Iam
             ],
             per: Per::Region
         }

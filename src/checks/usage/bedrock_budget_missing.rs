@@ -58,6 +58,7 @@ impl Check for BedrockBudgetMissing {
         let need_action = cx.config.usage.require_budget_action;
         for acct in &cx.accounts {
             if !uses_bedrock(acct) {
+                out.extend(super::maybe_active(cx, acct, "a Bedrock budget"));
                 continue;
             }
             let id = acct.account.id.as_str();

@@ -102,6 +102,24 @@ impl Check for CostAllocationTagInactive {
                 continue;
             };
             let status = |k: &str| tags.iter().find(|t| t.key == k).map(|t| t.status.as_str());
+            let iam_unread: Vec<&str> = scope
+                .iter()
+                .filter(|a| a.account.iam.is_none())
+                .map(|a| a.account.id.as_str())
+                .collect();
+            if in_use.is_empty() && !iam_unread.is_empty() {
+                out.push(
+                    payer
+                        .at(None, resource)
+                        .unknown(format!(
+                            "Neither tag key ({}) is seen in use, but the principals of {} could not be read.",
+                            keys.join(", "),
+                            iam_unread.join(", ")
+                        ))
+                        .evidence(json!({"keys": keys, "iam_unread": iam_unread})),
+                );
+                continue;
+            }
             if in_use.is_empty() {
                 out.push(
                     payer

@@ -48,6 +48,7 @@ impl Check for CostAnomalyMonitorMissing {
         let key = cx.config.tags.workload.as_str();
         for acct in &cx.accounts {
             if !uses_bedrock(acct) {
+                out.extend(super::maybe_active(cx, acct, "a cost anomaly monitor"));
                 continue;
             }
             let id = acct.account.id.as_str();

@@ -431,3 +431,106 @@ mod tests {
         }
     }
 }
+
+/// What the checks say when part of the data is missing: never a pass (or a fail) that the
+/// missing part could overturn.
+#[cfg(test)]
+mod missing_data {
+    use super::*;
+    use crate::checks::Status;
+    use crate::checks::testutil::run;
+
+    fn status(snap: &Snapshot, code: &str, account: &str, region: Option<&str>) -> Vec<Status> {
+        run(code, snap)
+            .into_iter()
+            .filter(|f| f.account == account && f.region.as_deref() == region)
+            .map(|f| f.status)
+            .collect()
+    }
+
+    fn window_mut<'a>(
+        s: &'a mut Snapshot,
+        account: &str,
+        region: &str,
+    ) -> &'a mut Option<EventWindow> {
+        let a = s.accounts.iter_mut().find(|a| a.id == account).unwrap();
+        &mut a
+            .regions
+            .get_mut(region)
+            .unwrap()
+            .cloudtrail
+            .as_mut()
+            .unwrap()
+            .bedrock_events
+    }
+
+    #[test]
+    fn a_window_cut_short_makes_no_such_event_unknown_but_keeps_what_was_seen() {
+        let mut s = usage_fixture();
+        assert_eq!(status(&s, "THR-004", MEMBER, None), vec![Status::Pass]);
+        window_mut(&mut s, MEMBER, "us-east-1")
+            .as_mut()
+            .unwrap()
+            .capped = true;
+        assert_eq!(status(&s, "THR-004", MEMBER, None), vec![Status::Unknown]);
+        // The management account's failures stand on the events read.
+        window_mut(&mut s, ACCOUNT, "ap-northeast-1")
+            .as_mut()
+            .unwrap()
+            .capped = true;
+        assert_eq!(
+            status(&s, "THR-003", ACCOUNT, Some("ap-northeast-1")),
+            vec![Status::Fail]
+        );
+    }
+
+    #[test]
+    fn unread_history_leaves_residency_undecided() {
+        let mut s = usage_fixture();
+        assert_eq!(
+            status(&s, "RES-001", MEMBER, Some("eu-central-1")),
+            vec![Status::Pass]
+        );
+        *window_mut(&mut s, MEMBER, "eu-central-1") = None;
+        assert_eq!(
+            status(&s, "RES-001", MEMBER, Some("eu-central-1")),
+            vec![Status::Unknown]
+        );
+        // The breach elsewhere is still a breach.
+        assert_eq!(
+            status(&s, "RES-001", MEMBER, Some("eu-west-1")),
+            vec![Status::Fail]
+        );
+    }
+
+    #[test]
+    fn a_member_without_its_payers_budgets_is_unknown_not_failed() {
+        let mut s = usage_fixture();
+        assert_eq!(status(&s, "USE-001", MEMBER, None), vec![Status::Fail]);
+        s.accounts
+            .iter_mut()
+            .find(|a| a.id == ACCOUNT)
+            .unwrap()
+            .billing = None;
+        assert_eq!(status(&s, "USE-001", MEMBER, None), vec![Status::Unknown]);
+        assert_eq!(status(&s, "USE-002", MEMBER, None), vec![Status::Unknown]);
+        assert_eq!(status(&s, "USE-005", ACCOUNT, None), vec![Status::Unknown]);
+    }
+
+    #[test]
+    fn unread_bedrock_configuration_never_makes_a_region_unexpected() {
+        let mut s = usage_fixture();
+        assert_eq!(
+            status(&s, "THR-005", MEMBER, Some("eu-central-1")),
+            vec![Status::Pass]
+        );
+        // Without its logging configuration, eu-central-1's only visible evidence is the
+        // events; that it is unexpected is then not decided.
+        let m = s.accounts.iter_mut().find(|a| a.id == MEMBER).unwrap();
+        m.regions.get_mut("eu-central-1").unwrap().bedrock = None;
+        assert_eq!(
+            status(&s, "THR-005", MEMBER, Some("eu-central-1")),
+            vec![Status::Unknown]
+        );
+    }
+}
