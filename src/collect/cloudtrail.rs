@@ -210,6 +210,8 @@ fn trail_event(ev: &aws_sdk_cloudtrail::types::Event) -> TrailEvent {
             .filter(|k| k.len() >= 4 && k.is_char_boundary(4))
             .map(|k| k[..4].to_string()),
         model_id: text(&request["modelId"]),
+        source_ip: text(&detail["sourceIPAddress"]),
+        user_agent: text(&detail["userAgent"]),
         params,
     }
 }

@@ -153,6 +153,12 @@ pub struct TrailEvent {
     /// `requestParameters.modelId`.
     #[serde(default)]
     pub model_id: Option<String>,
+    /// `sourceIPAddress` (an address, or a service name for calls AWS made).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_ip: Option<String>,
+    /// `userAgent`, cut at 256 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_agent: Option<String>,
     /// A few other request parameters (policy id and type, guardrail, resource ARN,
     /// Marketplace product, whether text logging stays on), each cut at 256 characters.
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]

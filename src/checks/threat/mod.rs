@@ -254,6 +254,12 @@ pub fn event_json(ev: &TrailEvent) -> Value {
     if let Some(k) = &ev.key_kind {
         v["access_key_kind"] = json!(k);
     }
+    if let Some(ip) = &ev.source_ip {
+        v["source_ip"] = json!(ip);
+    }
+    if let Some(ua) = &ev.user_agent {
+        v["user_agent"] = json!(ua);
+    }
     if !ev.params.is_empty() {
         v["request_parameters"] = json!(ev.params);
     }
