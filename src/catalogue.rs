@@ -299,10 +299,70 @@ pub struct Finding {
     pub region: Option<String>,
     pub resource: String,
     pub message: String,
-    pub evidence: Value,
+    pub evidence: Evidence,
     /// Why the finding is muted (only for `muted`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mute: Option<Value>,
+}
+
+/// A finding's evidence, held as compact JSON text. An organisation's run has tens of
+/// thousands of findings whose evidence, as JSON trees, took ten times the memory of the
+/// text; writers that read into it parse it on demand ([`Evidence::value`]), and the JSON
+/// report streams it straight from the text (as the JSON it holds, never as a string).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Evidence(Box<str>);
+
+impl Evidence {
+    /// No evidence (`null`).
+    pub fn null() -> Evidence {
+        Evidence("null".into())
+    }
+    /// The evidence as a JSON value (parsed on each call).
+    pub fn value(&self) -> Value {
+        serde_json::from_str(&self.0).unwrap_or(Value::Null)
+    }
+    /// The compact JSON text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Default for Evidence {
+    fn default() -> Self {
+        Evidence::null()
+    }
+}
+
+impl From<Value> for Evidence {
+    fn from(v: Value) -> Evidence {
+        Evidence::from(&v)
+    }
+}
+
+impl From<&Value> for Evidence {
+    fn from(v: &Value) -> Evidence {
+        Evidence(v.to_string().into_boxed_str())
+    }
+}
+
+impl fmt::Display for Evidence {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl Serialize for Evidence {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        // Straight from the text into the writer (pretty or not), without a tree.
+        let mut de = serde_json::Deserializer::from_str(&self.0);
+        serde_transcode::transcode(&mut de, s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Evidence {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Evidence, D::Error> {
+        Value::deserialize(d).map(Evidence::from)
+    }
 }
 
 /// The stable finding id: the first 20 hex digits of SHA-256 over the identifying fields.
@@ -355,7 +415,28 @@ impl Metadata {
 
 #[cfg(test)]
 mod tests {
-    use super::CheckCode;
+    use super::{CheckCode, Evidence};
+    use serde_json::Value;
+
+    #[test]
+    fn evidence_text_writes_the_json_it_holds() {
+        let v = serde_json::json!({"b": [1, 2.5, null, true], "a": {"x": "<\u{1b}>"}, "n": -3});
+        let e = Evidence::from(&v);
+        assert_eq!(e.value(), v);
+        // Compact and pretty output are those of the value itself (key order kept).
+        assert_eq!(
+            serde_json::to_string(&e).unwrap(),
+            serde_json::to_string(&v).unwrap()
+        );
+        assert_eq!(
+            serde_json::to_string_pretty(&e).unwrap(),
+            serde_json::to_string_pretty(&v).unwrap()
+        );
+        let back: Evidence = serde_json::from_str(&serde_json::to_string(&e).unwrap()).unwrap();
+        assert_eq!(back, e);
+        assert_eq!(Evidence::null().value(), Value::Null);
+        assert_eq!(e.to_string(), v.to_string());
+    }
 
     #[test]
     fn codes_are_validated_and_case_insensitive() {

@@ -487,15 +487,15 @@ pub(crate) fn enforce(cx: &EvalContext<'_>, needs: Needs, drafts: Vec<Draft>) ->
                 names(&unread),
                 where_(id, d.region.as_deref()),
             );
-            let prior = std::mem::take(&mut d.evidence);
-            d.evidence = json!({
+            let prior = std::mem::take(&mut d.evidence).value();
+            d.evidence = crate::catalogue::Evidence::from(json!({
                 "undecided": {
                     "would_be": was.as_str(),
                     "unread": unread.iter().map(|x| x.as_str()).collect::<Vec<_>>(),
                     "gaps": gaps_json(cx, id, d.region.as_deref(), &unread),
                 },
                 "evidence": prior,
-            });
+            }));
         }
         let root = acct.root_arn();
         let per_region = needs.per == Per::Region && !cov.nothing && !cov.regions.is_empty();

@@ -44,7 +44,9 @@ pub struct Draft {
     pub region: Option<String>,
     pub resource: String,
     pub message: String,
-    pub evidence: Value,
+    /// Kept as text from the moment the check gives it: a check with thousands of
+    /// findings would otherwise hold thousands of JSON trees until it returns.
+    pub evidence: crate::catalogue::Evidence,
     /// Replaces the catalogue severity for this finding (e.g. `info` for the audit role).
     pub severity: Option<Severity>,
 }
@@ -63,12 +65,12 @@ impl Draft {
             region: region.map(str::to_string),
             resource: resource.into(),
             message: message.into(),
-            evidence: Value::Object(Default::default()),
+            evidence: crate::catalogue::Evidence::from(&Value::Object(Default::default())),
             severity: None,
         }
     }
     pub fn evidence(mut self, evidence: Value) -> Draft {
-        self.evidence = evidence;
+        self.evidence = crate::catalogue::Evidence::from(&evidence);
         self
     }
     pub fn severity(mut self, severity: Severity) -> Draft {

@@ -673,7 +673,7 @@ fn free_marks(findings: &[Finding]) -> Option<[char; 2]> {
         for s in [&f.account, &f.resource, &f.message] {
             scan_str(s, &mut used);
         }
-        scan(&f.evidence, &mut used);
+        scan(&f.evidence.value(), &mut used);
         if let Some(m) = &f.mute {
             scan(m, &mut used);
         }
@@ -809,7 +809,7 @@ fn data(report: &Report, ordered: &[&Finding]) -> String {
             let resource = texts.get(resource.clone(), || resource);
             let message = mark(&f.message, f);
             let message = texts.get(message.clone(), || message);
-            let ev = pack(&f.evidence, &mut texts, &|s| mark(s, f));
+            let ev = pack(&f.evidence.value(), &mut texts, &|s| mark(s, f));
             let ev = evidence.get(ev.to_string(), || ev);
             let mute = match &f.mute {
                 Some(m) => {
@@ -950,7 +950,7 @@ mod tests {
             Some(['\u{e002}', '\u{e003}'])
         );
         f.resource = "r".into();
-        f.evidence = Value::Null;
+        f.evidence = crate::catalogue::Evidence::null();
         assert_eq!(
             free_marks(std::slice::from_ref(&f)),
             Some(['\u{e000}', '\u{e001}'])

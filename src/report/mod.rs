@@ -442,7 +442,7 @@ mod tests {
             region: None,
             resource: "r".into(),
             message: "m".into(),
-            evidence: json!({}),
+            evidence: json!({}).into(),
             mute: None,
         }
     }

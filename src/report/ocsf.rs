@@ -140,7 +140,7 @@ fn line(report: &Report, f: &Finding, time: i64) -> Value {
 
     let mut unmapped = Map::new();
     unmapped.insert("perimeter_status".into(), json!(f.status));
-    unmapped.insert("evidence".into(), f.evidence.clone());
+    unmapped.insert("evidence".into(), f.evidence.value());
     if let Some(mute) = &f.mute {
         unmapped.insert("mute".into(), mute.clone());
     }

@@ -50,7 +50,8 @@ pub fn section(findings: &[Finding]) -> Option<ResidencySection> {
     let mut limits = Value::Null;
     for f in findings.iter().filter(|f| f.check == "RES-001") {
         // An undecided finding wraps what was read under "evidence".
-        let ev = f.evidence.get("evidence").unwrap_or(&f.evidence);
+        let full = f.evidence.value();
+        let ev = full.get("evidence").unwrap_or(&full);
         let Some(res) = ev.get("residency") else {
             continue;
         };
@@ -263,7 +264,8 @@ mod tests {
                 "outside_events": [{"event_time": "t", "event_id": bad, "event_name": "InvokeModel",
                     "principal": bad, "model_id": bad, "aws_region": "eu-west-1", "inference_region": bad}],
                 "invisible_callers": [],
-            }),
+            })
+            .into(),
             mute: None,
         };
         let s = section(&[f]).unwrap();

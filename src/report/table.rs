@@ -774,7 +774,7 @@ mod tests {
             region: region.map(str::to_string),
             resource: resource.into(),
             message: message.into(),
-            evidence: serde_json::json!({}),
+            evidence: serde_json::json!({}).into(),
             mute: None,
         }
     }

@@ -197,7 +197,7 @@ fn finding(
         region: region.map(str::to_string),
         resource: resource.into(),
         message: message.into(),
-        evidence,
+        evidence: evidence.into(),
         mute: None,
     }
 }

@@ -43,7 +43,8 @@ fn finding(
         region: region.map(Into::into),
         resource: resource.into(),
         message: message.into(),
-        evidence: json!({"description": "<img src=x onerror=alert(1)>", "statements": [null, 1]}),
+        evidence: json!({"description": "<img src=x onerror=alert(1)>", "statements": [null, 1]})
+            .into(),
         mute: None,
     }
 }

@@ -23,7 +23,7 @@ fn finding(check: &str, status: Status, resource: &str, message: &str) -> Findin
         region: Some("us-east-1".into()),
         resource: resource.into(),
         message: message.into(),
-        evidence: json!({"description": HOSTILE}),
+        evidence: json!({"description": HOSTILE}).into(),
         mute: None,
     }
 }
@@ -559,7 +559,7 @@ fn org_finding(
         region: region.map(str::to_string),
         resource: resource.into(),
         message: message.into(),
-        evidence: json!({}),
+        evidence: json!({}).into(),
         mute: None,
     }
 }

@@ -63,7 +63,10 @@ mod tests {
             }]),
         );
         assert_eq!(f[0].status, Status::Pass);
-        assert_eq!(f[0].evidence["denied_topics"][0], "investment-advice");
+        assert_eq!(
+            f[0].evidence.value()["denied_topics"][0],
+            "investment-advice"
+        );
     }
 
     #[test]

@@ -74,7 +74,7 @@ mod tests {
         bedrock(&mut a, REGION).guardrails = Some(vec![guardrail(ACCOUNT, REGION, "g1")]);
         let f = run("GRD-001", &snapshot(vec![a]));
         assert_eq!(f[0].status, Status::Pass);
-        assert_eq!(f[0].evidence["guardrails"][0]["name"], "g1-name");
+        assert_eq!(f[0].evidence.value()["guardrails"][0]["name"], "g1-name");
     }
 
     #[test]

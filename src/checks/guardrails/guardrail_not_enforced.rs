@@ -195,7 +195,7 @@ mod tests {
         let f = run("GRD-006", &snap(st, Some(vec![])));
         assert_eq!(f[0].status, Status::Pass, "{:#?}", f[0].evidence);
         assert_eq!(
-            f[0].evidence["by_region"]["us-east-1"]["invokers_requiring_guardrail"][0],
+            f[0].evidence.value()["by_region"]["us-east-1"]["invokers_requiring_guardrail"][0],
             format!("arn:aws:iam::{ACCOUNT}:role/app")
         );
     }

@@ -274,7 +274,7 @@ mod tests {
         let f = run("GRD-007", &s);
         assert_eq!(f[0].status, Status::Fail);
         assert_eq!(
-            f[0].evidence["draft_references"][0]["source"],
+            f[0].evidence.value()["draft_references"][0]["source"],
             "account-level enforced guardrail configuration"
         );
     }
@@ -303,7 +303,7 @@ mod tests {
         let f = run("GRD-007", &s);
         assert_eq!(f[0].status, Status::Fail);
         assert_eq!(
-            f[0].evidence["draft_references"][0]["sid"],
+            f[0].evidence.value()["draft_references"][0]["sid"],
             "InvokeWithGuardrail"
         );
     }

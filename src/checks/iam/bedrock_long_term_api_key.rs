@@ -109,7 +109,7 @@ mod tests {
         let get = |n: &str| f.iter().find(|x| x.resource == user_arn(n)).unwrap();
         assert_eq!(get("a").status, Status::Fail);
         assert_eq!(
-            get("a").evidence["active_keys"][0]["credential_id"],
+            get("a").evidence.value()["active_keys"][0]["credential_id"],
             "ACCA1"
         );
         assert_eq!(get("b").status, Status::Pass);

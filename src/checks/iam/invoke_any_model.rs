@@ -128,7 +128,7 @@ mod tests {
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].status, Status::Pass);
         assert!(
-            f[0].evidence["example_allowed"]["resource"]
+            f[0].evidence.value()["example_allowed"]["resource"]
                 .as_str()
                 .unwrap()
                 .contains("amazon.titan")

@@ -145,7 +145,7 @@ mod tests {
         let snap = snapshot(vec![with_roles(vec![role("app", pol)])]);
         let f = run("IAM-002", &snap);
         assert_eq!(f[0].status, Status::Pass);
-        assert_eq!(f[0].evidence["pinned_by"]["layer"], "identity");
+        assert_eq!(f[0].evidence.value()["pinned_by"]["layer"], "identity");
     }
 
     #[test]
@@ -158,7 +158,7 @@ mod tests {
         )]));
         let f = run("IAM-002", &snapshot(vec![a]));
         assert_eq!(f[0].status, Status::Pass, "{:?}", f[0]);
-        assert_eq!(f[0].evidence["pinned_by"]["layer"], "scp");
+        assert_eq!(f[0].evidence.value()["pinned_by"]["layer"], "scp");
     }
 
     #[test]

@@ -31,9 +31,10 @@ impl Check for BedrockResourceNotCmk {
                         let message = format!(
                             "Custom models in {region} could not be listed, so their encryption is not known."
                         );
-                        let mut d = cx.unread_region(acct, region, why, "bedrock", message);
-                        d.evidence["not_examined"] = json!(NOT_COLLECTED);
-                        out.push(d);
+                        let d = cx.unread_region(acct, region, why, "bedrock", message);
+                        let mut ev = d.evidence.value();
+                        ev["not_examined"] = json!(NOT_COLLECTED);
+                        out.push(d.evidence(ev));
                         continue;
                     }
                 };
@@ -114,7 +115,7 @@ mod tests {
             format!("arn:aws:bedrock:us-east-1:{ACCOUNT}:custom-model/m1")
         );
         assert!(
-            f[0].evidence["not_examined"]
+            f[0].evidence.value()["not_examined"]
                 .as_str()
                 .unwrap()
                 .contains("imported models")

@@ -223,7 +223,7 @@ mod tests {
         );
         assert!(f.iter().all(|x| x.status == Status::Pass), "{f:#?}");
         assert_eq!(
-            by_res(&f, "arn:aws:s3:::inv-logs").evidence["key"]["key_arn"],
+            by_res(&f, "arn:aws:s3:::inv-logs").evidence.value()["key"]["key_arn"],
             format!("arn:aws:kms:us-east-1:{ACCOUNT}:key/cmk-1")
         );
     }

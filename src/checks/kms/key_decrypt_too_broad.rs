@@ -175,7 +175,8 @@ mod tests {
             f[0].resource,
             format!("arn:aws:kms:us-east-1:{ACCOUNT}:key/k1")
         );
-        let ps = f[0].evidence["principals"].as_array().unwrap();
+        let ev = f[0].evidence.value();
+        let ps = ev["principals"].as_array().unwrap();
         assert_eq!(ps.len(), 1);
         assert_eq!(
             ps[0]["principal"],

@@ -260,7 +260,7 @@ pub(crate) mod tests {
         let f = run("KMS-002", &key_snapshot(p, vec![role], Vec::new()));
         assert_eq!(f[0].status, Status::Fail, "{:#}", f[0].evidence);
         assert!(f[0].message.contains("kms:*"));
-        assert_eq!(f[0].evidence["violations"][0]["principal"], app);
+        assert_eq!(f[0].evidence.value()["violations"][0]["principal"], app);
     }
 
     #[test]

@@ -300,7 +300,7 @@ mod tests {
         let f = run("KMS-003", &snap(Some("prod"), Some("prod"), None));
         assert_eq!(f[0].status, Status::Pass);
         assert_eq!(
-            f[0].evidence["environments"]["prod"]
+            f[0].evidence.value()["environments"]["prod"]
                 .as_array()
                 .unwrap()
                 .len(),

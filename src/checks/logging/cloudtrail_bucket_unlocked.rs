@@ -170,14 +170,14 @@ mod tests {
     fn locked_bucket_in_logging_account_passes() {
         let f = run("LOG-006", &snap(Some(locked()), false));
         assert_eq!(f[0].status, Status::Pass);
-        assert_eq!(f[0].evidence["object_lock"]["mode"], "COMPLIANCE");
+        assert_eq!(f[0].evidence.value()["object_lock"]["mode"], "COMPLIANCE");
     }
 
     #[test]
     fn bucket_not_collected_is_unknown() {
         let f = run("LOG-006", &snap(None, true));
         assert_eq!(f[0].status, Status::Unknown);
-        assert_eq!(f[0].evidence["bucket_collected"], false);
+        assert_eq!(f[0].evidence.value()["bucket_collected"], false);
     }
 
     #[test]

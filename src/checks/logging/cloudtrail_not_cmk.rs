@@ -102,7 +102,7 @@ mod tests {
             &snap(Some(&arn), Some(key("CUSTOMER", "alias/trail"))),
         );
         assert_eq!(f[0].status, Status::Pass);
-        assert_eq!(f[0].evidence["key_manager"], "CUSTOMER");
+        assert_eq!(f[0].evidence.value()["key_manager"], "CUSTOMER");
     }
 
     #[test]
@@ -123,6 +123,6 @@ mod tests {
             &snap(Some("arn:aws:kms:us-east-1:999999999999:key/x"), None),
         );
         assert_eq!(f[0].status, Status::Pass);
-        assert_eq!(f[0].evidence["key_resolved"], false);
+        assert_eq!(f[0].evidence.value()["key_resolved"], false);
     }
 }

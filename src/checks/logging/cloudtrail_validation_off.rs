@@ -76,6 +76,6 @@ mod tests {
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].status, Status::Unknown);
         assert_eq!(f[0].region.as_deref(), Some("eu-west-1"));
-        assert_eq!(f[0].evidence["unread"][0], "CloudTrail");
+        assert_eq!(f[0].evidence.value()["unread"][0], "CloudTrail");
     }
 }

@@ -112,7 +112,7 @@ mod tests {
         let f = run("LOG-001", &with_logging(Probe::Found(l), false));
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].status, Status::Pass);
-        assert_eq!(f[0].evidence["logging"]["s3_bucket"], "logs");
+        assert_eq!(f[0].evidence.value()["logging"]["s3_bucket"], "logs");
     }
 
     #[test]
@@ -134,6 +134,6 @@ mod tests {
         });
         let f = run("LOG-001", &s);
         assert_eq!(f[0].status, Status::Unknown);
-        assert_eq!(f[0].evidence["gaps"][0]["error"], "AccessDenied");
+        assert_eq!(f[0].evidence.value()["gaps"][0]["error"], "AccessDenied");
     }
 }

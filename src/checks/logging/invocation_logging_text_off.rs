@@ -87,7 +87,7 @@ mod tests {
             format!("arn:aws:bedrock:us-east-1:{ACCOUNT}:model-invocation-logging")
         );
         assert!(f[0].message.contains("text data delivery is off"));
-        assert_eq!(f[0].evidence["text"], false);
+        assert_eq!(f[0].evidence.value()["text"], false);
     }
 
     #[test]

@@ -316,7 +316,12 @@ mod tests {
         let f = run("LOG-007", &snap(None, None));
         let b = find(&f, ":::inv-logs");
         assert_eq!(b.status, Status::Unknown);
-        assert!(b.evidence["note"].as_str().unwrap().contains("lifecycle"));
+        assert!(
+            b.evidence.value()["note"]
+                .as_str()
+                .unwrap()
+                .contains("lifecycle")
+        );
     }
 
     #[test]
@@ -348,7 +353,7 @@ mod tests {
         let g = find(&f, "log-group:trail-logs");
         assert_eq!(g.status, Status::Fail);
         assert!(
-            g.evidence["used_for"][0]
+            g.evidence.value()["used_for"][0]
                 .as_str()
                 .unwrap()
                 .contains("trail")

@@ -106,7 +106,7 @@ pub(crate) mod tests {
             f[0].resource,
             "arn:aws:ec2:us-east-1:111122223333:vpc-endpoint/vpce-1"
         );
-        assert_eq!(f[0].evidence["default_policy"], true);
+        assert_eq!(f[0].evidence.value()["default_policy"], true);
         assert!(f[0].message.contains("default full-access"));
     }
 

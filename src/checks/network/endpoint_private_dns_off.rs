@@ -69,7 +69,7 @@ mod tests {
         let f = run("NET-002", &snap(Some(true)));
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].status, Status::Pass);
-        assert_eq!(f[0].evidence["private_dns_enabled"], true);
+        assert_eq!(f[0].evidence.value()["private_dns_enabled"], true);
     }
 
     #[test]

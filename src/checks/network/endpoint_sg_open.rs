@@ -150,7 +150,7 @@ mod tests {
             "arn:aws:ec2:us-east-1:111122223333:vpc-endpoint/vpce-1"
         );
         assert_eq!(
-            f[0].evidence["open_ingress"][0]["rules"][0]["open_ranges"][0],
+            f[0].evidence.value()["open_ingress"][0]["rules"][0]["open_ranges"][0],
             "::/0"
         );
     }
@@ -165,6 +165,6 @@ mod tests {
     fn uncollected_group_is_unknown() {
         let f = run("NET-006", &snap(&["10.0.0.0/16"], false));
         assert_eq!(f[0].status, Status::Unknown);
-        assert_eq!(f[0].evidence["not_collected"][0], "sg-1");
+        assert_eq!(f[0].evidence.value()["not_collected"][0], "sg-1");
     }
 }

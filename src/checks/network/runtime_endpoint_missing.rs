@@ -156,7 +156,10 @@ mod tests {
         let f = run("NET-001", &s);
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].status, Status::Pass);
-        assert_eq!(f[0].evidence["runtime_endpoints"][0]["id"], "vpce-1");
+        assert_eq!(
+            f[0].evidence.value()["runtime_endpoints"][0]["id"],
+            "vpce-1"
+        );
     }
 
     #[test]
