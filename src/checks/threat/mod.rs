@@ -190,6 +190,8 @@ pub struct Actor {
     /// An administrator (DESIGN's definition), the account root, or the audit role;
     /// `None` when IAM was not read or the principal is not in it.
     pub admin: Option<bool>,
+    /// The role perimeter audits through (its own listing calls are in the history).
+    pub auditor: bool,
 }
 
 /// The actor of an event in `acct`.
@@ -211,10 +213,12 @@ pub fn actor(acct: &AccountView<'_>, ev: &TrailEvent) -> Option<Actor> {
     } else {
         acct.principal(&arn).map(|p| p.is_admin || p.is_audit_role)
     };
+    let auditor = acct.principal(&arn).is_some_and(|p| p.is_audit_role);
     Some(Actor {
         arn,
         identity_type: kind,
         admin,
+        auditor,
     })
 }
 

@@ -534,3 +534,50 @@ mod missing_data {
         );
     }
 }
+
+#[cfg(test)]
+mod auditor {
+    use super::*;
+    use crate::checks::testutil::run;
+
+    /// perimeter's own listing calls, through the audit role, are a burst by the letter of
+    /// THR-002: reported, but at info.
+    #[test]
+    fn the_audit_roles_own_listing_is_at_most_info() {
+        let mut s = usage_fixture();
+        let m = s.accounts.iter_mut().find(|a| a.id == ACCOUNT).unwrap();
+        m.iam.as_mut().unwrap().roles.push(role(
+            ACCOUNT,
+            "OrganizationAccountAccessRole",
+            "*",
+            &[],
+        ));
+        let w = m
+            .regions
+            .get_mut("us-east-1")
+            .unwrap()
+            .cloudtrail
+            .as_mut()
+            .unwrap();
+        let events = &mut w.bedrock_events.as_mut().unwrap().events;
+        for i in 0..30 {
+            events.push(by_role(
+                event(
+                    &format!("aud-{i}"),
+                    "ListInferenceProfiles",
+                    &format!("2026-10-29T03:{i:02}:00Z"),
+                    "us-east-1",
+                ),
+                ACCOUNT,
+                "OrganizationAccountAccessRole",
+            ));
+        }
+        let f: Vec<_> = run("THR-002", &s)
+            .into_iter()
+            .filter(|f| f.resource.ends_with("role/OrganizationAccountAccessRole"))
+            .collect();
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].status, crate::checks::Status::Fail);
+        assert_eq!(f[0].severity, crate::catalogue::Severity::Info);
+    }
+}
