@@ -49,20 +49,17 @@ impl Check for InvokedWithLongTermKey {
                         .evidence(ev),
                 );
             }
-            if found {
-                continue;
-            }
-            if h.whole() {
-                out.push(
-                    acct.at(None, acct.root_arn())
-                        .pass(format!(
-                            "No model invoked with an IAM user's long-term key {}.",
-                            h.scope()
-                        ))
-                        .evidence(h.window()),
-                );
-            } else {
-                out.push(h.not_whole(cx, acct, "invocation with a long-term key", false));
+            if !found {
+                out.push(h.none_seen(
+                    cx,
+                    acct,
+                    "invocation with a long-term key",
+                    format!(
+                        "No model invoked with an IAM user's long-term key {}.",
+                        h.scope()
+                    ),
+                    false,
+                ));
             }
         }
         out

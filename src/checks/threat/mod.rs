@@ -144,6 +144,31 @@ impl<'a> History<'a> {
         )
     }
 
+    /// The account-wide verdict when the history shows no `what`: a pass that states the
+    /// window (`pass` completes "No ..."), or, where the window is not whole (with the
+    /// global services' events when `global`), the `unknown` that names what is missing.
+    pub fn none_seen(
+        &self,
+        cx: &EvalContext<'_>,
+        acct: &AccountView<'_>,
+        what: &str,
+        pass: String,
+        global: bool,
+    ) -> Draft {
+        let whole = if global {
+            self.whole_with_global()
+        } else {
+            self.whole()
+        };
+        if whole {
+            acct.at(None, acct.root_arn())
+                .pass(pass)
+                .evidence(self.window())
+        } else {
+            self.not_whole(cx, acct, what, global)
+        }
+    }
+
     /// The `unknown` for an account whose history is not whole and shows no failure.
     pub fn not_whole(
         &self,

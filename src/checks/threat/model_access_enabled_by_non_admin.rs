@@ -71,23 +71,15 @@ impl Check for ModelAccessEnabledByNonAdmin {
                         .evidence(ev),
                 );
             }
-            if found {
-                continue;
-            }
-            if h.whole_with_global() {
-                out.push(
-                    acct.at(None, acct.root_arn())
-                        .pass(format!(
-                            "No model access enabled by a non-administrator {} ({allowed} by administrators or allowed principals).",
-                            h.scope()
-                        ))
-                        .evidence(h.window()),
-                );
-            } else {
-                out.push(h.not_whole(
+            if !found {
+                out.push(h.none_seen(
                     cx,
                     acct,
                     "model-access enablement by a non-administrator",
+                    format!(
+                        "No model access enabled by a non-administrator {} ({allowed} by administrators or allowed principals).",
+                        h.scope()
+                    ),
                     true,
                 ));
             }

@@ -115,20 +115,17 @@ impl Check for ModelReconBurst {
                 }
                 out.push(d);
             }
-            if found {
-                continue;
-            }
-            if h.whole() {
-                out.push(
-                    acct.at(None, acct.root_arn())
-                        .pass(format!(
-                            "No burst of model discovery by one principal {}.",
-                            h.scope()
-                        ))
-                        .evidence(h.window()),
-                );
-            } else {
-                out.push(h.not_whole(cx, acct, "burst of model discovery", false));
+            if !found {
+                out.push(h.none_seen(
+                    cx,
+                    acct,
+                    "burst of model discovery",
+                    format!(
+                        "No burst of model discovery by one principal {}.",
+                        h.scope()
+                    ),
+                    false,
+                ));
             }
         }
         out
