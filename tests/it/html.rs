@@ -297,6 +297,30 @@ fn hostile_report() -> Report {
         c.remediation.console = evil("fix");
         c.remediation.cli = Some(evil("cli"));
     }
+    // The residency section, from a RES-001 finding whose every string is hostile.
+    let res = finding(
+        "RES-001",
+        Control::Residency,
+        Status::Fail,
+        Severity::High,
+        A,
+        Some("eu-west-1"),
+        &evil("res-resource"),
+        &evil("res-msg"),
+        json!({
+            "residency": {"geography": evil("geo"), "source": evil("source")},
+            "account_name": evil("res-name"),
+            "limits": {"visible": evil("visible"), "not_visible": [evil("hidden")], "never_logged": evil("never"), "window": evil("window")},
+            "trail_buckets": [{"trail": evil("trail"), "bucket": evil("bucket")}],
+            "region": evil("res-region"), "read": true, "capped": false, "days": 90, "invocations": 1,
+            "served_in": {evil("served"): 1}, "outside_count": 1, "verdict": "outside",
+            "invisible_callers": [evil("caller")],
+            "outside_events": [{"event_time": evil("time"), "event_id": evil("event"), "event_name": evil("name"),
+                "principal": evil("principal"), "model_id": evil("model"), "aws_region": evil("from"),
+                "inference_region": evil("to")}],
+        }),
+    );
+    r.residency = perimeter::report::residency::section(std::slice::from_ref(&res));
     r
 }
 
@@ -359,6 +383,13 @@ fn hostile_strings_in_every_field_stay_inert_in_chromium() {
     assert_eq!(row[6], first.message);
     assert!(dom.contains(&dom_text(&evil("name-b"))));
     assert!(dom.contains(&dom_text(&evil("not-collected"))));
+    // The residency section shows its hostile strings as text.
+    for field in ["model", "principal", "to", "served", "res-name", "bucket"] {
+        assert!(
+            dom.contains(&dom_text(&evil(field))),
+            "residency {field} not shown as text"
+        );
+    }
 
     // Passing findings, drawn when their section opens.
     let dom = dump_dom(&file, "status=pass");
