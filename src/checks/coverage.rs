@@ -167,6 +167,9 @@ pub struct Needs {
     /// Needed for a `fail`.
     pub fail: &'static [Data],
     pub per: Per,
+    /// An account-wide `pass` says something was found nowhere (e.g. "this role serves
+    /// one resource"), so it needs its regional data read in every Region, not just one.
+    pub pass_needs_every_region: bool,
 }
 
 impl Needs {
@@ -176,7 +179,14 @@ impl Needs {
             pass: data,
             fail: data,
             per,
+            pass_needs_every_region: false,
         }
+    }
+
+    /// The same needs, with an account-wide `pass` needing every Region read.
+    pub const fn pass_needs_every_region(mut self) -> Needs {
+        self.pass_needs_every_region = true;
+        self
     }
 
     fn all(&self) -> BTreeSet<Data> {
@@ -350,7 +360,17 @@ fn regional_missing(acct: &AccountView<'_>, a: &Account, region: &str) -> BTreeS
     if rd.kms.is_none() {
         m.insert(Data::Kms);
     }
-    if rd.bedrock.is_none() {
+    // Bedrock's configuration counts as read only when all of it was: a check that reads
+    // the logging configuration, the guardrails or the profiles must not take a part that
+    // failed for "none there".
+    let bedrock_whole = rd.bedrock.as_ref().is_some_and(|b| {
+        !b.logging.is_unknown()
+            && b.guardrails.is_some()
+            && b.inference_profiles.is_some()
+            && b.custom_models.is_some()
+            && b.enforced_guardrails.is_some()
+    });
+    if !bedrock_whole {
         m.insert(Data::Bedrock);
     }
     if rd.ec2.is_none() {
@@ -471,7 +491,7 @@ pub(crate) fn enforce(cx: &EvalContext<'_>, needs: Needs, drafts: Vec<Draft>) ->
         let mut mine = by_account.remove(id).unwrap_or_default();
         for d in &mut mine {
             let (list, any) = match d.status {
-                Status::Pass => (needs.pass, false),
+                Status::Pass => (needs.pass, needs.pass_needs_every_region),
                 Status::Fail => (needs.fail, true),
                 _ => continue,
             };
@@ -499,6 +519,40 @@ pub(crate) fn enforce(cx: &EvalContext<'_>, needs: Needs, drafts: Vec<Draft>) ->
         }
         let root = acct.root_arn();
         let per_region = needs.per == Per::Region && !cov.nothing && !cov.regions.is_empty();
+        // An account-wide check that spoke of the account, while some Region's data it
+        // rests on was not read: what it would have said there is missing, so it says so
+        // once for the account.
+        if !mine.is_empty() && needs.per == Per::Account && !cov.nothing {
+            let regional: Vec<Data> = all_needs.iter().copied().filter(|d| d.regional()).collect();
+            let regions: Vec<&String> = cov
+                .regions
+                .iter()
+                .filter(|r| !cov.unread(&regional, Some(r), true).is_empty())
+                .collect();
+            let said = mine
+                .iter()
+                .any(|d| d.status == Status::Unknown && d.region.is_none() && d.resource == root);
+            if !regions.is_empty() && !said {
+                let unread: BTreeSet<Data> = regions
+                    .iter()
+                    .flat_map(|r| cov.unread(&regional, Some(r), true))
+                    .collect();
+                let unread: Vec<Data> = unread.into_iter().collect();
+                mine.push(
+                    Subject::new(id, None, &root)
+                        .unknown(format!(
+                            "Not decided for {}: {} could not be read there; findings that would rest on them are not shown.",
+                            regions.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(", "),
+                            names(&unread)
+                        ))
+                        .evidence(json!({
+                            "regions": regions,
+                            "unread": unread.iter().map(|x| x.as_str()).collect::<Vec<_>>(),
+                            "gaps": gaps_json(cx, id, None, &unread),
+                        })),
+                );
+            }
+        }
         if mine.is_empty() && !per_region {
             let unread = cov.unread(&all_needs, None, true);
             if !unread.is_empty() {

@@ -86,6 +86,7 @@ pub static CHECKS: &[Entry] = &[
             pass: &[Data::Iam],
             fail: &[Data::Iam, Data::Scps],
             per: Per::Account,
+            pass_needs_every_region: false,
         }
     ),
     row!(
@@ -114,6 +115,7 @@ pub static CHECKS: &[Entry] = &[
             pass: &[Data::Iam],
             fail: &[Data::Iam, Data::Scps],
             per: Per::Account,
+            pass_needs_every_region: false,
         }
     ),
     row!(
@@ -144,6 +146,7 @@ pub static CHECKS: &[Entry] = &[
             ],
             fail: &[Data::Iam],
             per: Per::Account,
+            pass_needs_every_region: false,
         }
     ),
     row!(
@@ -162,6 +165,7 @@ pub static CHECKS: &[Entry] = &[
             ],
             fail: &[Data::Iam],
             per: Per::Account,
+            pass_needs_every_region: false,
         }
     ),
     row!(
@@ -180,6 +184,7 @@ pub static CHECKS: &[Entry] = &[
             ],
             fail: &[Data::Iam],
             per: Per::Account,
+            pass_needs_every_region: true,
         }
     ),
     row!(
@@ -196,6 +201,7 @@ pub static CHECKS: &[Entry] = &[
             pass: &[Data::Iam],
             fail: &[Data::Iam, Data::Runtimes, Data::Gateways],
             per: Per::Account,
+            pass_needs_every_region: false,
         }
     ),
     row!(
@@ -262,6 +268,7 @@ pub static CHECKS: &[Entry] = &[
             pass: &[Data::Kms, Data::Bedrock, Data::CloudTrail, Data::Storage],
             fail: &[Data::Kms],
             per: Per::Region,
+            pass_needs_every_region: false,
         }
     ),
     row!(
@@ -433,6 +440,7 @@ pub static CHECKS: &[Entry] = &[
             pass: &[Data::Iam, Data::Bedrock],
             fail: &[Data::Iam, Data::Bedrock, Data::Scps],
             per: Per::Account,
+            pass_needs_every_region: false,
         }
     ),
     row!(
@@ -467,6 +475,7 @@ pub static CHECKS: &[Entry] = &[
             pass: &[Data::Bedrock, Data::AgentList, Data::Flows],
             fail: &[Data::Bedrock],
             per: Per::Region,
+            pass_needs_every_region: false,
         }
     ),
     row!(
@@ -477,6 +486,7 @@ pub static CHECKS: &[Entry] = &[
             pass: &[Data::Bedrock, Data::AgentList, Data::Flows],
             fail: &[Data::Bedrock],
             per: Per::Region,
+            pass_needs_every_region: false,
         }
     ),
     row!(
@@ -525,6 +535,7 @@ pub static CHECKS: &[Entry] = &[
             pass: &[Data::Iam, Data::Scps, Data::Bedrock],
             fail: &[Data::Iam, Data::Scps],
             per: Per::Account,
+            pass_needs_every_region: false,
         }
     ),
     row!(
@@ -547,6 +558,7 @@ pub static CHECKS: &[Entry] = &[
             pass: &[Data::Iam, Data::Scps, Data::Bedrock, Data::AccountTags],
             fail: &[Data::Iam, Data::Scps, Data::AccountTags],
             per: Per::Account,
+            pass_needs_every_region: false,
         }
     ),
     row!(
@@ -600,7 +612,8 @@ pub static CHECKS: &[Entry] = &[
         Needs {
             pass: &[],
             fail: &[Data::Budgets],
-            per: Per::Account
+            per: Per::Account,
+            pass_needs_every_region: false,
         }
     ),
     row!(
@@ -610,7 +623,8 @@ pub static CHECKS: &[Entry] = &[
         Needs {
             pass: &[],
             fail: &[Data::AnomalyMonitors],
-            per: Per::Account
+            per: Per::Account,
+            pass_needs_every_region: false,
         }
     ),
     row!(
@@ -627,7 +641,8 @@ pub static CHECKS: &[Entry] = &[
         Needs {
             pass: &[Data::Bedrock, Data::Iam, Data::Kms],
             fail: &[Data::Bedrock],
-            per: Per::Region
+            per: Per::Region,
+            pass_needs_every_region: false,
         }
     ),
     row!(
@@ -651,7 +666,8 @@ pub static CHECKS: &[Entry] = &[
         Needs {
             pass: &[Data::Events, Data::GlobalEvents, Data::Iam],
             fail: &[Data::Iam],
-            per: Per::Account
+            per: Per::Account,
+            pass_needs_every_region: false,
         }
     ),
     row!(
@@ -661,7 +677,8 @@ pub static CHECKS: &[Entry] = &[
         Needs {
             pass: &[Data::Events],
             fail: &[],
-            per: Per::Account
+            per: Per::Account,
+            pass_needs_every_region: false,
         }
     ),
     row!(
@@ -671,7 +688,8 @@ pub static CHECKS: &[Entry] = &[
         Needs {
             pass: &[Data::Events],
             fail: &[],
-            per: Per::Region
+            per: Per::Region,
+            pass_needs_every_region: false,
         }
     ),
     row!(
@@ -681,7 +699,8 @@ pub static CHECKS: &[Entry] = &[
         Needs {
             pass: &[Data::Events],
             fail: &[],
-            per: Per::Account
+            per: Per::Account,
+            pass_needs_every_region: false,
         }
     ),
     row!(
@@ -698,7 +717,8 @@ pub static CHECKS: &[Entry] = &[
                 Data::KnowledgeBases,
                 Data::Iam
             ],
-            per: Per::Region
+            per: Per::Region,
+            pass_needs_every_region: false,
         }
     ),
     row!(

@@ -214,6 +214,7 @@ async fn key(
 
     let tags = async {
         let mut tags = BTreeMap::new();
+        let mut unread = false;
         if customer {
             let mut marker: Option<String> = None;
             loop {
@@ -227,6 +228,7 @@ async fn key(
                     })
                     .await
                 else {
+                    unread = true;
                     break;
                 };
                 for t in page.tags() {
@@ -238,13 +240,14 @@ async fn key(
                 }
             }
         }
-        tags
+        (tags, unread)
     };
 
     // Rotation, policy and tags depend only on DescribeKey: read side by side.
-    let (rotation, policy, tags) = futures::join!(rotation, policy, tags);
+    let (rotation, policy, (tags, tags_unread)) = futures::join!(rotation, policy, tags);
     key.rotation_enabled = rotation;
     key.policy = policy;
     key.tags = tags;
+    key.tags_unread = tags_unread;
     key
 }

@@ -464,6 +464,9 @@ pub struct KmsKey {
     pub aliases: Vec<String>,
     #[serde(default)]
     pub tags: Tags,
+    /// The tags could not be read (`tags` is then what was read before the failure).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub tags_unread: bool,
     /// Automatic rotation on/off (`Unknown` if unreadable, `Absent` where it does not apply).
     #[serde(default)]
     pub rotation_enabled: Probe<bool>,

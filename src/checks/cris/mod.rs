@@ -612,7 +612,7 @@ pub(crate) mod testkit {
             RegionData {
                 bedrock: Some(Bedrock {
                     inference_profiles: Some(profiles),
-                    ..Bedrock::default()
+                    ..Bedrock::all_read()
                 }),
                 ..RegionData::all_read()
             },

@@ -91,6 +91,10 @@ impl Check for BedrockAdminOnWorkload {
                         at.fail(format!("Workload principal {} {why}.", p.arn))
                             .evidence(evidence),
                     );
+                } else if !p.unparsed.is_empty() {
+                    // An unreadable policy may be the one that grants Bedrock (or is
+                    // AmazonBedrockFullAccess itself).
+                    out.extend(super::undecided_invoker(cx, acct, p));
                 } else if can_invoke(cx, acct, p, true).is_some() || !admin.is_empty() {
                     out.push(
                         at.pass(format!(

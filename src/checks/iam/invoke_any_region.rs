@@ -24,6 +24,7 @@ impl Check for InvokeAnyRegion {
             for p in acct.principals.iter().filter(|p| p.is_workload()) {
                 let at = Subject::new(id, None, &p.arn);
                 if can_invoke(cx, acct, p, false).is_none() {
+                    out.extend(super::undecided_invoker(cx, acct, p));
                     continue;
                 }
                 let with_scp = cx.policy_set(acct, p, true);

@@ -97,7 +97,7 @@ mod tests {
                         name: "m1".into(),
                         kms_key_arn: key.map(str::to_string),
                     }]),
-                    ..Bedrock::default()
+                    ..Bedrock::all_read()
                 }),
                 ..RegionData::all_read()
             },

@@ -84,7 +84,7 @@ mod tests {
                 }),
                 bedrock: Some(Bedrock {
                     guardrails,
-                    ..Bedrock::default()
+                    ..Bedrock::all_read()
                 }),
                 ..RegionData::all_read()
             },

@@ -155,7 +155,7 @@ mod tests {
                         text: true,
                         ..InvocationLogging::default()
                     }),
-                    ..Bedrock::default()
+                    ..Bedrock::all_read()
                 }),
                 s3: Some(S3 {
                     buckets: vec![Bucket {

@@ -272,7 +272,7 @@ mod tests {
                 kms: Some(Kms { keys: vec![key] }),
                 bedrock: Some(Bedrock {
                     guardrails: Some(vec![g("g1", g1_env), g("g2", g2_env)]),
-                    ..Bedrock::default()
+                    ..Bedrock::all_read()
                 }),
                 ..RegionData::all_read()
             },

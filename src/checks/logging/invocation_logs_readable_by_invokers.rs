@@ -198,6 +198,8 @@ impl Check for InvocationLogsReadableByInvokers {
                     .iter()
                     .find_map(|r| may_invoke_in(cx, acct, p, r, false).map(|d| (*r, d)));
                 let Some((region, invoke)) = invoke else {
+                    // Not seen to invoke; with unreadable policies, not known.
+                    out.extend(crate::checks::iam::undecided_invoker(cx, acct, p));
                     continue;
                 };
                 let readable: Vec<Value> = targets

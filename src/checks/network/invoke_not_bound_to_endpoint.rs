@@ -110,7 +110,10 @@ impl Check for InvokeNotBoundToEndpoint {
                     }
                 }
                 if invokable.is_empty() && unbound.is_empty() {
-                    continue; // not an invoker in any active Region
+                    // Not an invoker in any active Region (or, with unreadable policies,
+                    // not known to be one).
+                    out.extend(crate::checks::iam::undecided_invoker(cx, acct, p));
+                    continue;
                 }
                 let mut ev = json!({
                     "principal": p.arn,

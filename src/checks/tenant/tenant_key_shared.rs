@@ -36,8 +36,22 @@ impl Check for TenantKeyShared {
                 }
             }
             let mut keyed: BTreeSet<String> = BTreeSet::new();
+            let mut tags_unread: Vec<&str> = Vec::new();
             for (region, k) in keys(acct) {
                 let at = Subject::new(id, Some(region), &k.arn);
+                if k.tags_unread {
+                    // Which tenants it serves is not known; nor, then, which tenants have
+                    // a key of their own.
+                    tags_unread.push(&k.arn);
+                    out.push(
+                        at.unknown(format!(
+                            "The tags of KMS key {} could not be read, so which tenants it serves is not known.",
+                            k.arn
+                        ))
+                        .evidence(cx.gap_evidence(id, Some(region), "kms")),
+                    );
+                    continue;
+                }
                 let tagged = tenants_of(&k.tags, tkey);
                 let used: Vec<&(String, String, Vec<String>)> =
                     users.iter().filter(|(_, r, _)| refers_to(r, k)).collect();
@@ -92,7 +106,7 @@ impl Check for TenantKeyShared {
                 }
                 let resource = format!("{}#tenant={t}", acct.root_arn());
                 let at = Subject::new(id, None, &resource);
-                if kms_unread.is_empty() {
+                if kms_unread.is_empty() && tags_unread.is_empty() {
                     out.push(
                         at.fail(format!(
                             "Tenant {t} in account {id} has no customer-managed KMS key of its own."
@@ -102,8 +116,8 @@ impl Check for TenantKeyShared {
                 } else {
                     out.push(
                         at.unknown(format!(
-                            "Whether tenant {t} in account {id} has a key of its own is unknown: KMS keys of {} could not be read.",
-                            kms_unread.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")))
+                            "Whether tenant {t} in account {id} has a key of its own is unknown: {} could not be read.",
+                            kms_unread.iter().map(|r| format!("the KMS keys of {r}")).chain(tags_unread.iter().map(|k| format!("the tags of {k}"))).collect::<Vec<_>>().join(", ")))
                         .evidence(cx.gap_evidence(id, None, "kms")),
                     );
                 }
@@ -162,7 +176,7 @@ mod tests {
                 }),
                 bedrock: Some(Bedrock {
                     guardrails: Some(vec![g]),
-                    ..Bedrock::default()
+                    ..Bedrock::all_read()
                 }),
                 ..RegionData::all_read()
             },
