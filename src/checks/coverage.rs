@@ -170,6 +170,10 @@ pub struct Needs {
     /// An account-wide `pass` says something was found nowhere (e.g. "this role serves
     /// one resource"), so it needs its regional data read in every Region, not just one.
     pub pass_needs_every_region: bool,
+    /// Which Regions are Bedrock-active decides what the check looks at: a `pass` needs
+    /// that known, and a Region (or account) whose activity could not be read, and of
+    /// which the check said nothing, is `unknown` rather than passed over.
+    pub follows_activity: bool,
 }
 
 impl Needs {
@@ -180,7 +184,14 @@ impl Needs {
             fail: data,
             per,
             pass_needs_every_region: false,
+            follows_activity: false,
         }
+    }
+
+    /// The same needs, for a check that looks only where Bedrock is active.
+    pub const fn follows_activity(mut self) -> Needs {
+        self.follows_activity = true;
+        self
     }
 
     /// The same needs, with an account-wide `pass` needing every Region read.
@@ -190,7 +201,20 @@ impl Needs {
     }
 
     fn all(&self) -> BTreeSet<Data> {
-        self.pass.iter().chain(self.fail).copied().collect()
+        let mut all: BTreeSet<Data> = self.pass.iter().chain(self.fail).copied().collect();
+        if self.follows_activity {
+            all.insert(Data::Activity);
+        }
+        all
+    }
+
+    /// What a `pass` needs read.
+    fn for_pass(&self) -> Vec<Data> {
+        let mut v = self.pass.to_vec();
+        if self.follows_activity && !v.contains(&Data::Activity) {
+            v.push(Data::Activity);
+        }
+        v
     }
 }
 
@@ -312,7 +336,8 @@ impl Coverage {
                 self.missing_in.get(r).is_some_and(|m| m.contains(&d))
                     || !self.regions.iter().any(|x| x == r)
             } else if self.regions.is_empty() {
-                true
+                // No Region in scope (an IAM dump): there is no activity to follow.
+                d != Data::Activity
             } else {
                 let hit = |r: &String| self.missing_in.get(r).is_some_and(|m| m.contains(&d));
                 if any {
@@ -476,6 +501,7 @@ fn where_(account: &str, region: Option<&str>) -> String {
 /// Apply the rule to one check's drafts.
 pub(crate) fn enforce(cx: &EvalContext<'_>, needs: Needs, drafts: Vec<Draft>) -> Vec<Draft> {
     let all_needs: Vec<Data> = needs.all().into_iter().collect();
+    let pass_needs = needs.for_pass();
     let mut by_account: BTreeMap<String, Vec<Draft>> = BTreeMap::new();
     let mut order: Vec<String> = Vec::new();
     for d in drafts {
@@ -491,7 +517,7 @@ pub(crate) fn enforce(cx: &EvalContext<'_>, needs: Needs, drafts: Vec<Draft>) ->
         let mut mine = by_account.remove(id).unwrap_or_default();
         for d in &mut mine {
             let (list, any) = match d.status {
-                Status::Pass => (needs.pass, needs.pass_needs_every_region),
+                Status::Pass => (pass_needs.as_slice(), needs.pass_needs_every_region),
                 Status::Fail => (needs.fail, true),
                 _ => continue,
             };

@@ -87,6 +87,7 @@ pub static CHECKS: &[Entry] = &[
             fail: &[Data::Iam, Data::Scps],
             per: Per::Account,
             pass_needs_every_region: false,
+            follows_activity: false,
         }
     ),
     row!(
@@ -116,6 +117,7 @@ pub static CHECKS: &[Entry] = &[
             fail: &[Data::Iam, Data::Scps],
             per: Per::Account,
             pass_needs_every_region: false,
+            follows_activity: false,
         }
     ),
     row!(
@@ -147,6 +149,7 @@ pub static CHECKS: &[Entry] = &[
             fail: &[Data::Iam],
             per: Per::Account,
             pass_needs_every_region: false,
+            follows_activity: false,
         }
     ),
     row!(
@@ -166,6 +169,7 @@ pub static CHECKS: &[Entry] = &[
             fail: &[Data::Iam],
             per: Per::Account,
             pass_needs_every_region: false,
+            follows_activity: false,
         }
     ),
     row!(
@@ -185,6 +189,7 @@ pub static CHECKS: &[Entry] = &[
             fail: &[Data::Iam],
             per: Per::Account,
             pass_needs_every_region: true,
+            follows_activity: false,
         }
     ),
     row!(
@@ -202,6 +207,7 @@ pub static CHECKS: &[Entry] = &[
             fail: &[Data::Iam, Data::Runtimes, Data::Gateways],
             per: Per::Account,
             pass_needs_every_region: false,
+            follows_activity: false,
         }
     ),
     row!(
@@ -239,7 +245,7 @@ pub static CHECKS: &[Entry] = &[
         "NET-005",
         "network",
         network::invoke_not_bound_to_endpoint::InvokeNotBoundToEndpoint,
-        Needs::both(&[Data::Iam], Per::Account)
+        Needs::both(&[Data::Iam], Per::Account).follows_activity()
     ),
     row!(
         "NET-006",
@@ -269,6 +275,7 @@ pub static CHECKS: &[Entry] = &[
             fail: &[Data::Kms],
             per: Per::Region,
             pass_needs_every_region: false,
+            follows_activity: false,
         }
     ),
     row!(
@@ -281,13 +288,13 @@ pub static CHECKS: &[Entry] = &[
         "KMS-005",
         "kms",
         kms::guardrail_not_cmk::GuardrailNotCmk,
-        Needs::both(&[Data::Bedrock], Per::Region)
+        Needs::both(&[Data::Bedrock], Per::Region).follows_activity()
     ),
     row!(
         "KMS-006",
         "kms",
         kms::bedrock_resource_not_cmk::BedrockResourceNotCmk,
-        Needs::both(&[Data::Bedrock], Per::Region)
+        Needs::both(&[Data::Bedrock], Per::Region).follows_activity()
     ),
     row!(
         "KMS-007",
@@ -323,7 +330,7 @@ pub static CHECKS: &[Entry] = &[
         "KMS-011",
         "kms",
         kms::batch_output_not_cmk::BatchOutputNotCmk,
-        Needs::both(&[Data::Bedrock], Per::Region)
+        Needs::both(&[Data::Bedrock], Per::Region).follows_activity()
     ),
     row!(
         "KMS-013",
@@ -342,7 +349,7 @@ pub static CHECKS: &[Entry] = &[
         "LOG-002",
         "logging",
         logging::invocation_logging_text_off::InvocationLoggingTextOff,
-        Needs::both(&[Data::Bedrock], Per::Region)
+        Needs::both(&[Data::Bedrock], Per::Region).follows_activity()
     ),
     row!(
         "LOG-003",
@@ -366,7 +373,7 @@ pub static CHECKS: &[Entry] = &[
         "LOG-006",
         "logging",
         logging::cloudtrail_bucket_unlocked::CloudtrailBucketUnlocked,
-        Needs::both(&[Data::CloudTrail], Per::Region)
+        Needs::both(&[Data::CloudTrail], Per::Region).follows_activity()
     ),
     row!(
         "LOG-007",
@@ -381,13 +388,13 @@ pub static CHECKS: &[Entry] = &[
         "LOG-008",
         "logging",
         logging::invocation_logs_readable_by_invokers::InvocationLogsReadableByInvokers,
-        Needs::both(&[Data::Iam, Data::Bedrock], Per::Account)
+        Needs::both(&[Data::Iam, Data::Bedrock], Per::Account).follows_activity()
     ),
     row!(
         "LOG-009",
         "logging",
         logging::bedrock_data_events_off::BedrockDataEventsOff,
-        Needs::both(&[Data::CloudTrail], Per::Account)
+        Needs::both(&[Data::CloudTrail], Per::Account).follows_activity()
     ),
     row!(
         "LOG-010",
@@ -438,16 +445,19 @@ pub static CHECKS: &[Entry] = &[
         guardrails::guardrail_not_enforced::GuardrailNotEnforced,
         Needs {
             pass: &[Data::Iam, Data::Bedrock],
-            fail: &[Data::Iam, Data::Bedrock, Data::Scps],
+            // A failure names the Regions read where an invoker may skip a guardrail; an
+            // unread Region's configuration does not undo it.
+            fail: &[Data::Iam, Data::Scps],
             per: Per::Account,
             pass_needs_every_region: false,
+            follows_activity: true,
         }
     ),
     row!(
         "GRD-007",
         "guardrails",
         guardrails::guardrail_unversioned::GuardrailUnversioned,
-        Needs::both(&[Data::Bedrock], Per::Region)
+        Needs::both(&[Data::Bedrock], Per::Region).follows_activity()
     ),
     row!(
         "GRD-008",
@@ -465,7 +475,7 @@ pub static CHECKS: &[Entry] = &[
         "GRD-012",
         "guardrails",
         guardrails::automated_reasoning_missing::AutomatedReasoningMissing,
-        Needs::both(&[Data::Bedrock], Per::Region)
+        Needs::both(&[Data::Bedrock], Per::Region).follows_activity()
     ),
     row!(
         "GRD-010",
@@ -476,6 +486,7 @@ pub static CHECKS: &[Entry] = &[
             fail: &[Data::Bedrock],
             per: Per::Region,
             pass_needs_every_region: false,
+            follows_activity: false,
         }
     ),
     row!(
@@ -487,19 +498,20 @@ pub static CHECKS: &[Entry] = &[
             fail: &[Data::Bedrock],
             per: Per::Region,
             pass_needs_every_region: false,
+            follows_activity: false,
         }
     ),
     row!(
         "GRD-013",
         "guardrails",
         guardrails::enforced_guardrail_bypassable::EnforcedGuardrailBypassable,
-        Needs::both(&[Data::Bedrock], Per::Region)
+        Needs::both(&[Data::Bedrock], Per::Region).follows_activity()
     ),
     row!(
         "GRD-014",
         "guardrails",
         guardrails::org_guardrail_policy_missing::OrgGuardrailPolicyMissing,
-        Needs::both(&[Data::BedrockPolicies], Per::Account)
+        Needs::both(&[Data::BedrockPolicies], Per::Account).follows_activity()
     ),
     row!(
         "GRD-015",
@@ -518,7 +530,7 @@ pub static CHECKS: &[Entry] = &[
         "TEN-002",
         "tenant",
         tenant::tenant_key_shared::TenantKeyShared,
-        Needs::both(&[Data::Kms], Per::Account)
+        Needs::both(&[Data::Kms], Per::Account).follows_activity()
     ),
     row!(
         "TEN-003",
@@ -536,6 +548,7 @@ pub static CHECKS: &[Entry] = &[
             fail: &[Data::Iam, Data::Scps],
             per: Per::Account,
             pass_needs_every_region: false,
+            follows_activity: false,
         }
     ),
     row!(
@@ -548,7 +561,7 @@ pub static CHECKS: &[Entry] = &[
         "CRI-003",
         "cris",
         cris::cris_iam_incomplete::CrisIamIncomplete,
-        Needs::both(&[Data::Iam], Per::Account)
+        Needs::both(&[Data::Iam, Data::Bedrock], Per::Account)
     ),
     row!(
         "CRI-004",
@@ -559,6 +572,7 @@ pub static CHECKS: &[Entry] = &[
             fail: &[Data::Iam, Data::Scps, Data::AccountTags],
             per: Per::Account,
             pass_needs_every_region: false,
+            follows_activity: false,
         }
     ),
     row!(
@@ -614,6 +628,7 @@ pub static CHECKS: &[Entry] = &[
             fail: &[Data::Budgets],
             per: Per::Account,
             pass_needs_every_region: false,
+            follows_activity: true,
         }
     ),
     row!(
@@ -625,6 +640,7 @@ pub static CHECKS: &[Entry] = &[
             fail: &[Data::AnomalyMonitors],
             per: Per::Account,
             pass_needs_every_region: false,
+            follows_activity: true,
         }
     ),
     row!(
@@ -643,6 +659,7 @@ pub static CHECKS: &[Entry] = &[
             fail: &[Data::Bedrock],
             per: Per::Region,
             pass_needs_every_region: false,
+            follows_activity: false,
         }
     ),
     row!(
@@ -655,7 +672,7 @@ pub static CHECKS: &[Entry] = &[
         "USE-006",
         "usage",
         usage::token_quota_raised::TokenQuotaRaised,
-        Needs::both(&[Data::Quotas], Per::Region)
+        Needs::both(&[Data::Quotas], Per::Region).follows_activity()
     ),
     // THR threat signals (a failure is an event seen: it needs nothing more; "no such
     // event" needs the whole window, which each check also states)
@@ -668,6 +685,7 @@ pub static CHECKS: &[Entry] = &[
             fail: &[Data::Iam],
             per: Per::Account,
             pass_needs_every_region: false,
+            follows_activity: false,
         }
     ),
     row!(
@@ -679,6 +697,7 @@ pub static CHECKS: &[Entry] = &[
             fail: &[],
             per: Per::Account,
             pass_needs_every_region: false,
+            follows_activity: false,
         }
     ),
     row!(
@@ -690,6 +709,7 @@ pub static CHECKS: &[Entry] = &[
             fail: &[],
             per: Per::Region,
             pass_needs_every_region: false,
+            follows_activity: false,
         }
     ),
     row!(
@@ -701,6 +721,7 @@ pub static CHECKS: &[Entry] = &[
             fail: &[],
             per: Per::Account,
             pass_needs_every_region: false,
+            follows_activity: false,
         }
     ),
     row!(
@@ -719,6 +740,7 @@ pub static CHECKS: &[Entry] = &[
             ],
             per: Per::Region,
             pass_needs_every_region: false,
+            follows_activity: false,
         }
     ),
     row!(

@@ -585,9 +585,21 @@ pub fn estate_fixture() -> Snapshot {
         }],
         ..Default::default()
     });
-    clean
-        .regions
-        .insert("us-east-1".into(), RegionData::all_read());
+    // Its one agent runs as its own role, every detail read: a service role that serves
+    // one resource (IAM-011 passes).
+    let mut clean_region = RegionData::all_read();
+    if let Some(agents) = clean_region.agents.as_mut() {
+        agents.agents = Some(vec![crate::model::Agent {
+            id: "CLEANAGENT".into(),
+            arn: "arn:aws:bedrock:us-east-1:444455556666:agent/CLEANAGENT".into(),
+            name: "clean-agent".into(),
+            role_arn: Some("arn:aws:iam::444455556666:role/clean-agent-role".into()),
+            routed_versions: Some(Vec::new()),
+            detail_collected: true,
+            ..Default::default()
+        }]);
+    }
+    clean.regions.insert("us-east-1".into(), clean_region);
     s.meta.accounts.push(clean.id.clone());
     s.accounts.push(clean);
     // The organisation: a Bedrock policy sets g1 for 444455556666 (it works) and a

@@ -124,6 +124,62 @@ pub(crate) fn service_roles(acct: &AccountView<'_>) -> BTreeMap<String, Vec<Role
     roles
 }
 
+/// Estate resources that were listed but whose details (and so their role) could not be
+/// read: any of them may run as any role.
+pub(crate) fn roles_unread(acct: &AccountView<'_>) -> Vec<String> {
+    let mut out = Vec::new();
+    for data in acct.account.regions.values() {
+        if let Some(a) = &data.agents {
+            let agents = a
+                .agents
+                .iter()
+                .flatten()
+                .map(|x| (x.detail_collected, &x.arn));
+            let kbs = a
+                .knowledge_bases
+                .iter()
+                .flatten()
+                .map(|x| (x.detail_collected, &x.arn));
+            let flows = a
+                .flows
+                .iter()
+                .flatten()
+                .map(|x| (x.detail_collected, &x.arn));
+            out.extend(
+                agents
+                    .chain(kbs)
+                    .chain(flows)
+                    .filter(|(read, _)| !read)
+                    .map(|(_, arn)| arn.clone()),
+            );
+        }
+        if let Some(c) = &data.agentcore {
+            let r = c
+                .runtimes
+                .iter()
+                .flatten()
+                .map(|x| (x.detail_collected, &x.arn));
+            let g = c
+                .gateways
+                .iter()
+                .flatten()
+                .map(|x| (x.detail_collected, &x.arn));
+            let m = c
+                .memories
+                .iter()
+                .flatten()
+                .map(|x| (x.detail_collected, &x.arn));
+            out.extend(
+                r.chain(g)
+                    .chain(m)
+                    .filter(|(read, _)| !read)
+                    .map(|(_, arn)| arn.clone()),
+            );
+        }
+    }
+    out
+}
+
 /// The service principal that assumes a role serving `kind`.
 pub(crate) fn service_principal(kind: &str) -> &'static str {
     if kind.starts_with("AgentCore") {

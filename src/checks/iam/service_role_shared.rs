@@ -18,6 +18,7 @@ impl Check for ServiceRoleShared {
     fn run(&self, cx: &EvalContext<'_>) -> Vec<Draft> {
         let mut out = Vec::new();
         for acct in &cx.accounts {
+            let unread = crate::checks::agents::roles_unread(acct);
             for (role, uses) in service_roles(acct) {
                 let at = acct.at(None, &role);
                 let kinds: BTreeSet<&str> = uses.iter().map(|u| u.kind).collect();
@@ -30,6 +31,16 @@ impl Check for ServiceRoleShared {
                         uses.len(),
                         kinds.into_iter().collect::<Vec<_>>().join(", ")
                     )).evidence(ev));
+                } else if !unread.is_empty() {
+                    // One of the resources whose details were not read may run as it too.
+                    out.push(
+                        at.unknown(format!(
+                            "Role {name} serves one {} among the resources read; {} more could not be read.",
+                            uses.first().map(|u| u.kind).unwrap_or("resource"),
+                            unread.len()
+                        ))
+                        .evidence(json!({"used_by": ev["used_by"], "details_unread": unread})),
+                    );
                 } else {
                     out.push(
                         at.pass(format!(
@@ -50,10 +61,32 @@ mod tests {
     use crate::checks::Status;
     use crate::checks::testutil::*;
 
+    /// Every estate resource's details read.
+    fn all_details_read(v: &mut serde_json::Value) {
+        match v {
+            serde_json::Value::Object(m) => {
+                if let Some(d) = m.get_mut("detail_collected") {
+                    *d = serde_json::Value::Bool(true);
+                }
+                m.values_mut().for_each(all_details_read);
+            }
+            serde_json::Value::Array(a) => a.iter_mut().for_each(all_details_read),
+            _ => {}
+        }
+    }
+
     #[test]
     fn role_shared_by_agent_and_knowledge_base_fails() {
-        let f = run("IAM-011", &estate_snapshot());
+        let mut v = serde_json::to_value(estate_snapshot()).unwrap();
+        all_details_read(&mut v);
+        let whole: crate::model::Snapshot = serde_json::from_value(v).unwrap();
+        let f = run("IAM-011", &whole);
         assert_eq!(status_of(&f, "role/good-agent-role"), Status::Pass);
+        assert_eq!(status_of(&f, "role/ops-agent-role"), Status::Fail);
+        // With a resource whose details (its role) were not read, "serves one" is not
+        // known; "serves several" still is.
+        let f = run("IAM-011", &estate_snapshot());
+        assert_eq!(status_of(&f, "role/good-agent-role"), Status::Unknown);
         assert_eq!(status_of(&f, "role/ops-agent-role"), Status::Fail);
     }
 }

@@ -185,6 +185,9 @@ mod tests {
             }],
             ..Iam::default()
         });
+        // us-east-1 read, with nothing in it: active only when the config says so.
+        a.regions
+            .insert("us-east-1".into(), crate::model::RegionData::all_read());
         snapshot(vec![a])
     }
 

@@ -109,7 +109,17 @@ impl Check for ResidencyProfileInvoked {
                     .regions
                     .get(&r.region)
                     .and_then(|d| d.cloudtrail.as_ref()?.bedrock_events.as_ref());
-                let Some(window) = window else { continue };
+                let Some(window) = window else {
+                    out.push(
+                        view.at(Some(&r.region), view.root_arn())
+                            .unknown(format!(
+                                "The event history of {} could not be read, so which profiles its calls named is not known.",
+                                r.region
+                            ))
+                            .evidence(cx.gap_evidence(&acct.account, Some(&r.region), "cloudtrail")),
+                    );
+                    continue;
+                };
                 let mut by_profile: BTreeMap<&str, Vec<&TrailEvent>> = BTreeMap::new();
                 for ev in window.events.iter().filter(|e| is_invoke(e)) {
                     if let Some(m) = ev.model_id.as_deref() {
@@ -145,7 +155,16 @@ impl Check for ResidencyProfileInvoked {
                         Route::Outside(why) => at.fail(format!("{} call(s) in {} named {model}: {why}, against the account's {geo} residency requirement.", evs.len(), r.region)),
                     }.evidence(ev));
                 }
-                if !any && !window.capped {
+                if !any && window.capped {
+                    out.push(
+                        view.at(Some(&r.region), view.root_arn())
+                            .unknown(format!(
+                                "No call in {} named a profile among the events read, but the history was cut short by the page cap.",
+                                r.region
+                            ))
+                            .evidence(json!({"invocations": r.invocations, "capped": true})),
+                    );
+                } else if !any {
                     out.push(view.at(Some(&r.region), view.root_arn()).pass(format!(
                         "No inference profile named by a model call in {} in the last {} days of event history.",
                         r.region, window.days
