@@ -547,7 +547,7 @@ pub static CHECKS: &[Entry] = &[
             pass: &[Data::Iam, Data::Scps, Data::Bedrock],
             fail: &[Data::Iam, Data::Scps],
             per: Per::Account,
-            pass_needs_every_region: false,
+            pass_needs_every_region: true,
             follows_activity: false,
         }
     ),

@@ -117,11 +117,26 @@ async fn caller_identity(
     let probe_cx = CallContext::with_run("", None, run.clone(), opts.account_concurrency);
     let endpoint = clients::endpoint_description(opts, &clients.conf, "STS");
     let sts = clients.sts();
-    let res = probe_cx
+    let mut res = probe_cx
         .call_attempts(2, "sts", "GetCallerIdentity", || {
             sts.get_caller_identity().send()
         })
         .await;
+    // Fail fast only where nothing answers (no endpoint, connection refused, no reply in
+    // time): an endpoint that answers with throttling or a server error, or drops a
+    // connection it accepted, is asked again as patiently as the organisation's reads.
+    if let Err(e) = &res {
+        let lower = e.message.to_ascii_lowercase();
+        let nobody_there =
+            e.kind == CallErrorKind::Timeout || e.is_unavailable() || lower.contains("refused");
+        if e.is_retryable() && !nobody_there {
+            res = probe_cx
+                .call_critical("sts", "GetCallerIdentity", || {
+                    sts.get_caller_identity().send()
+                })
+                .await;
+        }
+    }
     match res {
         Ok(out) => {
             let caller = CallerIdentity {

@@ -50,6 +50,8 @@ struct KeyUse {
     account: String,
     region: String,
     key_tag_envs: Vec<String>,
+    /// The key's own tags (its environment tag among them) could not be read.
+    tags_unread: bool,
     users: Vec<User>,
 }
 
@@ -81,7 +83,14 @@ impl Check for KeySharedAcrossEnvironments {
         let mut keys: BTreeMap<String, KeyUse> = BTreeMap::new();
 
         // Keys and their own environment tags.
+        // Keys that could not be described: whether they are customer managed, and so
+        // judged here, is not known.
+        let mut undescribed = Vec::new();
         for (account, region, key) in super::all_keys(cx) {
+            if key.customer_managed().is_none() {
+                undescribed.push((account, region, key));
+                continue;
+            }
             if !key.is_customer_managed() {
                 continue;
             }
@@ -89,6 +98,7 @@ impl Check for KeySharedAcrossEnvironments {
             e.account = account.to_string();
             e.region = region.to_string();
             e.key_tag_envs = key.tags.get(tag).map(|v| env_values(v)).unwrap_or_default();
+            e.tags_unread = key.tags_unread;
         }
 
         // Users.
@@ -225,6 +235,10 @@ impl Check for KeySharedAcrossEnvironments {
                         "Key {arn} is used by {} resource(s) but neither it, they nor their accounts carry a `{tag}` tag, so the environments it serves cannot be established.",
                         u.users.len()
                     )),
+                1 if u.tags_unread => at.unknown(format!(
+                        "Key {arn} serves {} as far as was read, but its own tags (which may name another environment) could not be read.",
+                        names[0]
+                    )),
                 1 => at.pass(format!("Key {arn} serves a single environment ({}).", names[0])),
                 _ => at.fail(format!(
                         "Key {arn} serves more than one environment ({}), so access to one environment's data opens the others'.",
@@ -232,6 +246,16 @@ impl Check for KeySharedAcrossEnvironments {
                     )),
             };
             out.push(d.evidence(ev));
+        }
+        for (account, region, key) in undescribed {
+            out.push(
+                Subject::new(account, Some(region), &key.arn)
+                    .unknown(format!(
+                        "Key {} could not be described, so whether it is a customer-managed key serving one environment is not known.",
+                        key.arn
+                    ))
+                    .evidence(cx.gap_evidence(account, Some(region), "kms")),
+            );
         }
         out
     }

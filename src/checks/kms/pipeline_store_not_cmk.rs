@@ -27,6 +27,42 @@ impl Check for PipelineStoreNotCmk {
         for acct in &cx.accounts {
             let part = acct.partition.as_str();
             for (region, data) in &acct.account.regions {
+                // A knowledge base whose data sources (or a source's details) could not be
+                // read ingests from buckets perimeter does not know: they are unknown, not
+                // absent.
+                let kbs = data
+                    .agents
+                    .as_ref()
+                    .and_then(|a| a.knowledge_bases.as_ref());
+                for kb in kbs.into_iter().flatten() {
+                    let unread = match &kb.data_sources {
+                        None => true,
+                        Some(ds) => ds.iter().any(|d| !d.detail_collected),
+                    };
+                    if unread {
+                        out.push(
+                            acct.at(Some(region), kb.arn.clone())
+                                .unknown(format!(
+                                    "The data sources of knowledge base {} could not be read, so the buckets it ingests from (and their encryption) are not known.",
+                                    kb.name
+                                ))
+                                .evidence(cx.gap_evidence(&acct.account.id, Some(region), "bedrock-agent")),
+                        );
+                    }
+                }
+                if data
+                    .bedrock
+                    .as_ref()
+                    .is_some_and(|b| b.batch_jobs.is_none())
+                {
+                    out.push(
+                        acct.at(Some(region), acct.root_arn())
+                            .unknown(format!(
+                                "Batch inference jobs in {region} could not be listed, so the buckets they write to (and their encryption) are not known."
+                            ))
+                            .evidence(cx.gap_evidence(&acct.account.id, Some(region), "bedrock")),
+                    );
+                }
                 for b in data.s3.iter().flat_map(|s| &s.buckets) {
                     let Some((_, contents)) =
                         ROLES.iter().find(|(r, _)| b.roles.iter().any(|x| x == r))

@@ -7,7 +7,7 @@
 
 use serde_json::json;
 
-use super::{bedrock_data_types, regions_without_cloudtrail, trail_region};
+use super::{bedrock_data_types, trail_region};
 use crate::checks::Subject;
 use crate::checks::{Check, Draft, EvalContext};
 use crate::model::Probe;
@@ -24,7 +24,9 @@ impl Check for BedrockDataEventsOff {
             }
             let id = acct.account.id.as_str();
             let all = super::covering_trails(cx, acct.account);
-            let missing = regions_without_cloudtrail(acct.account);
+            // Own Regions whose trails were not listed, and for a member the management
+            // account's (its organisation trails cover the member).
+            let missing = super::coverage_unread(cx, acct.account);
             let mut uncovered = Vec::new();
             let mut undecided = Vec::new();
             let mut per_region = serde_json::Map::new();

@@ -57,6 +57,8 @@ impl Check for CloudtrailNotMultiRegion {
             let root = acct.root_arn();
             let at = Subject::new(id, None, &root);
             let missing = regions_without_cloudtrail(acct.account);
+            // With the management account's, for a member (its organisation trails).
+            let unread = super::coverage_unread(cx, acct.account);
             let all = super::covering_trails(cx, acct.account);
             if all.is_empty() && !missing.is_empty() && missing.len() == acct.account.regions.len()
             {
@@ -86,11 +88,11 @@ impl Check for CloudtrailNotMultiRegion {
                         q["trail"].as_str().unwrap_or_default()
                     ))
                 .evidence(json!({ "qualifying_trails": qualifying, "trails": trails_ev }))
-            } else if !undecided.is_empty() || !missing.is_empty() {
+            } else if !undecided.is_empty() || !unread.is_empty() {
                 let mut ev = cx.gap_evidence(id, None, "cloudtrail");
                 ev["trails"] = json!(trails_ev);
                 ev["undecided_trails"] = json!(undecided);
-                ev["regions_not_listed"] = json!(missing);
+                ev["regions_not_listed"] = json!(unread);
                 at.unknown(format!(
                         "No trail of account {id} is known to be a logging multi-Region trail recording management events, but the status or selectors of some trails (or the trails of some Regions) could not be read."
                     ))

@@ -83,6 +83,32 @@ pub fn covering_trails<'a>(
     out
 }
 
+/// Regions whose trails could not be listed, for a verdict about `account`'s coverage:
+/// its own, and for a member, the management account's (whose organisation trails cover
+/// it), named as such.
+pub fn coverage_unread(cx: &EvalContext<'_>, account: &Account) -> Vec<String> {
+    let mut out: Vec<String> = regions_without_cloudtrail(account)
+        .into_iter()
+        .map(str::to_string)
+        .collect();
+    if let Some(org) = &cx.snapshot.organization
+        && org.management_account_id != account.id
+        && org.accounts.iter().any(|a| a.id == account.id)
+    {
+        match cx.snapshot.account(&org.management_account_id) {
+            Some(mgmt) if !mgmt.regions.is_empty() => out.extend(
+                regions_without_cloudtrail(mgmt)
+                    .into_iter()
+                    .map(|r| format!("{r} (management account)")),
+            ),
+            // The management account's trails were not read at all: an organisation
+            // trail there may cover this account.
+            _ => out.push("the management account".to_string()),
+        }
+    }
+    out
+}
+
 /// Regions whose trails could not be listed.
 pub fn regions_without_cloudtrail(account: &Account) -> Vec<&str> {
     account

@@ -27,6 +27,7 @@ impl Check for CrossTenantAccess {
         let rtag = format!("aws:ResourceTag/{tkey}");
         for acct in &cx.accounts {
             if !is_active(cx, acct) {
+                out.extend(super::activity_unknown(cx, acct));
                 continue;
             }
             let id = acct.account.id.as_str();
@@ -55,6 +56,17 @@ impl Check for CrossTenantAccess {
                     }
                 }
             }
+            // Keys whose tags (or manager) could not be read: any may be another
+            // tenant's.
+            let blind: Vec<&str> = acct
+                .account
+                .regions
+                .values()
+                .filter_map(|d| d.kms.as_ref())
+                .flat_map(|k| &k.keys)
+                .filter(|k| k.tags_unread || k.customer_managed().is_none())
+                .map(|k| k.arn.as_str())
+                .collect();
             for p in acct.principals.iter().filter(|p| p.is_workload()) {
                 let at = Subject::new(id, None, &p.arn);
                 let mine = tenants_of(&p.tags, &tkey);
@@ -112,7 +124,7 @@ impl Check for CrossTenantAccess {
                         }));
                     }
                 }
-                if examined == 0 {
+                if examined == 0 && blind.is_empty() {
                     continue;
                 }
                 let evidence = json!({
@@ -120,6 +132,7 @@ impl Check for CrossTenantAccess {
                     "principal_tenants": mine,
                     "cross_tenant_access": cross,
                     "undecided": unknown,
+                    "keys_unread": blind,
                 });
                 if !cross.is_empty() {
                     let what: Vec<String> = cross
@@ -141,11 +154,11 @@ impl Check for CrossTenantAccess {
                         ))
                         .evidence(evidence),
                     );
-                } else if !unknown.is_empty() {
+                } else if !unknown.is_empty() || !blind.is_empty() {
                     out.push(
                         at.unknown(format!(
-                            "Whether {} (tenant {}) can decrypt other tenants' keys is unknown: {} key polic(ies) could not be read.",
-                            p.arn, mine.join(","), unknown.len()))
+                            "Whether {} (tenant {}) can decrypt other tenants' keys is unknown: {} key polic(ies) and the tags of {} key(s) could not be read.",
+                            p.arn, mine.join(","), unknown.len(), blind.len()))
                         .evidence(evidence),
                     );
                 } else {

@@ -53,6 +53,42 @@ pub fn is_active(cx: &EvalContext<'_>, acct: &AccountView<'_>) -> bool {
         || keys(acct).iter().any(|(_, k)| k.tags.contains_key(key))
 }
 
+/// For an account where no tenant tag was seen: the `unknown` that says so when some
+/// of what could carry one was not read (principals, keys, a key's tags).
+pub fn activity_unknown(
+    cx: &EvalContext<'_>,
+    acct: &AccountView<'_>,
+) -> Option<crate::checks::Draft> {
+    let mut unread: Vec<String> = Vec::new();
+    if acct.account.iam.is_none() {
+        unread.push("IAM principals".into());
+    }
+    for (region, data) in &acct.account.regions {
+        match &data.kms {
+            None => unread.push(format!("KMS keys of {region}")),
+            Some(k) => unread.extend(
+                k.keys
+                    .iter()
+                    .filter(|k| k.tags_unread || k.customer_managed().is_none())
+                    .map(|k| format!("key {}", k.arn)),
+            ),
+        }
+    }
+    if unread.is_empty() {
+        return None;
+    }
+    let id = acct.account.id.as_str();
+    Some(
+        acct.at(None, acct.root_arn())
+            .unknown(format!(
+                "No `{}` tag was seen in account {id}, but {} could not be read, so whether tenants are tagged here is not known.",
+                cx.config.tags.tenant,
+                unread.iter().take(5).cloned().collect::<Vec<_>>().join(", ")
+            ))
+            .evidence(serde_json::json!({"unread": unread, "gaps": cx.gap_evidence(id, None, "kms")["gaps"]})),
+    )
+}
+
 /// Every tenant value seen on the account's principals and keys.
 pub fn all_tenants(cx: &EvalContext<'_>, acct: &AccountView<'_>) -> BTreeSet<String> {
     let key = &cx.config.tags.tenant;

@@ -18,6 +18,7 @@ impl Check for TenantKeyShared {
         let tkey = &cx.config.tags.tenant;
         for acct in &cx.accounts {
             if !is_active(cx, acct) {
+                out.extend(super::activity_unknown(cx, acct));
                 continue;
             }
             let id = acct.account.id.as_str();
@@ -100,6 +101,23 @@ impl Check for TenantKeyShared {
                 .filter(|(_, d)| d.kms.is_none())
                 .map(|(r, _)| r)
                 .collect();
+            // A key whose manager could not be read (DescribeKey failed) may be a
+            // customer-managed key of some tenant.
+            for (region, data) in &acct.account.regions {
+                for k in data.kms.iter().flat_map(|k| &k.keys) {
+                    if k.customer_managed().is_none() {
+                        tags_unread.push(&k.arn);
+                        out.push(
+                            Subject::new(id, Some(region), &k.arn)
+                                .unknown(format!(
+                                    "KMS key {} could not be described, so whether it is a tenant's key is not known.",
+                                    k.arn
+                                ))
+                                .evidence(cx.gap_evidence(id, Some(region), "kms")),
+                        );
+                    }
+                }
+            }
             for t in all_tenants(cx, acct) {
                 if keyed.contains(&t) {
                     continue;

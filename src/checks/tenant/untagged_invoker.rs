@@ -17,6 +17,7 @@ impl Check for UntaggedInvoker {
         let tkey = &cx.config.tags.tenant;
         for acct in &cx.accounts {
             if !is_active(cx, acct) {
+                out.extend(super::activity_unknown(cx, acct));
                 continue;
             }
             let id = acct.account.id.as_str();
