@@ -25,6 +25,17 @@ impl Check for CloudtrailNotCmk {
                         ))
                     .evidence(json!({"trail": t.name, "kms_key_id": null})),
                     Some(k) => match resolve_key(acct.account, k) {
+                        Some(key) if key.customer_managed().is_none() => at
+                            .unknown(format!(
+                                "Trail {} is encrypted with KMS key {}, which could not be described, so who manages it is not known.",
+                                t.name, key.arn
+                            ))
+                            .evidence(cx.with_gaps(
+                                json!({"trail": t.name, "kms_key_id": k}),
+                                id,
+                                Some(region),
+                                "kms",
+                            )),
                         Some(key) if !key.is_customer_managed() => at.fail(format!(
                                 "Trail {} is encrypted with the AWS-managed key {}, not a customer-managed key.",
                                 t.name, key.arn

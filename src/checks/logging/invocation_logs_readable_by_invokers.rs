@@ -37,9 +37,12 @@ struct Target {
     /// The bucket's KMS key and its policy, when the snapshot holds them.
     key: Option<(String, String, Policy)>,
     notes: Vec<String>,
+    /// Something that could grant a read (a bucket or key policy, the encryption) was
+    /// not read: "cannot read" is then not decided.
+    undecided: bool,
 }
 
-fn targets(acct: &AccountView<'_>) -> Vec<Target> {
+fn targets(cx: &EvalContext<'_>, acct: &AccountView<'_>) -> Vec<Target> {
     let id = acct.account.id.as_str();
     let part = acct.partition.as_str();
     let mut out = Vec::new();
@@ -63,19 +66,41 @@ fn targets(acct: &AccountView<'_>) -> Vec<Target> {
                 bucket_policy: None,
                 key: None,
                 notes: Vec::new(),
+                undecided: false,
             };
             match find_bucket(acct.account, b) {
-                None => t
-                    .notes
-                    .push(format!("bucket {b} was not collected: its bucket policy and encryption are not considered")),
+                None => {
+                    t.notes.push(format!(
+                        "bucket {b} was not collected: its bucket policy and encryption are not considered"
+                    ));
+                    // Not collected because its reads failed (not because it lives in
+                    // another account): what it grants is not known.
+                    t.undecided |= cx.snapshot.gaps.iter().any(|g| {
+                        g.account == id
+                            && g.service == "s3"
+                            && g.resource
+                                .as_deref()
+                                .is_some_and(|r| r.ends_with(&format!(":::{b}")))
+                    });
+                }
                 Some((_, bucket)) => {
                     match &bucket.policy {
                         Probe::Found(doc) => match parse_policy(doc) {
                             Ok(p) => t.bucket_policy = Some((format!("bucket policy of {b}"), p)),
-                            Err(e) => t.notes.push(format!("bucket policy of {b} could not be parsed: {e}")),
+                            Err(e) => t
+                                .notes
+                                .push(format!("bucket policy of {b} could not be parsed: {e}")),
                         },
                         Probe::Absent => {}
-                        Probe::Unknown => t.notes.push(format!("bucket policy of {b} could not be read")),
+                        Probe::Unknown => {
+                            t.notes
+                                .push(format!("bucket policy of {b} could not be read"));
+                            t.undecided = true;
+                        }
+                    }
+                    if bucket.encryption.is_unknown() {
+                        t.notes.push(format!("encryption of {b} could not be read"));
+                        t.undecided = true;
                     }
                     if let Probe::Found(enc) = &bucket.encryption
                         && enc.algorithm.starts_with("aws:kms")
@@ -84,12 +109,29 @@ fn targets(acct: &AccountView<'_>) -> Vec<Target> {
                         match resolve_key(acct.account, k) {
                             Some(key) => match &key.policy {
                                 Probe::Found(doc) => match parse_policy(doc) {
-                                    Ok(p) => t.key = Some((key.arn.clone(), format!("key policy of {}", key.arn), p)),
-                                    Err(e) => t.notes.push(format!("key policy of {} could not be parsed: {e}", key.arn)),
+                                    Ok(p) => {
+                                        t.key = Some((
+                                            key.arn.clone(),
+                                            format!("key policy of {}", key.arn),
+                                            p,
+                                        ))
+                                    }
+                                    Err(e) => t.notes.push(format!(
+                                        "key policy of {} could not be parsed: {e}",
+                                        key.arn
+                                    )),
                                 },
-                                _ => t.notes.push(format!("key policy of {} could not be read", key.arn)),
+                                _ => {
+                                    t.notes.push(format!(
+                                        "key policy of {} could not be read",
+                                        key.arn
+                                    ));
+                                    t.undecided = true;
+                                }
                             },
-                            None => t.notes.push(format!("KMS key {k} of bucket {b} is not in the snapshot")),
+                            None => t
+                                .notes
+                                .push(format!("KMS key {k} of bucket {b} is not in the snapshot")),
                         }
                     }
                 }
@@ -116,6 +158,7 @@ fn targets(acct: &AccountView<'_>) -> Vec<Target> {
                 bucket_policy: None,
                 key: None,
                 notes: Vec::new(),
+                undecided: false,
             });
         }
     }
@@ -170,7 +213,7 @@ impl Check for InvocationLogsReadableByInvokers {
         let mut out = Vec::new();
         for acct in &cx.accounts {
             let id = acct.account.id.as_str();
-            let targets = targets(acct);
+            let targets = targets(cx, acct);
             if targets.is_empty() {
                 continue;
             }
@@ -231,6 +274,11 @@ impl Check for InvocationLogsReadableByInvokers {
                             "{} can invoke models; some of its policies could not be parsed, so whether it can read the invocation logs is not known.",
                             p.arn
                         ))
+                } else if targets.iter().any(|t| t.undecided) {
+                    at.unknown(format!(
+                            "{} can invoke models; a bucket or key policy of the invocation logs could not be read, so whether it can read them is not known.",
+                            p.arn
+                        ))
                 } else {
                     at.pass(format!(
                         "{} can invoke models but cannot read the invocation logs.",
@@ -279,6 +327,7 @@ mod tests {
                 name: "inv-logs".into(),
                 region: REGION.into(),
                 policy: bucket_policy,
+                encryption: Probe::Absent,
                 ..Default::default()
             }],
         });
