@@ -58,15 +58,7 @@ impl Check for CrossTenantAccess {
             }
             // Keys whose tags (or manager) could not be read: any may be another
             // tenant's.
-            let blind: Vec<&str> = acct
-                .account
-                .regions
-                .values()
-                .filter_map(|d| d.kms.as_ref())
-                .flat_map(|k| &k.keys)
-                .filter(|k| k.tags_unread || k.customer_managed().is_none())
-                .map(|k| k.arn.as_str())
-                .collect();
+            let blind: Vec<&str> = super::keys_unread(acct).map(|k| k.arn.as_str()).collect();
             for p in acct.principals.iter().filter(|p| p.is_workload()) {
                 let at = Subject::new(id, None, &p.arn);
                 let mine = tenants_of(&p.tags, &tkey);

@@ -53,6 +53,21 @@ pub fn is_active(cx: &EvalContext<'_>, acct: &AccountView<'_>) -> bool {
         || keys(acct).iter().any(|(_, k)| k.tags.contains_key(key))
 }
 
+/// Keys of the account whose tenant tag is not known: their tags, or whether they are
+/// customer managed at all, could not be read.
+pub fn keys_unread<'a>(acct: &'a AccountView<'_>) -> impl Iterator<Item = &'a KmsKey> {
+    acct.account
+        .regions
+        .values()
+        .filter_map(|d| d.kms.as_ref())
+        .flat_map(|k| &k.keys)
+        .filter(|k| tenant_unread(k))
+}
+
+fn tenant_unread(k: &KmsKey) -> bool {
+    k.tags_unread || k.customer_managed().is_none()
+}
+
 /// For an account where no tenant tag was seen: the `unknown` that says so when some
 /// of what could carry one was not read (principals, keys, a key's tags).
 pub fn activity_unknown(
@@ -69,7 +84,7 @@ pub fn activity_unknown(
             Some(k) => unread.extend(
                 k.keys
                     .iter()
-                    .filter(|k| k.tags_unread || k.customer_managed().is_none())
+                    .filter(|k| tenant_unread(k))
                     .map(|k| format!("key {}", k.arn)),
             ),
         }
