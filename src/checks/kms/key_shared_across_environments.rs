@@ -45,6 +45,16 @@ struct User {
     env: Option<(Vec<String>, String)>,
 }
 
+/// Services whose resources may use a key (and so name its environments).
+const USER_SERVICES: &[&str] = &[
+    "bedrock",
+    "bedrock-agent",
+    "bedrock-agentcore-control",
+    "s3",
+    "logs",
+    "cloudtrail",
+];
+
 #[derive(Default)]
 struct KeyUse {
     account: String,
@@ -208,6 +218,22 @@ impl Check for KeySharedAcrossEnvironments {
                 }
             }
             if u.users.is_empty() && envs.len() <= 1 {
+                // No user seen: a key is judged only where something uses it. Where the
+                // resources that could use it were not all read, that is not known.
+                let unread: Vec<&str> = USER_SERVICES
+                    .iter()
+                    .copied()
+                    .filter(|svc| cx.has_gap(&u.account, None, svc))
+                    .collect();
+                if !unread.is_empty() {
+                    out.push(
+                        at.unknown(format!(
+                            "No resource was seen using key {arn}, but {} data of the account could not all be read, so which environments it serves is not known.",
+                            unread.join(", ")
+                        ))
+                        .evidence(json!({"key": arn, "unread_services": unread})),
+                    );
+                }
                 continue;
             }
             let users: Vec<Value> = u
