@@ -7,11 +7,10 @@
 use std::collections::BTreeMap;
 
 use serde::Deserialize;
-use serde_json::Value;
 
 use crate::model::{
-    Account, CallerIdentity, Gap, Group, Iam, InlinePolicy, ManagedPolicy, Meta, Probe, Role,
-    Snapshot, Tags, ToolInfo, User,
+    Account, CallerIdentity, Document, Gap, Group, Iam, InlinePolicy, JsonText, ManagedPolicy,
+    Meta, Probe, Role, Snapshot, Tags, ToolInfo, User,
 };
 
 #[derive(Debug, thiserror::Error)]
@@ -71,7 +70,7 @@ impl<'de> Deserialize<'de> for Dump {
 #[serde(rename_all = "PascalCase", default)]
 struct NamedDoc {
     policy_name: String,
-    policy_document: Value,
+    policy_document: JsonText,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -132,7 +131,7 @@ struct RoleDetail {
     role_id: String,
     arn: String,
     create_date: Option<String>,
-    assume_role_policy_document: Value,
+    assume_role_policy_document: JsonText,
     role_policy_list: Vec<NamedDoc>,
     attached_managed_policies: Vec<Attached>,
     permissions_boundary: Option<Boundary>,
@@ -143,7 +142,7 @@ struct RoleDetail {
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "PascalCase", default)]
 struct PolicyVersion {
-    document: Value,
+    document: JsonText,
     version_id: String,
     is_default_version: bool,
 }
@@ -158,20 +157,12 @@ struct PolicyDetail {
 }
 
 /// Policy documents arrive as objects (AWS CLI output) or URL-encoded strings (raw API).
-fn document(v: Value) -> Value {
-    match v {
-        Value::String(s) => {
-            let t = s.trim();
-            let decoded = if t.starts_with('{') {
-                t.to_string()
-            } else {
-                percent_encoding::percent_decode_str(t)
-                    .decode_utf8_lossy()
-                    .replace('+', " ")
-            };
-            serde_json::from_str(&decoded).unwrap_or(Value::String(s))
-        }
-        other => other,
+/// A string that does not decode to JSON is kept as it is: the checks that read it say why
+/// it could not be parsed.
+fn document(d: JsonText) -> Document {
+    match d.as_json_string() {
+        Some(s) => crate::collect::decode::policy_text(&s).unwrap_or(d),
+        None => d,
     }
 }
 
@@ -261,7 +252,7 @@ pub fn snapshot_from_gaad(
                 .as_ref()
                 .map(|v| v.version_id.clone())
                 .unwrap_or_default(),
-            document: version.map(|v| document(v.document)).unwrap_or(Value::Null),
+            document: version.map(|v| document(v.document)).unwrap_or_default(),
             arn: p.arn,
         });
     }
@@ -400,11 +391,39 @@ mod tests {
         assert_eq!(a.id, "111122223333");
         let iam = a.iam.as_ref().unwrap();
         let r = &iam.roles[0];
-        assert_eq!(r.trust_policy["Version"], "2012-10-17");
+        assert_eq!(r.trust_policy.value()["Version"], "2012-10-17");
+        // Decoded into compact text, whatever form the dump gave.
+        assert_eq!(
+            r.trust_policy.as_str(),
+            r#"{"Version":"2012-10-17","Statement":[]}"#
+        );
+        assert_eq!(
+            r.inline_policies[0].document.value()["Statement"][0]["Action"],
+            "bedrock:InvokeModel"
+        );
         assert_eq!(r.tags["tenant"], "acme");
         assert_eq!(r.last_used.as_deref(), Some("2026-01-01T00:00:00Z"));
         assert!(iam.policies[0].aws_managed);
         assert!(s.gaps.iter().any(|g| g.service == "kms"));
+    }
+
+    #[test]
+    fn url_encoded_documents_keep_plus_signs() {
+        // A '+' in a policy is sent as %2B and a space as %20 (RFC 3986); decoding must not
+        // turn either into the other.
+        let dump = r#"{"RoleDetailList": [{"RoleName": "r", "Arn": "arn:aws:iam::111122223333:role/r",
+            "AssumeRolePolicyDocument": "%7B%22Statement%22%3A%5B%7B%22Sid%22%3A%22a%20b%22%2C%22Resource%22%3A%22arn%3Aaws%3As3%3A%3A%3Ax%2By%22%7D%5D%7D",
+            "RolePolicyList": [{"PolicyName": "p", "PolicyDocument": "%7Bnot json"}]}]}"#;
+        let s = snapshot_from_gaad("d.json", dump, None, "t").unwrap();
+        let r = &s.accounts[0].iam.as_ref().unwrap().roles[0];
+        let st = &r.trust_policy.value()["Statement"][0];
+        assert_eq!(st["Sid"], "a b");
+        assert_eq!(st["Resource"], "arn:aws:s3:::x+y");
+        // Undecodable: kept as the string it was, so a check can say why it is unreadable.
+        assert_eq!(
+            r.inline_policies[0].document.as_json_string().as_deref(),
+            Some("%7Bnot json")
+        );
     }
 
     #[test]

@@ -32,11 +32,12 @@ pub enum PrincipalKind {
 
 /// An IAM role or user with everything that decides what it may do.
 #[derive(Debug, Clone)]
-pub struct PrincipalView {
+pub struct PrincipalView<'s> {
     pub arn: String,
     pub name: String,
     pub kind: PrincipalKind,
-    pub tags: Tags,
+    /// The snapshot's tags of the principal.
+    pub tags: &'s Tags,
     /// Identity policies: inline, attached managed, and (for users) their groups'.
     pub identity: Vec<NamedPolicy>,
     pub boundary: Option<Vec<NamedPolicy>>,
@@ -52,7 +53,7 @@ pub struct PrincipalView {
     pub unparsed: Vec<(String, String)>,
 }
 
-impl PrincipalView {
+impl PrincipalView<'_> {
     /// A workload principal: what the checks about invokers look at.
     pub fn is_workload(&self) -> bool {
         !self.is_admin && !self.is_audit_role && !self.is_service_linked
@@ -64,7 +65,7 @@ impl PrincipalView {
 pub struct AccountView<'s> {
     pub account: &'s Account,
     pub partition: String,
-    pub principals: Vec<PrincipalView>,
+    pub principals: Vec<PrincipalView<'s>>,
     /// The SCP chain root → OUs → account; `None` when not governed (or unknown: see
     /// `scps_known`).
     pub scps: Option<Vec<Vec<NamedPolicy>>>,
@@ -77,7 +78,7 @@ pub struct AccountView<'s> {
 }
 
 impl AccountView<'_> {
-    pub fn principal(&self, arn: &str) -> Option<&PrincipalView> {
+    pub fn principal(&self, arn: &str) -> Option<&PrincipalView<'_>> {
         self.principals.iter().find(|p| p.arn == arn)
     }
     pub fn is_active(&self, region: &str) -> bool {
@@ -128,16 +129,23 @@ pub struct EvalContext<'s> {
     pub(crate) invoke_answers: InvokeAnswers,
 }
 
-/// See [`EvalContext::invoke_answers`].
-pub(crate) type InvokeAnswers =
-    std::sync::Mutex<HashMap<(String, String, bool), Option<crate::checks::iam::InvokeProbe>>>;
+/// See [`EvalContext::invoke_answers`]. Keyed by the identity of the account's and the
+/// principal's views (their addresses, stable while the context lives; never
+/// dereferenced) and whether SCPs count; the answer is the index of the first invoke
+/// candidate allowed (`None`: none is).
+pub(crate) type InvokeAnswers = std::sync::Mutex<HashMap<(usize, usize, bool), Option<u32>>>;
 
-fn parse_doc(v: &Value) -> Result<Policy, String> {
-    match v {
-        Value::String(s) => Policy::parse(s).map_err(|e| e.to_string()),
-        Value::Null => Err("the document could not be read".into()),
-        other => Policy::from_value(other).map_err(|e| e.to_string()),
+/// A snapshot's policy document in the engine's form.
+pub(crate) fn parse_doc(d: &crate::model::Document) -> Result<Policy, String> {
+    if d.is_null() {
+        return Err("the document could not be read".into());
     }
+    match d.as_json_string() {
+        // Kept as a string when the collector could not decode it: try again, and say why.
+        Some(s) => Policy::parse(&s),
+        None => Policy::parse(d.as_str()),
+    }
+    .map_err(|e| e.to_string())
 }
 
 /// The account's partition, from the data: its principals' ARNs, then the organisation's
@@ -236,7 +244,7 @@ impl<'s> EvalContext<'s> {
         if p.kind == PrincipalKind::User {
             ctx.insert("aws:username", p.name.clone());
         }
-        for (k, v) in &p.tags {
+        for (k, v) in p.tags {
             ctx.insert(&format!("aws:PrincipalTag/{k}"), v.clone());
         }
         if !p.tags.is_empty() {
@@ -343,7 +351,7 @@ fn labeled(n: &NamedPolicy) -> Labeled<'_> {
 }
 
 /// A principal's identity policies and boundary, without SCPs or resource policies.
-fn identity_set(p: &PrincipalView) -> PolicySet<'_> {
+fn identity_set<'a>(p: &'a PrincipalView<'_>) -> PolicySet<'a> {
     PolicySet {
         identity: p.identity.iter().map(labeled).collect(),
         permissions_boundary: p.boundary.as_ref().map(|b| b.iter().map(labeled).collect()),
@@ -396,18 +404,24 @@ fn build_account<'s>(
                 }
             }
         };
-        let inline = |owner: &str,
-                      docs: &[crate::model::InlinePolicy],
-                      out: &mut Vec<NamedPolicy>,
-                      bad: &mut Vec<(String, String)>| {
+        // Inline documents are often the same text in many principals (stamped by the
+        // same template): each distinct text is parsed once and its policy shared.
+        let mut parsed: HashMap<&str, Result<Arc<Policy>, String>> = HashMap::new();
+        let mut inline = |owner: &str,
+                          docs: &'s [crate::model::InlinePolicy],
+                          out: &mut Vec<NamedPolicy>,
+                          bad: &mut Vec<(String, String)>| {
             for d in docs {
                 let label = format!("{owner}#inline/{}", d.name);
-                match parse_doc(&d.document) {
+                let policy = parsed
+                    .entry(d.document.as_str())
+                    .or_insert_with(|| parse_doc(&d.document).map(Arc::new));
+                match policy {
                     Ok(p) => out.push(NamedPolicy {
                         label,
-                        policy: Arc::new(p),
+                        policy: p.clone(),
                     }),
-                    Err(e) => bad.push((label, e)),
+                    Err(e) => bad.push((label, e.clone())),
                 }
             }
         };
@@ -430,7 +444,7 @@ fn build_account<'s>(
                 arn: r.arn.clone(),
                 name: r.name.clone(),
                 kind: PrincipalKind::Role,
-                tags: r.tags.clone(),
+                tags: &r.tags,
                 identity,
                 boundary: b,
                 is_admin: false,
@@ -457,7 +471,7 @@ fn build_account<'s>(
                 arn: u.arn.clone(),
                 name: u.name.clone(),
                 kind: PrincipalKind::User,
-                tags: u.tags.clone(),
+                tags: &u.tags,
                 identity,
                 boundary: b,
                 is_admin: false,

@@ -70,7 +70,7 @@ impl Draft {
         }
     }
     pub fn evidence(mut self, evidence: Value) -> Draft {
-        self.evidence = crate::catalogue::Evidence::from(&evidence);
+        self.evidence = crate::catalogue::Evidence::packed(&evidence);
         self
     }
     pub fn severity(mut self, severity: Severity) -> Draft {
@@ -143,7 +143,9 @@ pub fn run_checks(
             .get(&meta.code)
             .copied()
             .unwrap_or(meta.severity);
-        coverage::enforce(&cx, check.needs(), check.run(&cx))
+        // One check's evidence is much alike: held compressed as it is made.
+        crate::catalogue::Evidence::begin_set();
+        let mut findings: Vec<Finding> = coverage::enforce(&cx, check.needs(), check.run(&cx))
             .into_iter()
             .map(|d| Finding {
                 id: finding_id(&meta.code, &d.account, d.region.as_deref(), &d.resource),
@@ -159,7 +161,10 @@ pub fn run_checks(
                 evidence: d.evidence,
                 mute: None,
             })
-            .collect()
+            .collect();
+        // Evidence the coverage rule wrote.
+        crate::catalogue::Evidence::pack_all(findings.iter_mut().map(|f| &mut f.evidence));
+        findings
     };
     let workers = std::thread::available_parallelism()
         .map(std::num::NonZeroUsize::get)
@@ -196,18 +201,40 @@ pub fn run_checks(
         ordered.sort_by_key(|(i, _)| *i);
         per_check.extend(ordered.into_iter().map(|(_, f)| f));
     }
-    let mut findings: Vec<Finding> = per_check.into_iter().flatten().collect();
+    // The context (parsed policies, the engine's cached answers) is not needed any more:
+    // freed before the findings are put together, which is when memory peaks.
+    drop(cx);
+    let mut findings: Vec<Finding> = Vec::with_capacity(per_check.iter().map(Vec::len).sum());
+    findings.extend(per_check.into_iter().flatten());
     // A check may see the same resource twice (e.g. through two Regions); keep the first.
-    let mut seen = std::collections::HashSet::new();
-    findings.retain(|f| seen.insert(f.id.clone()));
-    findings.sort_by(|a, b| {
-        (a.control, &a.check, &a.account, &a.region, &a.resource).cmp(&(
-            b.control,
-            &b.check,
-            &b.account,
-            &b.region,
-            &b.resource,
-        ))
+    let keep: Vec<bool> = {
+        let mut seen = std::collections::HashSet::with_capacity(findings.len());
+        findings
+            .iter()
+            .map(|f| seen.insert(f.id.as_str()))
+            .collect()
+    };
+    let mut keep = keep.into_iter();
+    findings.retain(|_| keep.next().unwrap_or(false));
+    // The id is derived from (check, account, Region, resource), so after the dedupe no two
+    // findings share a sort key: an unstable sort (no scratch buffer) gives the one order.
+    findings.sort_unstable_by(|a, b| {
+        (
+            a.control,
+            &a.check,
+            &a.account,
+            &a.region,
+            &a.resource,
+            &a.id,
+        )
+            .cmp(&(
+                b.control,
+                &b.check,
+                &b.account,
+                &b.region,
+                &b.resource,
+                &b.id,
+            ))
     });
     findings
 }

@@ -106,10 +106,10 @@ fn role(name: &str, trust: serde_json::Value, policy: serde_json::Value) -> crat
         arn: format!("arn:aws:iam::{ACCOUNT}:role/{name}"),
         name: name.into(),
         path: "/".into(),
-        trust_policy: trust,
+        trust_policy: trust.into(),
         inline_policies: vec![crate::model::InlinePolicy {
             name: "inline".into(),
-            document: policy,
+            document: policy.into(),
         }],
         ..Default::default()
     }
@@ -575,11 +575,11 @@ pub fn estate_fixture() -> Snapshot {
             name: "reader".into(),
             path: "/".into(),
             trust_policy: serde_json::json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
-                "Principal": {"AWS": "arn:aws:iam::444455556666:root"}, "Action": "sts:AssumeRole"}]}),
+                "Principal": {"AWS": "arn:aws:iam::444455556666:root"}, "Action": "sts:AssumeRole"}]}).into(),
             inline_policies: vec![crate::model::InlinePolicy {
                 name: "read".into(),
                 document: serde_json::json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
-                    "Action": "bedrock:ListFoundationModels", "Resource": "*"}]}),
+                    "Action": "bedrock:ListFoundationModels", "Resource": "*"}]}).into(),
             }],
             ..Default::default()
         }],
@@ -639,7 +639,7 @@ pub fn estate_fixture() -> Snapshot {
             id: "p-bedrock".into(),
             name: "guardrails".into(),
             kind: "BEDROCK_POLICY".into(),
-            document: serde_json::json!({"bedrock": {}}),
+            document: serde_json::json!({"bedrock": {}}).into(),
             targets: vec!["r-estate".into()],
             ..Default::default()
         }]),

@@ -13,7 +13,6 @@ use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::display::DisplayErrorContext;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
-use serde_json::Value;
 use tokio::sync::{OnceCell, Semaphore};
 
 use crate::model::{ApiCallCount, Gap};
@@ -228,7 +227,7 @@ impl AccountLog {
 }
 
 /// A cached AWS-managed policy: default version id and document.
-pub type PolicyCell = Arc<OnceCell<(String, Value)>>;
+pub type PolicyCell = Arc<OnceCell<(String, crate::model::Document)>>;
 
 /// How failed calls are retried (perimeter retries itself, so that a call waiting in
 /// backoff holds no concurrency slot and delays nothing else).

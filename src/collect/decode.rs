@@ -3,19 +3,34 @@
 use percent_encoding::percent_decode_str;
 use serde_json::Value;
 
-/// Decode a policy document as AWS returns it: raw JSON, or URL-encoded JSON (IAM).
-///
-/// If the trimmed text starts with `{` it is parsed as is; otherwise it is
-/// percent-decoded first (a `+` is kept: IAM encodes spaces as `%20`).
-pub fn policy_document(text: &str) -> Result<Value, String> {
+use crate::model::JsonText;
+
+/// The JSON text of a policy document as AWS returns it: raw JSON, or URL-encoded JSON
+/// (IAM). If the trimmed text starts with `{` or `[` it is taken as is; otherwise it is
+/// percent-decoded first (a `+` is kept: IAM encodes spaces as `%20`, a `+` as `%2B`).
+fn decoded(text: &str) -> Result<std::borrow::Cow<'_, str>, String> {
     let trimmed = text.trim();
     if trimmed.starts_with('{') || trimmed.starts_with('[') {
-        return serde_json::from_str(trimmed).map_err(|e| format!("not valid JSON: {e}"));
+        return Ok(trimmed.into());
     }
-    let decoded = percent_decode_str(trimmed)
+    percent_decode_str(trimmed)
         .decode_utf8()
-        .map_err(|e| format!("URL-decoded text is not UTF-8: {e}"))?;
-    serde_json::from_str(decoded.trim()).map_err(|e| format!("not valid JSON: {e}"))
+        .map_err(|e| format!("URL-decoded text is not UTF-8: {e}"))
+}
+
+/// Decode a policy document as AWS returns it (see [`decoded`]) into a JSON value.
+pub fn policy_document(text: &str) -> Result<Value, String> {
+    serde_json::from_str(decoded(text)?.trim()).map_err(|e| format!("not valid JSON: {e}"))
+}
+
+/// Decode a policy document as AWS returns it (see [`decoded`]) into compact JSON text,
+/// without building a tree.
+pub fn policy_text(text: &str) -> Result<JsonText, String> {
+    let json = decoded(text)?;
+    JsonText::parse(json.trim()).ok_or_else(|| match serde_json::from_str::<Value>(json.trim()) {
+        Err(e) => format!("not valid JSON: {e}"),
+        Ok(_) => "not valid JSON".to_string(),
+    })
 }
 
 /// RFC 3339 text of an SDK time.
@@ -74,6 +89,20 @@ mod tests {
         let enc = "%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%5B%5D%7D";
         assert_eq!(policy_document(enc).unwrap()["Version"], "2012-10-17");
         assert!(policy_document("%7Bnot").is_err());
+        assert_eq!(policy_text(enc).unwrap().as_str(), raw);
+        assert_eq!(
+            policy_text("{ \"a\": \"x+y z\" }").unwrap().as_str(),
+            r#"{"a":"x+y z"}"#
+        );
+        // A '+' in the encoded form stays a '+'; %2B is a '+' too.
+        assert_eq!(
+            policy_text("%7B%22a%22%3A%22x+y%2Bz%22%7D")
+                .unwrap()
+                .as_str(),
+            r#"{"a":"x+y+z"}"#
+        );
+        let err = policy_text("%7Bnot").unwrap_err();
+        assert!(err.starts_with("not valid JSON: "), "{err}");
     }
 
     #[test]

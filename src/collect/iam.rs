@@ -7,12 +7,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use aws_sdk_iam::Client;
 use aws_sdk_iam::types::{EntityType, PolicyDetail, Tag};
 use futures::stream::{self, StreamExt};
-use serde_json::Value;
 
 use super::context::CallContext;
-use super::decode::{opt_time, policy_document};
+use super::decode::{opt_time, policy_text};
 use crate::model::{
-    Group, Iam, InlinePolicy, ManagedPolicy, Probe, Role, ServiceCredential, Tags, User,
+    Document, Group, Iam, InlinePolicy, ManagedPolicy, Probe, Role, ServiceCredential, Tags, User,
 };
 
 const SVC: &str = "iam";
@@ -121,14 +120,14 @@ fn tags(list: &[Tag]) -> Tags {
 }
 
 /// Decode a document or record why it could not be, giving `null`.
-fn document(cx: &CallContext, text: Option<&str>, what: &str, resource: &str) -> Value {
+fn document(cx: &CallContext, text: Option<&str>, what: &str, resource: &str) -> Document {
     match text {
-        None => Value::Null,
-        Some(t) => match policy_document(t) {
+        None => Document::null(),
+        Some(t) => match policy_text(t) {
             Ok(v) => v,
             Err(e) => {
                 cx.gap(SVC, GAAD, format!("{what}: {e}"), Some(resource));
-                Value::Null
+                Document::null()
             }
         },
     }
@@ -292,7 +291,7 @@ async fn aws_managed_policy(client: &Client, cx: &CallContext, arn: String) -> M
                 .policy_version()
                 .and_then(|v| v.document())
                 .ok_or(("GetPolicyVersion", "no document returned".to_string()))?;
-            let doc = policy_document(text).map_err(|e| ("GetPolicyVersion", e))?;
+            let doc = policy_text(text).map_err(|e| ("GetPolicyVersion", e))?;
             Ok::<_, (&str, String)>((version, doc))
         })
         .await;
@@ -310,7 +309,7 @@ async fn aws_managed_policy(client: &Client, cx: &CallContext, arn: String) -> M
                 name: name_from_arn(&arn),
                 aws_managed,
                 version_id: String::new(),
-                document: Value::Null,
+                document: Document::null(),
                 arn,
             }
         }

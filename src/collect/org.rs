@@ -9,7 +9,8 @@ use futures::stream::{self, StreamExt};
 use serde_json::Value;
 
 use super::context::{CallContext, CallError};
-use super::decode::policy_document;
+use super::decode::policy_text;
+use crate::model::JsonText;
 use crate::model::{
     OrgAccount, OrgPolicy, OrgUnit, Organization, OuRef, Probe, ScpLevel, ScpRef, Tags,
 };
@@ -389,17 +390,17 @@ async fn list_policies(
     Some(policies)
 }
 
-async fn policy_content(client: &Client, cx: &CallContext, id: &str) -> Value {
+async fn policy_content(client: &Client, cx: &CallContext, id: &str) -> JsonText {
     let Some(out) = cx
         .call_or_gap(SVC, "DescribePolicy", Some(id), || {
             client.describe_policy().policy_id(id).send()
         })
         .await
     else {
-        return Value::Null;
+        return JsonText::null();
     };
     match out.policy().and_then(|p| p.content()) {
-        Some(text) => match policy_document(text) {
+        Some(text) => match policy_text(text) {
             Ok(v) => v,
             Err(e) => {
                 cx.gap(
@@ -408,7 +409,7 @@ async fn policy_content(client: &Client, cx: &CallContext, id: &str) -> Value {
                     format!("policy content: {e}"),
                     Some(id),
                 );
-                Value::Null
+                JsonText::null()
             }
         },
         None => {
@@ -418,7 +419,7 @@ async fn policy_content(client: &Client, cx: &CallContext, id: &str) -> Value {
                 "no policy content returned",
                 Some(id),
             );
-            Value::Null
+            JsonText::null()
         }
     }
 }

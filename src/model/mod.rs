@@ -13,6 +13,7 @@
 
 pub mod arn;
 pub mod estate;
+pub mod json_text;
 pub mod usage;
 
 use std::collections::BTreeMap;
@@ -21,6 +22,11 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 pub use arn::Arn;
+pub use json_text::JsonText;
+
+/// A policy document as compact JSON text (a decoded JSON object, or a JSON string when it
+/// could not be decoded); `null` when it could not be read.
+pub type Document = JsonText;
 pub use estate::{
     Agent, AgentCore, AgentVersion, Agents, DataSource, Flow, FlowNode, FlowVersion, Gateway,
     GuardrailRef, KnowledgeBase, Memory, Prompt, Runtime, VectorStore,
@@ -191,7 +197,7 @@ pub struct OrgPolicy {
     /// `SERVICE_CONTROL_POLICY` or `RESOURCE_CONTROL_POLICY`.
     pub kind: String,
     pub aws_managed: bool,
-    pub document: Value,
+    pub document: Document,
     /// Root, OU and account ids the policy is attached to.
     pub targets: Vec<String>,
     /// True when the attachments could not be listed: `targets` is then incomplete, and
@@ -254,7 +260,7 @@ pub struct ScpLevel {
 pub struct ScpRef {
     pub id: String,
     pub name: String,
-    pub document: Value,
+    pub document: Document,
 }
 
 // ---------------------------------------------------------------- IAM
@@ -271,7 +277,7 @@ pub struct Iam {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct InlinePolicy {
     pub name: String,
-    pub document: Value,
+    pub document: Document,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -285,7 +291,7 @@ pub struct Role {
     pub created: Option<String>,
     #[serde(default)]
     pub tags: Tags,
-    pub trust_policy: Value,
+    pub trust_policy: Document,
     #[serde(default)]
     pub inline_policies: Vec<InlinePolicy>,
     /// ARNs of attached managed policies.
@@ -363,7 +369,7 @@ pub struct ManagedPolicy {
     #[serde(default)]
     pub version_id: String,
     /// The default version's document; `null` if it could not be read.
-    pub document: Value,
+    pub document: Document,
 }
 
 // ---------------------------------------------------------------- per Region
@@ -1047,24 +1053,46 @@ impl Snapshot {
     /// Parse a snapshot from text, checking the schema version first so that an old or
     /// foreign file gets a clear message instead of a field-level error.
     pub fn from_json(path: &str, text: &str) -> Result<Snapshot, SnapshotError> {
+        /// Only the version, read without building the rest.
+        #[derive(Deserialize)]
+        struct Head {
+            schema_version: Option<Value>,
+        }
+        let found = match serde_json::from_str::<Head>(text) {
+            Ok(head) => head
+                .schema_version
+                .as_ref()
+                .and_then(Value::as_str)
+                .unwrap_or("(missing)")
+                .to_string(),
+            // Valid JSON that is not an object: no version.
+            Err(e) if e.is_data() => "(missing)".to_string(),
+            Err(source) => {
+                return Err(SnapshotError::Json {
+                    path: path.into(),
+                    source,
+                });
+            }
+        };
+        let shape = |source| SnapshotError::Shape {
+            path: path.into(),
+            source,
+        };
+        if found == SCHEMA_VERSION {
+            // The current version: straight into the model, without a JSON tree of the
+            // whole file beside it.
+            return serde_json::from_str(text).map_err(shape);
+        }
         let value: Value = serde_json::from_str(text).map_err(|source| SnapshotError::Json {
             path: path.into(),
             source,
         })?;
-        let found = value
-            .get("schema_version")
-            .and_then(Value::as_str)
-            .unwrap_or("(missing)")
-            .to_string();
         let value = migrate(value, &found).ok_or_else(|| SnapshotError::Version {
             path: path.into(),
             found,
             expected: SCHEMA_VERSION,
         })?;
-        serde_json::from_value(value).map_err(|source| SnapshotError::Shape {
-            path: path.into(),
-            source,
-        })
+        serde_json::from_value(value).map_err(shape)
     }
 
     pub fn load(path: &str) -> Result<Snapshot, SnapshotError> {

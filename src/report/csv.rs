@@ -18,9 +18,12 @@ const HEADER: [&str; 12] = [
     "account_name",
 ];
 
-/// Quote a cell for CSV and defuse formula injection (`=`, `+`, `-`, `@`, tab, CR).
+/// Quote a cell for CSV and defuse formula injection: a cell that starts with `=`, `+`,
+/// `-`, `@`, a tab, CR or LF, or with spaces before one of those, gets a leading apostrophe
+/// (some spreadsheets skip leading spaces before they look for a formula).
 pub fn cell(raw: &str) -> String {
-    let neutral = if raw.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+    const FORMULA: [char; 7] = ['=', '+', '-', '@', '\t', '\r', '\n'];
+    let neutral = if raw.trim_start_matches(' ').starts_with(FORMULA) {
         format!("'{raw}")
     } else {
         raw.to_string()
@@ -68,6 +71,9 @@ mod tests {
         assert_eq!(cell("-cmd"), "'-cmd");
         assert_eq!(cell("@SUM(A1)"), "'@SUM(A1)");
         assert_eq!(cell("\tx"), "'\tx");
+        assert_eq!(cell("  =1+1"), "'  =1+1");
+        assert_eq!(cell("\n=1"), "\"'\n=1\"");
+        assert_eq!(cell("a-b"), "a-b");
         assert_eq!(cell("a,b"), "\"a,b\"");
         assert_eq!(cell("plain"), "plain");
     }

@@ -218,10 +218,13 @@ mod iam {
         assert_eq!(iam.roles.len(), 2);
         let app = &iam.roles[0];
         assert_eq!(app.name, "app");
-        assert_eq!(app.trust_policy["Statement"][0]["Action"], "sts:AssumeRole");
+        assert_eq!(
+            app.trust_policy.value()["Statement"][0]["Action"],
+            "sts:AssumeRole"
+        );
         assert_eq!(app.inline_policies[0].name, "invoke");
         assert_eq!(
-            app.inline_policies[0].document["Statement"][0]["Action"],
+            app.inline_policies[0].document.value()["Statement"][0]["Action"],
             "bedrock:InvokeModel"
         );
         assert_eq!(app.attached_policies, vec![FULL.to_string()]);
@@ -232,7 +235,7 @@ mod iam {
         assert!(app.created.is_some());
 
         let bare = &iam.roles[1];
-        assert_eq!(bare.trust_policy["Version"], "2012-10-17");
+        assert_eq!(bare.trust_policy.value()["Version"], "2012-10-17");
         assert!(bare.tags.is_empty());
         assert_eq!(bare.permissions_boundary, None);
         assert_eq!(bare.last_used, None);
@@ -256,14 +259,14 @@ mod iam {
         assert!(!local.aws_managed);
         assert_eq!(local.version_id, "v2");
         assert_eq!(
-            local.document["Statement"][0]["Action"],
+            local.document.value()["Statement"][0]["Action"],
             "bedrock:InvokeModel"
         );
         let full = iam.policies.iter().find(|p| p.arn == FULL).unwrap();
         assert!(full.aws_managed);
         assert_eq!(full.name, "AmazonBedrockFullAccess");
         assert_eq!(full.version_id, "v11");
-        assert_eq!(full.document["Statement"][0]["Action"], "bedrock:*");
+        assert_eq!(full.document.value()["Statement"][0]["Action"], "bedrock:*");
 
         // Every call is counted.
         let calls = cx.api_calls();

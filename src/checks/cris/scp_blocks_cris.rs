@@ -18,7 +18,7 @@ pub fn profile_invokers<'a>(
     cx: &EvalContext<'_>,
     acct: &'a AccountView<'_>,
     profile: &UsableProfile,
-) -> Vec<&'a crate::checks::context::PrincipalView> {
+) -> Vec<&'a crate::checks::context::PrincipalView<'a>> {
     acct.principals
         .iter()
         .filter(|p| p.is_workload())

@@ -162,10 +162,10 @@ mod tests {
                 arn: format!("arn:aws:iam::{ACCOUNT}:role/app"),
                 name: "app".into(),
                 path: "/".into(),
-                trust_policy: json!({}),
+                trust_policy: json!({}).into(),
                 inline_policies: vec![InlinePolicy {
                     name: "invoke".into(),
-                    document: json!({"Version": "2012-10-17", "Statement": statements}),
+                    document: json!({"Version": "2012-10-17", "Statement": statements}).into(),
                 }],
                 ..Default::default()
             }],

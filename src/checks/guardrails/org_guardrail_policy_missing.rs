@@ -91,7 +91,7 @@ mod tests {
                 id: "p-1".into(),
                 name: "guardrails".into(),
                 kind: "BEDROCK_POLICY".into(),
-                document: serde_json::json!({"bedrock": {}}),
+                document: serde_json::json!({"bedrock": {}}).into(),
                 targets: if attached {
                     vec!["r-root".into()]
                 } else {

@@ -145,7 +145,7 @@ mod tests {
             name: "AmazonBedrockFullAccess".into(),
             aws_managed: true,
             version_id: "v11".into(),
-            document: json!({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["bedrock:*","bedrock-mantle:*"],"Resource":"*"}]}),
+            document: json!({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["bedrock:*","bedrock-mantle:*"],"Resource":"*"}]}).into(),
         };
         let snap = snapshot(vec![with_iam(vec![r], vec![], vec![mp])]);
         let f = run("IAM-003", &snap);

@@ -4,7 +4,6 @@
 use serde_json::json;
 
 use super::{decide_with_absent, invokers, open_effect_str, principal_json};
-use crate::checks::context::PrincipalView;
 use crate::checks::{Check, Draft, EvalContext};
 
 #[derive(Debug)]
@@ -15,7 +14,7 @@ impl Check for InvokeNotTagScoped {
         let mut out = Vec::new();
         let key = format!("aws:PrincipalTag/{}", cx.config.tags.workload);
         for acct in &cx.accounts {
-            for (p, probe) in invokers(cx, acct, PrincipalView::is_workload, &mut out) {
+            for (p, probe) in invokers(cx, acct, |p| p.is_workload(), &mut out) {
                 let at = acct.at(None, &p.arn);
                 let set = cx.policy_set(acct, p, true);
                 let region = (probe.region != "unspecified").then_some(probe.region.as_str());

@@ -278,25 +278,55 @@ pub fn can_invoke(
     p: &PrincipalView,
     with_scps: bool,
 ) -> Option<InvokeProbe> {
-    let key = (acct.account.id.clone(), p.arn.clone(), with_scps);
+    let key = (
+        std::ptr::from_ref(acct) as usize,
+        std::ptr::from_ref(p) as usize,
+        with_scps,
+    );
     // A poisoned lock only means another check panicked; the answers in it stay valid.
     let answers = || {
         cx.invoke_answers
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     };
-    let known = answers().get(&key).cloned();
-    if let Some(known) = known {
-        return known;
+    // Only views that live in the context (as every check's do) are cached by address: one
+    // built on the spot could share an address with another later.
+    let cacheable = cx
+        .accounts
+        .as_ptr_range()
+        .contains(&std::ptr::from_ref(acct))
+        && acct
+            .principals
+            .as_ptr_range()
+            .contains(&std::ptr::from_ref(p));
+    let known = if cacheable {
+        answers().get(&key).copied()
+    } else {
+        None
+    };
+    // The cache holds which candidate was allowed, not the probe: the probe (its decision
+    // and reasons) is asked again of that one candidate, which is cheap, while holding every
+    // principal's probe took more memory than the rest of the context.
+    if known == Some(None) {
+        return None;
     }
     let regions = scope_regions(cx, acct);
     let set = cx.policy_set(acct, p, with_scps);
-    let found = invoke_candidates(acct, p, &regions)
-        .into_iter()
-        .map(|(region, res)| probe_invoke(cx, acct, p, &set, &res, &region, &[]))
-        .find(InvokeProbe::allowed);
-    answers().insert(key, found.clone());
-    found
+    let candidates = invoke_candidates(acct, p, &regions);
+    if let Some(Some(i)) = known
+        && let Some((region, res)) = candidates.get(i as usize)
+    {
+        return Some(probe_invoke(cx, acct, p, &set, res, region, &[]));
+    }
+    let found = candidates
+        .iter()
+        .enumerate()
+        .map(|(i, (region, res))| (i, probe_invoke(cx, acct, p, &set, res, region, &[])))
+        .find(|(_, probe)| probe.allowed());
+    if cacheable {
+        answers().insert(key, found.as_ref().map(|(i, _)| *i as u32));
+    }
+    found.map(|(_, probe)| probe)
 }
 
 /// The principals `keep` selects that can invoke a model (SCPs included), each with the
@@ -305,9 +335,9 @@ pub fn can_invoke(
 pub fn invokers<'a>(
     cx: &EvalContext<'_>,
     acct: &'a AccountView<'_>,
-    keep: fn(&PrincipalView) -> bool,
+    keep: fn(&PrincipalView<'_>) -> bool,
     out: &mut Vec<Draft>,
-) -> Vec<(&'a PrincipalView, InvokeProbe)> {
+) -> Vec<(&'a PrincipalView<'a>, InvokeProbe)> {
     let mut found = Vec::new();
     for p in acct.principals.iter().filter(|p| keep(p)) {
         match can_invoke(cx, acct, p, true) {

@@ -14,7 +14,7 @@ use crate::checks::agents::{service_principal, service_roles};
 use crate::checks::context::allowed as decided_allow;
 use crate::checks::network::OUTSIDER_ACCOUNT;
 use crate::checks::{Check, Draft, EvalContext};
-use crate::policy::{Context, Labeled, Policy, PolicySet, Request, ServiceSemantics, evaluate};
+use crate::policy::{Context, Labeled, PolicySet, Request, ServiceSemantics, evaluate};
 
 #[derive(Debug)]
 pub struct ServiceRoleTrustUnscoped;
@@ -34,7 +34,7 @@ impl Check for ServiceRoleTrustUnscoped {
                     )));
                     continue;
                 };
-                let trust = match Policy::from_value(&r.trust_policy) {
+                let trust = match crate::checks::context::parse_doc(&r.trust_policy) {
                     Ok(p) => p,
                     Err(e) => {
                         out.push(at.unknown(format!(

@@ -22,10 +22,10 @@ pub fn role(name: &str, policy: Value) -> Role {
         id: format!("AROA{}", name.to_uppercase()),
         created: Some("2026-01-01T00:00:00Z".into()),
         tags: Tags::new(),
-        trust_policy: Value::Null,
+        trust_policy: Value::Null.into(),
         inline_policies: vec![InlinePolicy {
             name: "p".into(),
-            document: policy,
+            document: policy.into(),
         }],
         last_used: Some("2026-10-30T00:00:00Z".into()),
         ..Role::default()
@@ -51,7 +51,7 @@ pub fn user(name: &str, policy: Value) -> User {
         created: Some("2026-01-01T00:00:00Z".into()),
         inline_policies: vec![InlinePolicy {
             name: "p".into(),
-            document: policy,
+            document: policy.into(),
         }],
         password_last_used: Some("2026-10-30T00:00:00Z".into()),
         ..User::default()
@@ -80,13 +80,13 @@ pub fn scp_chain(ou_policies: Vec<(&str, &str, Value)>) -> Vec<ScpLevel> {
     let mut ou: Vec<ScpRef> = vec![ScpRef {
         id: "p-FullAWSAccess".into(),
         name: "FullAWSAccess".into(),
-        document: full.clone(),
+        document: full.clone().into(),
     }];
     for (id, name, doc) in ou_policies {
         ou.push(ScpRef {
             id: id.into(),
             name: name.into(),
-            document: doc,
+            document: doc.into(),
         });
     }
     vec![
@@ -97,7 +97,7 @@ pub fn scp_chain(ou_policies: Vec<(&str, &str, Value)>) -> Vec<ScpLevel> {
             policies: vec![ScpRef {
                 id: "p-FullAWSAccess".into(),
                 name: "FullAWSAccess".into(),
-                document: full.clone(),
+                document: full.clone().into(),
             }],
         },
         ScpLevel {
@@ -113,7 +113,7 @@ pub fn scp_chain(ou_policies: Vec<(&str, &str, Value)>) -> Vec<ScpLevel> {
             policies: vec![ScpRef {
                 id: "p-FullAWSAccess".into(),
                 name: "FullAWSAccess".into(),
-                document: full,
+                document: full.into(),
             }],
         },
     ]

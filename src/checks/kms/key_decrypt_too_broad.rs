@@ -138,10 +138,10 @@ mod tests {
             arn: format!("arn:aws:iam::{ACCOUNT}:role/{name}"),
             name: name.into(),
             path: "/".into(),
-            trust_policy: Value::Null,
+            trust_policy: Value::Null.into(),
             inline_policies: vec![InlinePolicy {
                 name: "kms".into(),
-                document: doc,
+                document: doc.into(),
             }],
             ..Role::default()
         }

@@ -254,7 +254,7 @@ pub(crate) mod tests {
             arn: app.clone(),
             name: "app".into(),
             path: "/".into(),
-            trust_policy: Value::Null,
+            trust_policy: Value::Null.into(),
             ..Role::default()
         };
         let f = run("KMS-002", &key_snapshot(p, vec![role], Vec::new()));

@@ -305,10 +305,10 @@ mod tests {
             arn: format!("arn:aws:iam::{ACCOUNT}:role/{name}"),
             name: name.into(),
             path: "/".into(),
-            trust_policy: json!({}),
+            trust_policy: json!({}).into(),
             inline_policies: vec![InlinePolicy {
                 name: "p".into(),
-                document: json!({"Version": "2012-10-17", "Statement": statements}),
+                document: json!({"Version": "2012-10-17", "Statement": statements}).into(),
             }],
             ..Default::default()
         }
@@ -337,7 +337,7 @@ mod tests {
                 arn: "arn:aws:iam::aws:policy/AdministratorAccess".into(),
                 name: "AdministratorAccess".into(),
                 aws_managed: true,
-                document: json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}),
+                document: json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}).into(),
                 ..Default::default()
             }],
             ..Default::default()

@@ -176,10 +176,10 @@ mod tests {
                 arn: format!("arn:aws:iam::{ACCOUNT}:role/app"),
                 name: "app".into(),
                 path: "/".into(),
-                trust_policy: Value::Null,
+                trust_policy: Value::Null.into(),
                 inline_policies: vec![InlinePolicy {
                     name: "invoke".into(),
-                    document: doc,
+                    document: doc.into(),
                 }],
                 ..Role::default()
             }],

@@ -61,7 +61,7 @@ impl Check for CrossTenantAccess {
             let blind: Vec<&str> = super::keys_unread(acct).map(|k| k.arn.as_str()).collect();
             for p in acct.principals.iter().filter(|p| p.is_workload()) {
                 let at = Subject::new(id, None, &p.arn);
-                let mine = tenants_of(&p.tags, &tkey);
+                let mine = tenants_of(p.tags, &tkey);
                 if mine.is_empty() {
                     continue;
                 }

@@ -109,7 +109,7 @@ pub fn all_tenants(cx: &EvalContext<'_>, acct: &AccountView<'_>) -> BTreeSet<Str
     let key = &cx.config.tags.tenant;
     let mut set = BTreeSet::new();
     for p in &acct.principals {
-        set.extend(tenants_of(&p.tags, key));
+        set.extend(tenants_of(p.tags, key));
     }
     for (_, k) in keys(acct) {
         set.extend(tenants_of(&k.tags, key));

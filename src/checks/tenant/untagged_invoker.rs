@@ -4,7 +4,6 @@
 use serde_json::json;
 
 use super::{all_tenants, is_active};
-use crate::checks::context::PrincipalView;
 use crate::checks::iam::{invokers, principal_json};
 use crate::checks::{Check, Draft, EvalContext};
 
@@ -22,7 +21,7 @@ impl Check for UntaggedInvoker {
             }
             let id = acct.account.id.as_str();
             let tenants: Vec<String> = all_tenants(cx, acct).into_iter().collect();
-            for (p, probe) in invokers(cx, acct, PrincipalView::is_workload, &mut out) {
+            for (p, probe) in invokers(cx, acct, |p| p.is_workload(), &mut out) {
                 let at = acct.at(None, &p.arn);
                 let evidence = json!({
                     "principal": principal_json(p),

@@ -56,10 +56,10 @@ fn role(account: &str, name: &str, action: &str, tags: &[(&str, &str)]) -> Role 
         name: name.into(),
         path: "/".into(),
         trust_policy: json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
-            "Principal": {"AWS": format!("arn:aws:iam::{account}:root")}, "Action": "sts:AssumeRole"}]}),
+            "Principal": {"AWS": format!("arn:aws:iam::{account}:root")}, "Action": "sts:AssumeRole"}]}).into(),
         inline_policies: vec![InlinePolicy {
             name: "p".into(),
-            document: json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": action, "Resource": "*"}]}),
+            document: json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": action, "Resource": "*"}]}).into(),
         }],
         tags: tags
             .iter()
