@@ -226,8 +226,8 @@ pub struct SourceArgs {
     /// AWS calls in flight across the run.
     #[arg(long, default_value_t = options::DEFAULT_CONCURRENCY)]
     pub concurrency: usize,
-    /// AWS calls in flight within one account and Region (AWS throttles per account and
-    /// Region; IAM and Organizations count as one Region).
+    /// AWS calls in flight within one account, per service and Region (AWS throttles each
+    /// service per account and Region; IAM, Organizations and STS count as Region "global").
     #[arg(long, default_value_t = options::DEFAULT_ACCOUNT_CONCURRENCY)]
     pub account_concurrency: usize,
     /// Timeout per AWS call, in seconds.

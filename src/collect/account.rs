@@ -307,7 +307,8 @@ async fn attach_storage(
         }
     }
 
-    let bucket_results =
+    // The buckets and the log groups are read side by side (neither needs the other).
+    let bucket_fut =
         futures::future::join_all(buckets.into_iter().map(|(name, refs)| async move {
             let from = refs.from_region.clone();
             let rcx = cx.in_region(&from);
@@ -326,8 +327,18 @@ async fn attach_storage(
                 Location::Missing => (from.clone(), s3::unreadable_bucket(&name, "", refs.roles)),
             };
             (region, from, bucket)
-        }))
-        .await;
+        }));
+    let group_fut = futures::future::join_all(groups.into_iter().map(|(key, refs)| {
+        let region = group_region.get(&key).cloned().unwrap_or_default();
+        async move {
+            let name = key.split('\u{0}').nth(1).unwrap_or_default().to_string();
+            let gcx = cx.in_region(&region);
+            let g: Option<LogGroup> =
+                logs::collect_log_group(&clients.logs(&region), &gcx, &name, refs.roles).await;
+            (region, refs.from_region, g)
+        }
+    }));
+    let (bucket_results, group_results) = futures::join!(bucket_fut, group_fut);
     for (region, from, bucket) in bucket_results {
         let target = if data.contains_key(&region) {
             region
@@ -339,17 +350,6 @@ async fn attach_storage(
         }
     }
 
-    let group_results = futures::future::join_all(groups.into_iter().map(|(key, refs)| {
-        let region = group_region.get(&key).cloned().unwrap_or_default();
-        async move {
-            let name = key.split('\u{0}').nth(1).unwrap_or_default().to_string();
-            let gcx = cx.in_region(&region);
-            let g: Option<LogGroup> =
-                logs::collect_log_group(&clients.logs(&region), &gcx, &name, refs.roles).await;
-            (region, refs.from_region, g)
-        }
-    }))
-    .await;
     for (region, from, group) in group_results {
         let Some(group) = group else { continue };
         let target = if data.contains_key(&region) {

@@ -1,5 +1,5 @@
 //! The context every AWS call goes through: it bounds concurrency (a run-wide semaphore
-//! and one per account and Region), counts calls per account/Region/service/operation,
+//! and one per account, Region and service), counts calls per account/Region/service/operation,
 //! turns SDK errors into [`CallError`]s and records collection gaps.
 
 use std::collections::{BTreeMap, HashMap};
@@ -329,27 +329,28 @@ pub struct CallContext {
     limits: Arc<RegionLimits>,
 }
 
-/// One account's concurrency limits: a semaphore per Region ("global" for IAM,
-/// Organizations and STS). AWS throttles an account's calls per Region, so calls to one
-/// Region never wait behind another Region's; the run-wide limit bounds the total.
+/// One account's concurrency limits: a semaphore per Region and service ("global" for
+/// IAM, Organizations and STS). AWS throttles an account's calls per service and Region,
+/// so calls to one service never wait behind another service's or another Region's; the
+/// run-wide limit bounds the total.
 #[derive(Debug)]
 struct RegionLimits {
-    per_region: usize,
-    by_region: Mutex<HashMap<String, Arc<Semaphore>>>,
+    per_service: usize,
+    by_service: Mutex<HashMap<(String, String), Arc<Semaphore>>>,
 }
 
 impl RegionLimits {
-    fn new(per_region: usize) -> RegionLimits {
+    fn new(per_service: usize) -> RegionLimits {
         RegionLimits {
-            per_region: per_region.max(1),
-            by_region: Mutex::new(HashMap::new()),
+            per_service: per_service.max(1),
+            by_service: Mutex::new(HashMap::new()),
         }
     }
 
-    fn of(&self, region: &str) -> Arc<Semaphore> {
-        lock(&self.by_region)
-            .entry(region.to_string())
-            .or_insert_with(|| Arc::new(Semaphore::new(self.per_region)))
+    fn of(&self, region: &str, service: &str) -> Arc<Semaphore> {
+        lock(&self.by_service)
+            .entry((region.to_string(), service.to_string()))
+            .or_insert_with(|| Arc::new(Semaphore::new(self.per_service)))
             .clone()
     }
 }
@@ -471,7 +472,7 @@ impl CallContext {
         E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
     {
         let region = self.region.clone().unwrap_or_else(|| "global".into());
-        let limit = self.limits.of(&region);
+        let limit = self.limits.of(&region, service);
         let key = (service.to_string(), region, operation.to_string());
         if let Some(e) = lock(&self.run.unavailable).get(&key) {
             return Err(e.clone());

@@ -45,7 +45,7 @@ pub struct CollectOptions {
     pub shard: Option<Shard>,
     /// Calls in flight across the whole run.
     pub concurrency: usize,
-    /// Calls in flight within one account and Region.
+    /// Calls in flight within one account, per Region and service.
     pub account_concurrency: usize,
     pub call_timeout: Duration,
     pub account_timeout: Duration,
@@ -65,7 +65,7 @@ pub struct CollectOptions {
 
 /// Defaults shared by [`CollectOptions::default`] and the command line (one place).
 pub const DEFAULT_ROLE_NAME: &str = "OrganizationAccountAccessRole";
-pub const DEFAULT_CONCURRENCY: usize = 32;
+pub const DEFAULT_CONCURRENCY: usize = 64;
 pub const DEFAULT_ACCOUNT_CONCURRENCY: usize = 8;
 pub const DEFAULT_CALL_TIMEOUT_SECS: u64 = 30;
 pub const DEFAULT_ACCOUNT_TIMEOUT_SECS: u64 = 900;
