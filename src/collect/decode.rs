@@ -26,11 +26,7 @@ pub fn policy_document(text: &str) -> Result<Value, String> {
 /// Decode a policy document as AWS returns it (see [`decoded`]) into compact JSON text,
 /// without building a tree.
 pub fn policy_text(text: &str) -> Result<JsonText, String> {
-    let json = decoded(text)?;
-    JsonText::parse(json.trim()).ok_or_else(|| match serde_json::from_str::<Value>(json.trim()) {
-        Err(e) => format!("not valid JSON: {e}"),
-        Ok(_) => "not valid JSON".to_string(),
-    })
+    JsonText::parse(decoded(text)?.trim()).map_err(|e| format!("not valid JSON: {e}"))
 }
 
 /// RFC 3339 text of an SDK time.

@@ -43,22 +43,19 @@ impl JsonText {
         }
     }
 
-    /// Compact JSON text from any serialisable value, without building a tree.
-    pub fn from_serialize<T: Serialize + ?Sized>(v: &T) -> JsonText {
-        serde_json::to_string(v)
-            .map(|s| JsonText(s.into_boxed_str()))
-            .unwrap_or_else(|_| JsonText::null())
-    }
-
-    /// Compact JSON text from JSON text that may be pretty-printed; `None` if it is not JSON.
-    pub fn parse(text: &str) -> Option<JsonText> {
+    /// Compact JSON text from JSON text that may be pretty-printed, without building a tree.
+    pub fn parse(text: &str) -> Result<JsonText, serde_json::Error> {
         let mut out = Vec::with_capacity(text.len());
         let mut de = serde_json::Deserializer::from_str(text);
-        serde_transcode::transcode(&mut de, &mut serde_json::Serializer::new(&mut out)).ok()?;
-        de.end().ok()?;
-        String::from_utf8(out)
-            .ok()
-            .map(|s| JsonText(s.into_boxed_str()))
+        serde_transcode::transcode(&mut de, &mut serde_json::Serializer::new(&mut out))?;
+        de.end()?;
+        // The serializer writes UTF-8 only.
+        Ok(JsonText(String::from_utf8_lossy(&out).into()))
+    }
+
+    /// The compact JSON text, owned.
+    pub fn into_text(self) -> Box<str> {
+        self.0
     }
 }
 
@@ -140,7 +137,7 @@ mod tests {
             JsonText::parse("{ \"a\" :\n 1 }").unwrap().as_str(),
             r#"{"a":1}"#
         );
-        assert!(JsonText::parse("{\"a\":").is_none());
-        assert!(JsonText::parse("{} trailing").is_none());
+        assert!(JsonText::parse("{\"a\":").is_err());
+        assert!(JsonText::parse("{} trailing").is_err());
     }
 }
